@@ -1,0 +1,49 @@
+# Conóceles: every command a developer, CI or an operator needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ENV    ?= staging
+
+.PHONY: help install run test lint format migrate bench up down clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the project with its development tools
+
+run: $(STAMP)  ## start the whole system (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set)
+	$(BIN)/python -m launcher run
+
+migrate: $(STAMP)  ## apply database migrations and load the catalogs
+	$(BIN)/python -m launcher migrate
+
+test: $(STAMP)  ## run every test against real PostgreSQL, Redis, workers, gateway and Chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy services gateway launcher
+
+format: $(STAMP)  ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)  ## measure the budgets of DESIGN.md §9 and print a table
+	$(BIN)/python -m bench
+
+up:  ## start compose for ENV=staging|production (deploy/$(ENV).env)
+	docker compose --env-file deploy/$(ENV).env -f compose.yaml up -d --build
+
+down:  ## stop compose
+	docker compose --env-file deploy/$(ENV).env -f compose.yaml down
+
+clean:  ## remove the virtualenv and the local data folder
+	rm -rf $(VENV) .data

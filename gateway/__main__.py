@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from aiohttp import web
+
+from services.common.logs import setup_logging
+
+from .app import create_app
+from .settings import GatewaySettings
+
+
+def main() -> None:
+    settings = GatewaySettings()
+    setup_logging(settings.log_level, "gateway")
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:  # pragma: no cover
+        pass
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log=None, print=None)
+
+
+if __name__ == "__main__":
+    main()

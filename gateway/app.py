@@ -1,0 +1,233 @@
+"""The gateway: one entry for every service (DESIGN.md §2).
+
+It routes by path prefix, balances over the upstreams of a service, resolves the session cookie in Redis and
+forwards the identity in signed headers (dropping any such header a client sent), adds a request id and the
+security headers, rate-limits login and the public API, and streams bodies both ways without buffering them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import aiohttp
+import orjson
+from aiohttp import web
+from multidict import CIMultiDict
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from services.common import sessions
+from services.common.identity import ANONYMOUS, FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, Identity, sign
+
+from .routing import service_for
+from .settings import GatewaySettings
+from .upstreams import UpstreamPool, check, health_loop
+
+log = logging.getLogger(__name__)
+
+SETTINGS: web.AppKey[GatewaySettings] = web.AppKey("settings", GatewaySettings)
+REDIS: web.AppKey[Redis] = web.AppKey("redis", Redis)
+CLIENT: web.AppKey[aiohttp.ClientSession] = web.AppKey("client", aiohttp.ClientSession)
+POOLS: web.AppKey[dict[str, UpstreamPool]] = web.AppKey("pools", dict)
+
+HOP_BY_HOP = frozenset(
+    h.lower()
+    for h in (
+        "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer",
+        "Transfer-Encoding", "Upgrade", "Host", "Content-Length",
+    )
+)  # fmt: skip
+# The gateway sets these itself; a client's copy could forge its address or identity.
+CLIENT_HEADERS_DROPPED = frozenset(
+    h.lower() for h in (*FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, "X-Forwarded-For", "X-Forwarded-Proto")
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+CHUNK = 64 * 1024
+
+
+def _client_ip(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+async def _identity(request: web.Request) -> Identity:
+    session_id = request.cookies.get(sessions.COOKIE_NAME)
+    if not session_id:
+        return ANONYMOUS
+    session = await sessions.load(request.app[REDIS], session_id)
+    if session is None:
+        return ANONYMOUS
+    return Identity(
+        user_id=session.user_id,
+        username=session.username,
+        role=session.role,
+        postulante_id=session.postulante_id,
+        candidatura_ids=session.candidatura_ids,
+        session_id=session.id,
+        csrf_token=session.csrf_token,
+    )
+
+
+async def _over_limit(redis: Redis, bucket: str, limit: int) -> bool:
+    """Fixed one-minute window per client address."""
+    key = f"rl:{bucket}:{int(time.time() // 60)}"
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.incr(key)
+        pipe.expire(key, 120)
+        count, _ = await pipe.execute()
+    return int(count) > limit
+
+
+def _error(request: web.Request, status: int, message: str) -> web.Response:
+    if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+        body = orjson.dumps({"error": message, "details": None})
+        response = web.Response(body=body, status=status, content_type="application/json")
+    else:
+        html = (
+            '<!doctype html><html lang="es"><head><meta charset="utf-8"><title>Conóceles</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main><h1>{status}</h1>'
+            f"<p>{message}</p></main></body></html>"
+        )
+        response = web.Response(text=html, status=status, content_type="text/html")
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+async def _body(request: web.Request) -> AsyncIterator[bytes]:
+    async for chunk in request.content.iter_chunked(CHUNK):
+        yield chunk
+
+
+async def proxy(request: web.Request) -> web.StreamResponse:
+    settings = request.app[SETTINGS]
+    redis = request.app[REDIS]
+    request_id = uuid.uuid4().hex
+    ip = _client_ip(request)
+
+    try:
+        if request.method == "POST" and request.path == "/cuenta/entrar":
+            if await _over_limit(redis, f"login:{ip}", settings.login_attempts_per_minute):
+                return _error(request, 429, "Demasiados intentos de acceso. Espera un minuto y vuelve a intentarlo.")
+        elif request.path.startswith("/api/"):
+            if await _over_limit(redis, f"api:{ip}", settings.api_requests_per_minute):
+                return _error(request, 429, "Demasiadas solicitudes. Espera un minuto y vuelve a intentarlo.")
+        ident = await _identity(request)
+    except RedisError:
+        # Without Redis nobody can be identified; the public site still works anonymously.
+        log.warning("redis unavailable: request %s served anonymously", request_id)
+        ident = ANONYMOUS
+
+    headers = CIMultiDict(
+        (k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP | CLIENT_HEADERS_DROPPED
+    )
+    headers[REQUEST_ID_HEADER] = request_id
+    headers["X-Forwarded-For"] = ip
+    headers["X-Forwarded-Proto"] = request.headers.get("X-Forwarded-Proto", request.scheme)
+    headers["X-Forwarded-Host"] = request.host
+    headers.update(sign(ident, settings.gateway_secret, request_id))
+
+    if (request.content_length or 0) > settings.max_body_size:
+        return _error(request, 413, "El archivo o el formulario es demasiado grande.")
+
+    pool = request.app[POOLS][service_for(request.path)]
+    body = _body(request) if request.body_exists else None
+    client = request.app[CLIENT]
+    for upstream in pool.candidates():
+        try:
+            upstream_response = await client.request(
+                request.method,
+                upstream.url + request.raw_path,
+                headers=headers,
+                data=body,
+                allow_redirects=False,
+            )
+        except aiohttp.ClientConnectorError as exc:
+            # Nothing was sent yet, so the next upstream can take the request.
+            pool.mark_down(upstream, type(exc).__name__)
+            continue
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("request %s to %s failed: %s", request_id, upstream.url, exc)
+            return _error(request, 502, "El servicio no respondió. Intenta de nuevo en un momento.")
+        async with upstream_response:
+            return await _relay_response(request, upstream_response, request_id)
+    return _error(request, 503, "El servicio no está disponible por el momento. Intenta de nuevo en un momento.")
+
+
+async def _relay_response(
+    request: web.Request, upstream: aiohttp.ClientResponse, request_id: str
+) -> web.StreamResponse:
+    response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
+    for name, value in upstream.headers.items():
+        if name.lower() not in HOP_BY_HOP:
+            response.headers.add(name, value)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers[REQUEST_ID_HEADER] = request_id
+    if upstream.content_length is not None and "Content-Encoding" not in upstream.headers:
+        response.content_length = upstream.content_length
+    await response.prepare(request)
+    if request.method != "HEAD":
+        async for chunk in upstream.content.iter_chunked(CHUNK):
+            await response.write(chunk)
+    await response.write_eof()
+    return response
+
+
+async def health(request: web.Request) -> web.Response:
+    """Every upstream of every service, checked now; 200 only if each service has one healthy process."""
+    client, pools = request.app[CLIENT], request.app[POOLS]
+    names = list(pools)
+    results = await asyncio.gather(
+        *(asyncio.gather(*(check(client, pools[n], u) for u in pools[n].members)) for n in names)
+    )
+    services = {}
+    for name, checks in zip(names, results, strict=True):
+        healthy = sum(1 for c in checks if c.get("status") == "ok")
+        services[name] = {"healthy": healthy, "upstreams": checks}
+    ok = all(s["healthy"] for s in services.values())
+    body = orjson.dumps({"status": "ok" if ok else "degraded", "services": services})
+    return web.Response(body=body, status=200 if ok else 503, content_type="application/json")
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    app[REDIS] = Redis.from_url(settings.redis_url)
+    app[CLIENT] = aiohttp.ClientSession(
+        auto_decompress=False,
+        timeout=aiohttp.ClientTimeout(total=None, connect=2, sock_read=120),
+        connector=aiohttp.TCPConnector(limit=0, limit_per_host=200, keepalive_timeout=30),
+        cookie_jar=aiohttp.DummyCookieJar(),
+    )
+    app[POOLS] = {
+        name: UpstreamPool(name, urls, settings.down_for) for name, urls in settings.upstreams.items()
+    }
+    checker = asyncio.create_task(health_loop(app[CLIENT], app[POOLS], settings.health_interval))
+    yield
+    checker.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await checker
+    await app[CLIENT].close()
+    await app[REDIS].aclose()
+
+
+def create_app(settings: GatewaySettings | None = None) -> web.Application:
+    settings = settings or GatewaySettings()
+    app = web.Application(client_max_size=settings.max_body_size)
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(_resources)
+    app.router.add_get("/health", health)
+    app.router.add_route("*", "/{path:.*}", proxy)
+    return app

@@ -1,0 +1,19 @@
+"""The routing table: path prefix → service. The longest matching prefix wins; the public site takes the rest."""
+
+from __future__ import annotations
+
+ROUTES: tuple[tuple[str, str], ...] = (
+    ("/cuenta", "auth"),
+    ("/captura", "captura"),
+    ("/validacion", "validacion"),
+    ("/reportes", "reportes"),
+    ("/", "publico"),
+)
+
+
+def service_for(path: str) -> str:
+    best, best_len = "publico", 0
+    for prefix, service in ROUTES:
+        if (path == prefix or path.startswith(prefix.rstrip("/") + "/")) and len(prefix) > best_len:
+            best, best_len = service, len(prefix)
+    return best

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from services.common.settings import CommonSettings
+
+DEFAULT_UPSTREAMS = {
+    "auth": ["http://127.0.0.1:8101"],
+    "captura": ["http://127.0.0.1:8102"],
+    "validacion": ["http://127.0.0.1:8103"],
+    "publico": ["http://127.0.0.1:8104", "http://127.0.0.1:8105"],
+    "reportes": ["http://127.0.0.1:8106"],
+}
+
+
+class GatewaySettings(CommonSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # JSON: {"service": ["http://host:port", ...]}; a host name is expanded to all its addresses (compose replicas).
+    upstreams: dict[str, list[str]] = Field(default_factory=lambda: dict(DEFAULT_UPSTREAMS))
+    health_interval: float = 2.0
+    # A failed upstream is skipped for this long before it is tried again.
+    down_for: float = 5.0
+    login_attempts_per_minute: int = 20
+    api_requests_per_minute: int = 600
+    max_body_size: int = 12 * 1024**2
+
+    @field_validator("upstreams")
+    @classmethod
+    def _every_service_routed(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        missing = set(DEFAULT_UPSTREAMS) - set(value)
+        if missing or any(not urls for urls in value.values()):
+            raise ValueError(f"GATEWAY_UPSTREAMS necesita al menos una dirección para: {sorted(missing) or 'todos'}")
+        return value
+
+    @property
+    def secure_cookies(self) -> bool:
+        return not self.is_development

@@ -1,0 +1,1 @@
+"""Brings the whole system up without Docker, for developers, evaluators and the test session."""

@@ -1,0 +1,103 @@
+"""Demo data for `make run` and the tests: a process, a few candidacies and one account per role.
+
+Idempotent: every start updates the same rows. Never loaded in production.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import asyncpg
+
+from services.auth.passwords import hash_password
+
+PROCESO_CLAVE = "PELO-2023-2024"
+PROCESO_SQL = """
+INSERT INTO registro.procesos (clave, nombre, entidad, captura_inicio, captura_fin, publicacion_inicio,
+                               jornada_electoral, configuracion)
+VALUES ($1, 'Proceso Electoral Local Ordinario 2023-2024', 'Michoacán', now() - interval '30 days',
+        now() + interval '60 days', now() - interval '1 day', DATE '2024-06-02',
+        '{"rondas_correccion": 2, "validacion_partido": false}')
+ON CONFLICT (clave) DO UPDATE SET activo = true
+RETURNING id
+"""
+
+POSTULANTE_SQL = "SELECT id FROM registro.postulantes WHERE siglas = $1"
+
+CANDIDATURA_SQL = """
+INSERT INTO registro.candidaturas (proceso_id, cargo, distrito, municipio, postulante_id, numero, tipo, nombre,
+    primer_apellido, segundo_apellido, sexo, fecha_nacimiento, curp, correo)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+ON CONFLICT (proceso_id, curp) WHERE estatus = 'registrada' DO UPDATE SET updated_at = registro.candidaturas.updated_at
+RETURNING id
+"""
+PAIR_SQL = "UPDATE registro.candidaturas SET pareja_id = $2 WHERE id = $1 AND pareja_id IS DISTINCT FROM $2"
+
+USER_SQL = """
+INSERT INTO auth.users (username, email, password_hash, role, postulante_id, candidatura_id, nombre, is_demo)
+VALUES ($1, $2, $3, $4, $5, $6, $7, true)
+ON CONFLICT (username) DO UPDATE SET
+    password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, postulante_id = EXCLUDED.postulante_id,
+    candidatura_id = EXCLUDED.candidatura_id, nombre = EXCLUDED.nombre, active = true,
+    must_change_password = false, is_demo = true, updated_at = now()
+"""
+
+# (cargo, distrito, municipio, siglas, número, [(nombre, apellido1, apellido2, sexo, nacimiento, curp)] × 2)
+FORMULAS = (
+    ("DIP_MR", 10, None, "PAN", 1, (
+        ("Lucía", "Hernández", "Zavala", "mujer", date(1985, 3, 14), "HEZL850314MMNRVC01"),
+        ("Rosa María", "Tapia", "Ochoa", "mujer", date(1990, 7, 2), "TAOR900702MMNPCS02"))),
+    ("DIP_MR", 10, None, "MORENA", 1, (
+        ("Jorge", "Villaseñor", "Pérez", "hombre", date(1978, 11, 30), "VIPJ781130HMNLRR03"),
+        ("Martín", "Gaona", "Rivera", "hombre", date(1982, 1, 9), "GARM820109HMNNVR04"))),
+    ("PRES_MUN", None, 16053, "PAN", 1, (
+        ("Alejandra", "Ruiz", "Cortés", "mujer", date(1976, 5, 21), "RUCA760521MMNZRL05"),
+        ("Patricia", "Medina", "López", "mujer", date(1988, 9, 12), "MELP880912MMNDPT06"))),
+    ("PRES_MUN", None, 16102, "PRI", 1, (
+        ("Ernesto", "Ayala", "Campos", "hombre", date(1970, 2, 17), "AACE700217HMNYMR07"),
+        ("Iván", "Soto", "Magaña", "hombre", date(1993, 12, 5), "SOMI931205HMNTGV08"))),
+    ("DIP_RP", None, None, "MC", 1, (
+        ("Citlali", "Tzintzun", "Morales", "mujer", date(1995, 4, 28), "TIMC950428MMNZRT09"),
+        ("Dalia", "Cuiriz", "Ramos", "mujer", date(1997, 8, 19), "CURD970819MMNRML10"))),
+)  # fmt: skip
+
+DEMO_USERNAMES = ("demo-admin", "demo-coordinacion", "demo-validador", "demo-transparencia", "demo-igualdad",
+                  "demo-representante", "demo-candidata")  # fmt: skip
+
+
+class DemoInProductionError(RuntimeError):
+    pass
+
+
+async def load(conn: asyncpg.Connection, password: str, env: str) -> dict[str, object]:
+    if env == "production":
+        raise DemoInProductionError("Los datos y cuentas de demostración nunca se cargan en producción.")
+    password_hash = hash_password(password)
+    async with conn.transaction():
+        proceso = await conn.fetchval(PROCESO_SQL, PROCESO_CLAVE)
+        first: dict[str, int] = {}
+        for cargo, distrito, municipio, siglas, numero, personas in FORMULAS:
+            postulante = await conn.fetchval(POSTULANTE_SQL, siglas)
+            ids = []
+            for tipo, (nombre, ap1, ap2, sexo, nacimiento, curp) in zip(("propietaria", "suplente"), personas, strict=True):
+                ids.append(await conn.fetchval(
+                    CANDIDATURA_SQL, proceso, cargo, distrito, municipio, postulante, numero, tipo, nombre, ap1, ap2,
+                    sexo, nacimiento, curp, f"{curp.lower()}@correo.invalid"))  # fmt: skip
+            await conn.execute(PAIR_SQL, ids[0], ids[1])
+            await conn.execute(PAIR_SQL, ids[1], ids[0])
+            first.setdefault(siglas, ids[0])
+        pan = await conn.fetchval(POSTULANTE_SQL, "PAN")
+        accounts = (
+            ("demo-admin", "admin", None, None, "Administración (demo)"),
+            ("demo-coordinacion", "coordinacion", None, None, "Coordinación de Prerrogativas (demo)"),
+            ("demo-validador", "validador", None, None, "Validación (demo)"),
+            ("demo-transparencia", "transparencia", None, None, "Unidad de Transparencia (demo)"),
+            ("demo-igualdad", "igualdad", None, None, "Coordinación de Igualdad de Género (demo)"),
+            ("demo-representante", "representante", pan, None, "Representación del PAN (demo)"),
+            ("demo-candidata", "candidatura", None, first["PAN"], "Lucía Hernández Zavala (demo)"),
+        )
+        for username, role, postulante_id, candidatura_id, nombre in accounts:
+            await conn.execute(USER_SQL, username, f"{username}@demo.invalid", password_hash, role, postulante_id,
+                               candidatura_id, nombre)  # fmt: skip
+    return {"proceso": proceso, "candidaturas": len(FORMULAS) * 2, "cuentas": len(accounts),
+            "candidata": first["PAN"]}  # fmt: skip

@@ -1,0 +1,261 @@
+"""The whole system as one object: servers, migrations, catalogs, demo data and every process.
+
+``make run`` uses it in the foreground; the test session starts one on its own ports and data folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import asyncpg
+from redis import Redis
+from redis.exceptions import RedisError
+
+from services.common.db import create_pool
+from services.common.migrate import apply_migrations
+from services.common.settings import CommonSettings
+from services.common.worker import WORKER_SERVICES
+from services.validacion.catalogos import load_catalogs
+
+from . import demo
+from .embedded import EmbeddedError, EmbeddedPostgres, EmbeddedRedis, port_in_use, wait_for_port
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICE_OFFSETS = {"auth": 1, "captura": 2, "validacion": 3, "publico": 4, "reportes": 6}
+
+
+class StartupError(RuntimeError):
+    """Something the person starting the system must fix; the message says what and how."""
+
+
+@dataclass
+class ProcessSpec:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    port: int | None = None
+
+
+@dataclass
+class Running:
+    spec: ProcessSpec
+    process: subprocess.Popen[bytes]
+    restarts: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class SystemConfig:
+    data_dir: Path
+    gateway_port: int = 8080
+    port_base: int = 8100
+    redis_port: int = 6390
+    publico_processes: int = 2
+    env: str = "development"
+    demo: bool = True
+    demo_password: str | None = None
+    database_url: str | None = None
+    redis_url: str | None = None
+    log_file: Path | None = None
+
+    @classmethod
+    def from_environ(cls, data_dir: Path) -> SystemConfig:
+        return cls(
+            data_dir=data_dir,
+            gateway_port=int(os.environ.get("CONOCELES_PORT", "8080")),
+            port_base=int(os.environ.get("CONOCELES_PORT_BASE", "8100")),
+            redis_port=int(os.environ.get("CONOCELES_REDIS_PORT", "6390")),
+            env=os.environ.get("CONOCELES_ENV", "development"),
+            demo=os.environ.get("CONOCELES_DEMO", "1") != "0",
+            demo_password=os.environ.get("CONOCELES_DEMO_PASSWORD") or None,
+            database_url=os.environ.get("DATABASE_URL") or None,
+            redis_url=os.environ.get("REDIS_URL") or None,
+        )
+
+
+class System:
+    def __init__(self, config: SystemConfig) -> None:
+        self.config = config
+        self.postgres: EmbeddedPostgres | None = None
+        self.redis: EmbeddedRedis | None = None
+        self.database_url = config.database_url or ""
+        self.redis_url = config.redis_url or ""
+        self.gateway_secret = os.environ.get("CONOCELES_GATEWAY_SECRET") or secrets.token_urlsafe(48)
+        self.demo_password = config.demo_password or secrets.token_urlsafe(12)
+        self.running: list[Running] = []
+        self.stopping = False
+        self._log: IO[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.config.gateway_port}"
+
+    # -- servers ---------------------------------------------------------------------------------------------
+    def start_servers(self) -> None:
+        if not self.database_url:
+            self.postgres = EmbeddedPostgres(self.config.data_dir / "postgres")
+            self.database_url = self.postgres.start()
+        if not self.redis_url:
+            self.redis = EmbeddedRedis(self.config.data_dir / "redis", self.config.redis_port)
+            self.redis_url = self.redis.start()
+        self._check_reachable()
+
+    def _check_reachable(self) -> None:
+        async def check_db() -> None:
+            conn = await asyncpg.connect(self.database_url, timeout=5)
+            await conn.close()
+
+        try:
+            asyncio.run(check_db())
+        except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+            raise StartupError(
+                f"No se pudo conectar a PostgreSQL ({exc}). Revisa DATABASE_URL, o quítala para usar el "
+                "PostgreSQL embebido."
+            ) from exc
+        try:
+            Redis.from_url(self.redis_url, socket_connect_timeout=5).ping()
+        except RedisError as exc:
+            raise StartupError(
+                f"No se pudo conectar a Redis ({exc}). Revisa REDIS_URL, o quítala para usar el Redis embebido."
+            ) from exc
+
+    def settings(self) -> CommonSettings:
+        return CommonSettings(
+            CONOCELES_ENV=self.config.env,
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.redis_url,
+            CONOCELES_GATEWAY_SECRET=self.gateway_secret,
+        )
+
+    def prepare_database(self) -> dict[str, object]:
+        """Migrations, catalogs and (outside production) the demo data; safe to run on every start."""
+
+        async def prepare() -> dict[str, object]:
+            pool = await create_pool(self.settings(), min_size=1, max_size=2)
+            try:
+                async with pool.acquire() as conn:
+                    applied = await apply_migrations(conn)
+                    catalogs = await load_catalogs(conn)
+                    loaded = None
+                    if self.config.demo:
+                        loaded = await demo.load(conn, self.demo_password, self.config.env)
+                return {"migrations": applied, "catalogs": catalogs, "demo": loaded}
+            finally:
+                await pool.close()
+
+        return asyncio.run(prepare())
+
+    # -- processes -------------------------------------------------------------------------------------------
+    def process_specs(self) -> list[ProcessSpec]:
+        base = {
+            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
+            "CONOCELES_ENV": self.config.env,
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "CONOCELES_GATEWAY_SECRET": self.gateway_secret,
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": str(ROOT),
+        }
+        py = sys.executable
+        specs: list[ProcessSpec] = []
+        upstreams: dict[str, list[str]] = {}
+        for service, offset in SERVICE_OFFSETS.items():
+            copies = self.config.publico_processes if service == "publico" else 1
+            for copy in range(copies):
+                port = self.config.port_base + offset + copy
+                name = service if copies == 1 else f"{service}-{copy + 1}"
+                env = {**base, f"{service.upper()}_PORT": str(port)}
+                specs.append(ProcessSpec(name, [py, "-m", f"services.{service}"], env, port))
+                upstreams.setdefault(service, []).append(f"http://127.0.0.1:{port}")
+        for service in WORKER_SERVICES:
+            specs.append(ProcessSpec(f"worker-{service}", [py, "-m", "services.common.worker", service], base))
+        specs.append(ProcessSpec("relay", [py, "-m", "services.common.relay"], base))
+        gateway_env = {**base, "GATEWAY_PORT": str(self.config.gateway_port), "GATEWAY_UPSTREAMS": json.dumps(upstreams)}
+        specs.append(ProcessSpec("gateway", [py, "-m", "gateway"], gateway_env, self.config.gateway_port))
+        return specs
+
+    def _spawn(self, spec: ProcessSpec) -> subprocess.Popen[bytes]:
+        out = self._log if self._log is not None else None
+        return subprocess.Popen(
+            spec.argv, env=spec.env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def start_processes(self, timeout: float = 60) -> None:
+        specs = self.process_specs()
+        busy = [f"{s.name} ({s.port})" for s in specs if s.port and port_in_use(s.port)]
+        if busy:
+            raise StartupError(
+                "Puertos ocupados: " + ", ".join(busy) + ". ¿Quedó otra instancia de `make run` abierta? "
+                "Deténla, o elige otros puertos con CONOCELES_PORT y CONOCELES_PORT_BASE."
+            )
+        if self.config.log_file:
+            self.config.log_file.parent.mkdir(parents=True, exist_ok=True)
+            self._log = self.config.log_file.open("ab")
+        self.running = [Running(spec, self._spawn(spec)) for spec in specs]
+        for run in self.running:
+            if run.spec.port:
+                try:
+                    wait_for_port(run.spec.port, timeout, run.spec.name)
+                except EmbeddedError as exc:
+                    code = run.process.poll()
+                    detail = f" (terminó con código {code})" if code is not None else ""
+                    raise StartupError(f"{exc}{detail}") from exc
+
+    def supervise_once(self) -> None:
+        """Restart a process that died (with a growing pause if it keeps dying)."""
+        for run in self.running:
+            code = run.process.poll()
+            if code is None or self.stopping:
+                continue
+            wait = min(30.0, 0.5 * 2**run.restarts)
+            if time.monotonic() - run.started_at < wait:
+                continue
+            log.warning("%s terminó con código %s; reiniciando", run.spec.name, code)
+            run.process = self._spawn(run.spec)
+            run.restarts = run.restarts + 1 if time.monotonic() - run.started_at < 60 else 0
+            run.started_at = time.monotonic()
+
+    def process(self, name: str) -> Running:
+        return next(r for r in self.running if r.spec.name == name)
+
+    def stop(self) -> None:
+        self.stopping = True
+        for run in self.running:
+            if run.process.poll() is None:
+                os.killpg(run.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for run in self.running:
+            try:
+                run.process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(run.process.pid, signal.SIGKILL)
+                run.process.wait()
+        if self.redis:
+            self.redis.stop()
+        if self.postgres:
+            self.postgres.stop()
+        if self._log:
+            self._log.close()
+
+    def start(self) -> None:
+        try:
+            self.start_servers()
+            self.prepare_database()
+            self.start_processes()
+        except Exception:
+            self.stop()
+            raise

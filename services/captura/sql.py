@@ -1,0 +1,73 @@
+# Scope: a candidate acts only on the candidacies in its session; a representative on its postulante's.
+CANDIDATURA_SQL = """
+SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.numero, c.cargo, g.nombre AS cargo_nombre,
+       p.siglas, p.nombre AS postulante_nombre, c.distrito, m.nombre AS municipio_nombre
+FROM registro.candidaturas c
+JOIN registro.cargos g ON g.clave = c.cargo
+JOIN registro.postulantes p ON p.id = c.postulante_id
+LEFT JOIN registro.municipios m ON m.clave = c.municipio
+WHERE c.id = $1 AND c.estatus = 'registrada' AND (c.id = ANY($2::int[]) OR c.postulante_id = $3)
+"""
+
+DASHBOARD_SQL = """
+SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.numero, g.nombre AS cargo_nombre,
+       p.siglas, c.distrito, m.nombre AS municipio_nombre,
+       coalesce(q.estado, 'pendiente') AS estado,
+       (SELECT count(*) FROM captura.respuestas r
+         WHERE r.candidatura_id = c.id AND r.cuestionario = 'curricular') AS rubros_capturados
+FROM registro.candidaturas c
+JOIN registro.cargos g ON g.clave = c.cargo
+JOIN registro.postulantes p ON p.id = c.postulante_id
+LEFT JOIN registro.municipios m ON m.clave = c.municipio
+LEFT JOIN captura.cuestionarios q ON q.candidatura_id = c.id AND q.cuestionario = 'curricular'
+WHERE c.estatus = 'registrada' AND (c.id = ANY($1::int[]) OR c.postulante_id = $2)
+ORDER BY g.orden, c.distrito, c.municipio, c.numero, c.tipo, c.primer_apellido
+LIMIT 2000
+"""
+
+ENSURE_CUESTIONARIO_SQL = """
+INSERT INTO captura.cuestionarios (candidatura_id, cuestionario) VALUES ($1, $2)
+ON CONFLICT DO NOTHING
+"""
+CUESTIONARIO_SQL = "SELECT estado, envios FROM captura.cuestionarios WHERE candidatura_id = $1 AND cuestionario = $2"
+CUESTIONARIO_FOR_UPDATE_SQL = CUESTIONARIO_SQL + " FOR UPDATE"
+
+RESPUESTAS_SQL = """
+SELECT rubro, datos, version FROM captura.respuestas WHERE candidatura_id = $1 AND cuestionario = $2
+"""
+RESPUESTA_SQL = """
+SELECT datos, version FROM captura.respuestas WHERE candidatura_id = $1 AND cuestionario = $2 AND rubro = $3
+"""
+
+# Optimistic concurrency: the update applies only on the version the form was loaded with.
+SAVE_SQL = """
+INSERT INTO captura.respuestas AS r (candidatura_id, cuestionario, rubro, datos, version, updated_by)
+VALUES ($1, $2, $3, $4, 1, $5)
+ON CONFLICT (candidatura_id, cuestionario, rubro) DO UPDATE
+   SET datos = EXCLUDED.datos, version = r.version + 1, updated_by = EXCLUDED.updated_by, updated_at = now()
+ WHERE r.version = $6
+RETURNING version
+"""
+
+SET_ESTADO_SQL = """
+UPDATE captura.cuestionarios SET estado = $3, updated_at = now()
+WHERE candidatura_id = $1 AND cuestionario = $2
+"""
+
+INSERT_ENVIO_SQL = """
+INSERT INTO captura.envios (candidatura_id, cuestionario, numero, datos, enviado_por)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id, enviado_at
+"""
+SUBMITTED_SQL = """
+UPDATE captura.cuestionarios SET estado = 'enviado', envios = $3, updated_at = now()
+WHERE candidatura_id = $1 AND cuestionario = $2
+"""
+
+# Applied by captura.set_estado only to the version it is about: a late message about an older submission
+# must not overwrite a newer state.
+SET_ESTADO_FOR_ENVIO_SQL = """
+UPDATE captura.cuestionarios SET estado = $4, updated_at = now()
+WHERE candidatura_id = $1 AND cuestionario = $2 AND envios = $3 AND estado <> $4
+RETURNING estado
+"""

@@ -1,0 +1,1 @@
+"""Code every service and worker shares; it never imports a web handler."""

@@ -1,0 +1,46 @@
+"""The asyncpg pool: one per process, created in a cleanup context, JSON decoded with orjson."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import orjson
+from aiohttp import web
+
+from .settings import CommonSettings
+
+DB_POOL: web.AppKey[asyncpg.Pool] = web.AppKey("db_pool", asyncpg.Pool)
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for type_name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            type_name, encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads, schema="pg_catalog"
+        )
+
+
+async def create_pool(settings: CommonSettings, **kwargs: Any) -> asyncpg.Pool:
+    options: dict[str, Any] = {
+        "min_size": settings.db_pool_min,
+        "max_size": settings.db_pool_max,
+        "init": _init_connection,
+        "command_timeout": 30,
+    }
+    options.update(kwargs)
+    return await asyncpg.create_pool(settings.database_url, **options)
+
+
+def pool_ctx(settings: CommonSettings) -> Any:
+    """A cleanup context that opens the pool at start-up and closes it at shutdown (or reuses an injected one)."""
+
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        if DB_POOL in app:
+            yield
+            return
+        app[DB_POOL] = await create_pool(settings)
+        yield
+        await app[DB_POOL].close()
+
+    return ctx

@@ -1,0 +1,107 @@
+"""The identity the gateway forwards to services, signed with HMAC so a service can trust it.
+
+The gateway resolves the session cookie in Redis and sends ``X-Conoceles-Identity`` (base64url JSON),
+``X-Conoceles-Timestamp`` and ``X-Conoceles-Signature``. A service that receives no valid signature, an
+old timestamp or a tampered payload treats the request as anonymous: it never trusts the client.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass, field
+
+import orjson
+
+IDENTITY_HEADER = "X-Conoceles-Identity"
+TIMESTAMP_HEADER = "X-Conoceles-Timestamp"
+SIGNATURE_HEADER = "X-Conoceles-Signature"
+REQUEST_ID_HEADER = "X-Request-Id"
+# Every header a client could use to impersonate someone; the gateway strips them all.
+FORWARDED_IDENTITY_HEADERS = (IDENTITY_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is asking. ``user_id`` is None for anonymous visitors (who may still hold a session for CSRF)."""
+
+    user_id: int | None = None
+    username: str | None = None
+    role: str | None = None
+    # Scope of candidate-side roles: the postulante of a representative, the candidaturas of a candidate.
+    postulante_id: int | None = None
+    candidatura_ids: tuple[int, ...] = field(default_factory=tuple)
+    session_id: str | None = None
+    csrf_token: str | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(
+            {
+                "user_id": self.user_id,
+                "username": self.username,
+                "role": self.role,
+                "postulante_id": self.postulante_id,
+                "candidatura_ids": list(self.candidatura_ids),
+                "session_id": self.session_id,
+                "csrf_token": self.csrf_token,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> Identity:
+        data = orjson.loads(raw)
+        return cls(
+            user_id=data.get("user_id"),
+            username=data.get("username"),
+            role=data.get("role"),
+            postulante_id=data.get("postulante_id"),
+            candidatura_ids=tuple(data.get("candidatura_ids") or ()),
+            session_id=data.get("session_id"),
+            csrf_token=data.get("csrf_token"),
+        )
+
+
+ANONYMOUS = Identity()
+
+
+def _mac(secret: str, timestamp: str, payload: str, request_id: str) -> str:
+    message = f"{timestamp}\n{request_id}\n{payload}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def sign(identity: Identity, secret: str, request_id: str, now: float | None = None) -> dict[str, str]:
+    """Headers that carry ``identity`` to a service, bound to this request id and this moment."""
+    timestamp = str(int(now if now is not None else time.time()))
+    payload = base64.urlsafe_b64encode(identity.to_json()).decode()
+    return {
+        IDENTITY_HEADER: payload,
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: _mac(secret, timestamp, payload, request_id),
+    }
+
+
+def verify(headers: dict[str, str] | object, secret: str, max_age: int, now: float | None = None) -> Identity:
+    """The identity in ``headers`` when its signature is valid and fresh; anonymous otherwise."""
+    get = headers.get  # type: ignore[attr-defined]
+    payload, timestamp, signature = get(IDENTITY_HEADER), get(TIMESTAMP_HEADER), get(SIGNATURE_HEADER)
+    if not (payload and timestamp and signature):
+        return ANONYMOUS
+    try:
+        age = (now if now is not None else time.time()) - int(timestamp)
+    except ValueError:
+        return ANONYMOUS
+    if abs(age) > max_age:
+        return ANONYMOUS
+    expected = _mac(secret, timestamp, payload, get(REQUEST_ID_HEADER) or "")
+    if not hmac.compare_digest(expected, signature):
+        return ANONYMOUS
+    try:
+        return Identity.from_json(base64.urlsafe_b64decode(payload.encode()))
+    except (ValueError, TypeError):
+        return ANONYMOUS

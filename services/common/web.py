@@ -1,0 +1,282 @@
+"""What every service's web app has: identity from the gateway, deny-by-default access, CSRF, one error
+vocabulary, templates, /health and /metrics. A service's ``create_app`` starts from :func:`base_app`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiohttp_jinja2
+import jinja2
+import orjson
+from aiohttp import web
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings
+from redis.asyncio import Redis
+
+from .access import access_of, public
+from .db import DB_POOL, pool_ctx
+from .identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, verify
+from .logs import setup_logging
+from .settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+SETTINGS: web.AppKey[ServiceSettings] = web.AppKey("settings", ServiceSettings)
+REDIS: web.AppKey[Redis] = web.AppKey("redis", Redis)
+METRICS: web.AppKey[Counter[str]] = web.AppKey("metrics", Counter)
+IDENTITY = "identity"  # request key
+COMMON_TEMPLATES = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+S = TypeVar("S", bound=BaseSettings)
+
+
+def identity(request: web.Request) -> Identity:
+    ident: Identity = request.get(IDENTITY, ANONYMOUS)
+    return ident
+
+
+def wants_json(request: web.Request) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(body=orjson.dumps(data), status=status, content_type="application/json", headers=headers)
+
+
+def problem(status: int, error: str, details: Any = None) -> web.Response:
+    return json_response({"error": error, "details": details}, status=status)
+
+
+SPANISH_REASONS = {
+    400: "La solicitud no es válida.",
+    401: "Necesitas iniciar sesión.",
+    403: "No tienes permiso para ver esta página.",
+    404: "No encontramos esta página.",
+    405: "Método no permitido.",
+    409: "Hubo un conflicto con otro cambio.",
+    413: "El archivo o el formulario es demasiado grande.",
+    422: "Revisa los datos enviados.",
+    429: "Demasiados intentos. Espera un momento y vuelve a intentarlo.",
+    500: "Ocurrió un error inesperado. Ya quedó registrado; intenta de nuevo más tarde.",
+    503: "El servicio no está disponible por el momento.",
+}
+
+
+def _error_response(request: web.Request, status: int, message: str | None, details: Any = None) -> web.Response:
+    text = message or SPANISH_REASONS.get(status, "Error")
+    if wants_json(request):
+        return problem(status, text, details)
+    try:
+        response = aiohttp_jinja2.render_template(
+            "error.html", request, {"status": status, "message": text, **_base_context(request)}, status=status
+        )
+    except Exception:  # a broken template must not hide the original error
+        log.exception("error page failed")
+        response = web.Response(text=text, status=status)
+    return response
+
+
+def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    return [{"campo": ".".join(str(p) for p in err["loc"]), "mensaje": err["msg"]} for err in exc.errors()]
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        message = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else None
+        return _error_response(request, exc.status, message)
+    except ValidationError as exc:
+        return _error_response(request, 422, None, validation_details(exc))
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("unhandled error on %s %s (request %s)", request.method, request.path, request_id(request))
+        return _error_response(request, 500, None)
+
+
+def request_id(request: web.Request) -> str:
+    return request.headers.get(REQUEST_ID_HEADER, "")
+
+
+def identity_middleware(settings: ServiceSettings) -> Any:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        request[IDENTITY] = verify(request.headers, settings.gateway_secret, settings.signature_max_age)
+        return await handler(request)
+
+    return middleware
+
+
+@web.middleware
+async def access_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Deny by default: a route runs only if its handler declared who may use it and the caller is one."""
+    match_info = request.match_info
+    if match_info.http_exception is not None:
+        raise match_info.http_exception
+    if isinstance(match_info.route.resource, web.StaticResource):
+        return await handler(request)
+    access = access_of(match_info.handler)
+    if access is None:
+        log.error("route without access rule refused: %s", request.path)
+        raise web.HTTPForbidden()
+    ident = identity(request)
+    if access.allows(ident.role if ident.is_authenticated else None):
+        return await handler(request)
+    if not ident.is_authenticated:
+        if wants_json(request) or request.method != "GET":
+            raise web.HTTPUnauthorized()
+        raise web.HTTPSeeOther(f"/cuenta/entrar?siguiente={request.path_qs}")
+    raise web.HTTPForbidden()
+
+
+@web.middleware
+async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Synchronizer token: an unsafe request must carry the token of the caller's session."""
+    if request.method in UNSAFE_METHODS:
+        expected = identity(request).csrf_token
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            form = await request.post()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+        if not expected or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
+            raise web.HTTPForbidden(
+                text="El formulario caducó o no es válido. Vuelve a cargar la página e inténtalo de nuevo."
+            )
+    return await handler(request)
+
+
+@web.middleware
+async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    metrics = request.app[METRICS]
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        metrics[f'http_requests_total{{status="{status}"}}'] += 1
+        metrics["http_request_seconds_sum"] += time.perf_counter() - started  # type: ignore[assignment]
+
+
+def _base_context(request: web.Request) -> dict[str, Any]:
+    ident = identity(request)
+    return {"identity": ident, "csrf_token": ident.csrf_token or "", "request_path": request.path}
+
+
+async def _template_context(request: web.Request) -> dict[str, Any]:
+    return _base_context(request)
+
+
+def redis_ctx(settings: ServiceSettings) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        if REDIS in app:
+            yield
+            return
+        app[REDIS] = Redis.from_url(settings.redis_url)
+        yield
+        await app[REDIS].aclose()
+
+    return ctx
+
+
+@public
+async def health(request: web.Request) -> web.Response:
+    """Up when its PostgreSQL pool and Redis answer; 503 with the failing part otherwise."""
+    checks: dict[str, str] = {}
+    try:
+        await request.app[DB_POOL].fetchval("SELECT 1", timeout=2)
+        checks["postgresql"] = "ok"
+    except Exception as exc:
+        checks["postgresql"] = f"error: {type(exc).__name__}"
+    try:
+        await asyncio.wait_for(request.app[REDIS].ping(), 2)
+        checks["redis"] = "ok"
+    except Exception as exc:
+        checks["redis"] = f"error: {type(exc).__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    body = {"service": request.app[SETTINGS].service_name, "status": "ok" if healthy else "error", "checks": checks}
+    return json_response(body, status=200 if healthy else 503)
+
+
+@public
+async def metrics(request: web.Request) -> web.Response:
+    name = request.app[SETTINGS].service_name
+    lines = [f"# conoceles {name}"]
+    for key, value in sorted(request.app[METRICS].items()):
+        metric, _, labels = key.partition("{")
+        label_text = f'{{service="{name}",{labels}' if labels else f'{{service="{name}"}}'
+        lines.append(f"conoceles_{metric}{label_text} {value}")
+    return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
+
+
+def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int = 1024**2) -> web.Application:
+    """An application with the shared middlewares, templates, /health and /metrics of a service."""
+    app = web.Application(
+        middlewares=[
+            metrics_middleware,
+            error_middleware,
+            identity_middleware(settings),
+            access_middleware,
+            csrf_middleware,
+        ],
+        client_max_size=client_max_size,
+    )
+    app[SETTINGS] = settings
+    app[METRICS] = Counter()
+    aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(templates), jinja2.FileSystemLoader(COMMON_TEMPLATES)]),
+        autoescape=jinja2.select_autoescape(default=True),
+        undefined=jinja2.StrictUndefined,
+        context_processors=[_template_context],
+    )
+    app.cleanup_ctx.append(pool_ctx(settings))
+    app.cleanup_ctx.append(redis_ctx(settings))
+    app.router.add_get("/health", health, name="health")
+    app.router.add_get("/metrics", metrics, name="metrics")
+    return app
+
+
+def load_settings(settings_class: type[S]) -> S:
+    """The settings from the environment, or a clear message and exit status 2 when they are not valid."""
+    try:
+        return settings_class()
+    except ValidationError as exc:
+        messages = "; ".join(str(err["msg"]).removeprefix("Value error, ") for err in exc.errors())
+        raise SystemExit(f"{settings_class.__name__}: configuración no válida: {messages}") from None
+
+
+def serve(create_app: Callable[[Any], web.Application], settings_class: type[ServiceSettings]) -> None:
+    """Run a service in the foreground: ``python -m services.<name>``."""
+    settings = load_settings(settings_class)
+    setup_logging(settings.log_level, settings.service_name)
+    app = create_app(settings)
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:  # pragma: no cover - uvloop is not built for every platform
+        pass
+    web.run_app(app, host=settings.host, port=settings.port, access_log=None, print=None, shutdown_timeout=5)

@@ -1,0 +1,70 @@
+"""Pages and API answers cached in Redis under the publication generation.
+
+Every publish bumps the generation, so a cached answer is never stale: the key of the fresh one is new.
+Redis being away only costs speed: answers are then rendered from PostgreSQL each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+from aiohttp import web
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from .sql import GENERATION_SQL
+
+log = logging.getLogger(__name__)
+
+GENERATION_KEY = "publico:generacion"
+CachedRender = Callable[[], Awaitable[tuple[bytes, str]]]
+
+
+async def generation(redis: Redis, pool: asyncpg.Pool) -> int:
+    try:
+        value = await redis.get(GENERATION_KEY)
+        if value is not None:
+            return int(value)
+    except RedisError:
+        pass
+    row = await pool.fetchrow(GENERATION_SQL)
+    gen = int(row["generacion"])
+    try:
+        await redis.set(GENERATION_KEY, gen, nx=True)
+    except RedisError:
+        pass
+    return gen
+
+
+async def cached(
+    request: web.Request, redis: Redis, pool: asyncpg.Pool, ttl: int, render: CachedRender
+) -> web.Response:
+    """Serve ``render()``'s bytes from the cache of this generation, with ETag and Cache-Control."""
+    gen = await generation(redis, pool)
+    key = f"publico:cache:{gen}:{request.path_qs}"
+    body: bytes | None = None
+    content_type = "text/html"
+    try:
+        hit = await redis.hgetall(key)
+        if hit:
+            body, content_type = hit[b"body"], hit[b"type"].decode()
+    except RedisError:
+        log.warning("redis unavailable: rendering %s without cache", request.path_qs)
+    if body is None:
+        body, content_type = await render()
+        try:
+            async with redis.pipeline(transaction=True) as pipe:
+                pipe.hset(key, mapping={"body": body, "type": content_type})
+                pipe.expire(key, ttl)
+                await pipe.execute()
+        except RedisError:
+            pass
+    etag = f'W/"{gen}-{hashlib.sha256(body).hexdigest()[:16]}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=60", "Vary": "Accept-Encoding"}
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers=headers)
+    charset = "utf-8"
+    return web.Response(body=body, content_type=content_type, charset=charset, headers=headers)

@@ -1,0 +1,68 @@
+# Everything a profile shows, denormalized from registro at publish time.
+PUBLISH_SQL = """
+INSERT INTO publico.candidaturas AS p (
+    id, cargo, cargo_nombre, cargo_orden, postulante, postulante_nombre, distrito, municipio, municipio_nombre,
+    numero, tipo, sexo, edad, nombre_completo, primer_apellido, nombre_busqueda, curricular, envio_numero,
+    declarado_at, revisado_at, published_at)
+SELECT c.id, c.cargo, g.nombre, g.orden, s.siglas, s.nombre, c.distrito, c.municipio, m.nombre,
+       c.numero, c.tipo, c.sexo, extract(year FROM age(current_date, c.fecha_nacimiento))::int,
+       concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')), c.primer_apellido,
+       $2, $3, $4, $5, $6, now()
+FROM registro.candidaturas c
+JOIN registro.cargos g ON g.clave = c.cargo
+JOIN registro.postulantes s ON s.id = c.postulante_id
+LEFT JOIN registro.municipios m ON m.clave = c.municipio
+WHERE c.id = $1 AND c.estatus = 'registrada'
+ON CONFLICT (id) DO UPDATE SET
+    cargo = EXCLUDED.cargo, cargo_nombre = EXCLUDED.cargo_nombre, cargo_orden = EXCLUDED.cargo_orden,
+    postulante = EXCLUDED.postulante, postulante_nombre = EXCLUDED.postulante_nombre,
+    distrito = EXCLUDED.distrito, municipio = EXCLUDED.municipio, municipio_nombre = EXCLUDED.municipio_nombre,
+    numero = EXCLUDED.numero, tipo = EXCLUDED.tipo, sexo = EXCLUDED.sexo, edad = EXCLUDED.edad,
+    nombre_completo = EXCLUDED.nombre_completo, primer_apellido = EXCLUDED.primer_apellido,
+    nombre_busqueda = EXCLUDED.nombre_busqueda, curricular = EXCLUDED.curricular,
+    envio_numero = EXCLUDED.envio_numero, declarado_at = EXCLUDED.declarado_at,
+    revisado_at = EXCLUDED.revisado_at, published_at = now()
+WHERE p.envio_numero <= EXCLUDED.envio_numero
+RETURNING id
+"""
+NAME_SQL = "SELECT concat_ws(' ', nombre, primer_apellido, segundo_apellido) FROM registro.candidaturas WHERE id = $1"
+WITHDRAW_SQL = "DELETE FROM publico.candidaturas WHERE id = $1 RETURNING id"
+BUMP_GENERATION_SQL = "UPDATE publico.publicacion SET generacion = generacion + 1, updated_at = now() RETURNING generacion"
+GENERATION_SQL = "SELECT generacion, updated_at FROM publico.publicacion"
+
+COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, distrito, municipio, municipio_nombre, numero,
+             tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at"""
+
+# Filters are optional: a NULL parameter leaves its filter out. Order is neutral (DESIGN.md §6): cargo and
+# ámbito, then position, then surname; never by party.
+LIST_SQL = f"""
+SELECT {COLUMNS}
+FROM publico.candidaturas
+WHERE ($1::text IS NULL OR cargo = $1)
+  AND ($2::text IS NULL OR postulante = $2)
+  AND ($3::int IS NULL OR distrito = $3)
+  AND ($4::int IS NULL OR municipio = $4)
+  AND ($5::text IS NULL OR sexo = $5)
+  AND ($6::text IS NULL OR nombre_busqueda LIKE '%' || $6 || '%')
+  AND ($7::int[] IS NULL OR (cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id)
+                            > ($7[1], $7[2], $7[3], $7[4], $8, $7[5]))
+ORDER BY cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id
+LIMIT $9
+"""
+COUNT_SQL = """
+SELECT count(*) FROM publico.candidaturas
+WHERE ($1::text IS NULL OR cargo = $1)
+  AND ($2::text IS NULL OR postulante = $2)
+  AND ($3::int IS NULL OR distrito = $3)
+  AND ($4::int IS NULL OR municipio = $4)
+  AND ($5::text IS NULL OR sexo = $5)
+  AND ($6::text IS NULL OR nombre_busqueda LIKE '%' || $6 || '%')
+"""
+SORT_KEY_SQL = """
+SELECT cargo_orden, coalesce(distrito, 0) AS distrito, coalesce(municipio, 0) AS municipio, numero, primer_apellido, id
+FROM publico.candidaturas WHERE id = $1
+"""
+PROFILE_SQL = f"SELECT {COLUMNS} FROM publico.candidaturas WHERE id = $1"
+COUNTS_SQL = "SELECT cargo_nombre, count(*) AS total FROM publico.candidaturas GROUP BY cargo_orden, cargo_nombre ORDER BY cargo_orden"
+CARGOS_SQL = "SELECT clave, nombre FROM registro.cargos ORDER BY orden"
+POSTULANTES_SQL = "SELECT siglas, nombre FROM registro.postulantes ORDER BY id"

@@ -1,0 +1,151 @@
+"""The public site and its JSON API: everything here is anonymous, cached and works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp_jinja2
+import asyncpg
+import orjson
+from aiohttp import web
+
+from services.common.access import public
+from services.common.curricular import RUBROS
+from services.common.db import DB_POOL
+from services.common.web import REDIS, SETTINGS
+
+from .cache import cached
+from .filters import ListFilters, encode_cursor
+from .settings import PublicoSettings
+from .sql import CARGOS_SQL, COUNT_SQL, COUNTS_SQL, LIST_SQL, POSTULANTES_SQL, PROFILE_SQL, SORT_KEY_SQL
+
+SEXOS = {"mujer": "Mujer", "hombre": "Hombre", "no_binario": "No binario"}
+
+
+def _settings(request: web.Request) -> PublicoSettings:
+    settings = request.app[SETTINGS]
+    assert isinstance(settings, PublicoSettings)
+    return settings
+
+
+async def _serve(request: web.Request, render: Any) -> web.Response:
+    return await cached(request, request.app[REDIS], request.app[DB_POOL], _settings(request).cache_ttl, render)
+
+
+def _html(request: web.Request, template: str, context: dict[str, Any]) -> tuple[bytes, str]:
+    # Public pages are the same for everyone (so they can be cached): no identity in them.
+    context = {"identity": None, "csrf_token": "", **context}
+    text = aiohttp_jinja2.render_string(template, request, context)
+    return text.encode(), "text/html"
+
+
+async def _page(pool: asyncpg.Pool, filters: ListFilters) -> tuple[list[asyncpg.Record], str | None, int]:
+    key: list[int] | None = None
+    surname = None
+    if filters.after_id is not None:
+        row = await pool.fetchrow(SORT_KEY_SQL, filters.after_id)
+        if row is not None:
+            key = [row["cargo_orden"], row["distrito"], row["municipio"], row["numero"], row["id"]]
+            surname = row["primer_apellido"]
+    args = (filters.cargo, filters.postulante, filters.distrito, filters.municipio, filters.sexo, filters.search)
+    rows = await pool.fetch(LIST_SQL, *args, key, surname, filters.limite + 1)
+    total = await pool.fetchval(COUNT_SQL, *args)
+    next_cursor = encode_cursor(rows[filters.limite - 1]["id"]) if len(rows) > filters.limite else None
+    return rows[: filters.limite], next_cursor, total
+
+
+def _card(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "nombre": row["nombre_completo"],
+        "cargo": row["cargo"],
+        "cargo_nombre": row["cargo_nombre"],
+        "postulante": row["postulante"],
+        "postulante_nombre": row["postulante_nombre"],
+        "distrito": row["distrito"],
+        "municipio": row["municipio"],
+        "municipio_nombre": row["municipio_nombre"],
+        "numero": row["numero"],
+        "tipo": row["tipo"],
+        "sexo": row["sexo"],
+        "edad": row["edad"],
+    }
+
+
+def _profile(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        **_card(row),
+        "curricular": row["curricular"],
+        "declarado_at": row["declarado_at"].isoformat(),
+        "revisado_at": row["revisado_at"].isoformat(),
+    }
+
+
+@public
+async def home(request: web.Request) -> web.Response:
+    async def render() -> tuple[bytes, str]:
+        counts = await request.app[DB_POOL].fetch(COUNTS_SQL)
+        return _html(request, "publico/inicio.html", {"counts": counts, "total": sum(r["total"] for r in counts)})
+
+    return await _serve(request, render)
+
+
+@public
+async def candidaturas(request: web.Request) -> web.Response:
+    filters = ListFilters.model_validate(dict(request.query))
+    pool = request.app[DB_POOL]
+
+    async def render() -> tuple[bytes, str]:
+        rows, next_cursor, total = await _page(pool, filters)
+        context = {
+            "rows": rows, "next_cursor": next_cursor, "total": total, "filters": filters, "sexos": SEXOS,
+            "cargos": await pool.fetch(CARGOS_SQL), "postulantes": await pool.fetch(POSTULANTES_SQL),
+        }  # fmt: skip
+        return _html(request, "publico/candidaturas.html", context)
+
+    return await _serve(request, render)
+
+
+def _candidatura_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+@public
+async def perfil(request: web.Request) -> web.Response:
+    candidatura_id = _candidatura_id(request)
+    pool = request.app[DB_POOL]
+    row = await pool.fetchrow(PROFILE_SQL, candidatura_id)
+    if row is None:
+        raise web.HTTPNotFound(text="Esta candidatura no está publicada.")
+
+    async def render() -> tuple[bytes, str]:
+        return _html(request, "publico/perfil.html", {"c": row, "rubros": RUBROS, "sexos": SEXOS})
+
+    return await _serve(request, render)
+
+
+@public
+async def api_candidaturas(request: web.Request) -> web.Response:
+    filters = ListFilters.model_validate(dict(request.query))
+
+    async def render() -> tuple[bytes, str]:
+        rows, next_cursor, total = await _page(request.app[DB_POOL], filters)
+        body = {"total": total, "siguiente": next_cursor, "resultados": [_profile(r) for r in rows]}
+        return orjson.dumps(body), "application/json"
+
+    return await _serve(request, render)
+
+
+@public
+async def api_candidatura(request: web.Request) -> web.Response:
+    row = await request.app[DB_POOL].fetchrow(PROFILE_SQL, _candidatura_id(request))
+    if row is None:
+        raise web.HTTPNotFound(text="Esta candidatura no está publicada.")
+
+    async def render() -> tuple[bytes, str]:
+        return orjson.dumps(_profile(row)), "application/json"
+
+    return await _serve(request, render)

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from services.common.web import base_app
+
+from . import views
+from .settings import ReportesSettings
+
+
+def create_app(settings: ReportesSettings | None = None) -> web.Application:
+    settings = settings or ReportesSettings()
+    app = base_app(settings, Path(__file__).parent / "templates")
+    app.router.add_get("/reportes/", views.progress, name="avance")
+    return app

@@ -1,0 +1,7 @@
+from services.common.web import serve
+
+from .app import create_app
+from .settings import ValidacionSettings
+
+if __name__ == "__main__":
+    serve(create_app, ValidacionSettings)

@@ -1,0 +1,50 @@
+OPEN_REVIEW_SQL = """
+INSERT INTO validacion.revisiones (envio_id, candidatura_id, cuestionario, numero, datos, created_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (envio_id) DO NOTHING
+RETURNING id
+"""
+
+QUEUE_SQL = """
+SELECT r.id, r.candidatura_id, r.cuestionario, r.numero, r.created_at,
+       c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas
+FROM validacion.revisiones r
+JOIN registro.candidaturas c ON c.id = r.candidatura_id
+JOIN registro.cargos g ON g.clave = c.cargo
+JOIN registro.postulantes p ON p.id = c.postulante_id
+WHERE r.estado = 'pendiente'
+ORDER BY r.created_at, r.id
+LIMIT 500
+"""
+
+REVIEW_SQL = """
+SELECT r.*, c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas
+FROM validacion.revisiones r
+JOIN registro.candidaturas c ON c.id = r.candidatura_id
+JOIN registro.cargos g ON g.clave = c.cargo
+JOIN registro.postulantes p ON p.id = c.postulante_id
+WHERE r.id = $1
+"""
+
+APPROVE_SQL = """
+UPDATE validacion.revisiones
+   SET estado = 'aprobada', resuelto_por = $2, resuelto_at = now(),
+       publicacion_solicitada_at = CASE WHEN $3 THEN now() END
+ WHERE id = $1 AND estado = 'pendiente'
+RETURNING id, candidatura_id, cuestionario, numero, datos, created_at, resuelto_at
+"""
+
+# The active process's publication date: approvals before it wait for the cron job.
+PUBLICATION_OPEN_SQL = """
+SELECT coalesce(bool_or(publicacion_inicio IS NOT NULL AND publicacion_inicio <= now()), false)
+FROM registro.procesos WHERE activo
+"""
+
+DUE_FOR_PUBLICATION_SQL = """
+UPDATE validacion.revisiones
+   SET publicacion_solicitada_at = now()
+ WHERE id IN (SELECT id FROM validacion.revisiones
+               WHERE estado = 'aprobada' AND publicacion_solicitada_at IS NULL
+               ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED)
+RETURNING id, candidatura_id, cuestionario, numero, datos, created_at, resuelto_at
+"""
