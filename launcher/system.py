@@ -205,8 +205,15 @@ class System:
         if self.config.log_file:
             self.config.log_file.parent.mkdir(parents=True, exist_ok=True)
             self._log = self.config.log_file.open("ab")
-        self.running = [Running(spec, self._spawn(spec)) for spec in specs]
-        for run in self.running:
+        # The gateway starts last, once every upstream listens, so its first health check finds them up.
+        gateway = [s for s in specs if s.name == "gateway"]
+        self.running = [Running(spec, self._spawn(spec)) for spec in specs if spec.name != "gateway"]
+        self._wait_for_ports(self.running, timeout)
+        self.running += [Running(spec, self._spawn(spec)) for spec in gateway]
+        self._wait_for_ports(self.running[-1:], timeout)
+
+    def _wait_for_ports(self, runs: list[Running], timeout: float) -> None:
+        for run in runs:
             if run.spec.port:
                 try:
                     wait_for_port(run.spec.port, timeout, run.spec.name)

@@ -90,6 +90,7 @@ async def run_relay(
             for task in (stop_wait, wake_wait):
                 task.cancel()
     finally:
+        await listener.remove_listener(NOTIFY_CHANNEL, on_notify)
         await pool.release(listener)
 
 

@@ -1,0 +1,104 @@
+"""The test session starts the real system once: embedded PostgreSQL and Redis (or DATABASE_URL/REDIS_URL),
+migrations, catalogs, demo data, every service, two publico processes, the workers, the relay and the gateway,
+on ports of its own so it can run beside `make run`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from launcher.system import System, SystemConfig
+from services.common.db import create_pool
+
+from playwright.async_api import Browser, Page
+
+from .browser import CHROMIUM, CHROMIUM_ARGS
+from .helpers import DEMO_PASSWORD, Client
+
+warnings.filterwarnings("ignore", module="platformdirs")
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    import os
+
+    data_dir = Path(tmp_path_factory.mktemp("conoceles"))
+    config = SystemConfig(
+        data_dir=data_dir,
+        gateway_port=18080,
+        port_base=18100,
+        redis_port=16390,
+        env="test",
+        demo_password=DEMO_PASSWORD,
+        database_url=os.environ.get("DATABASE_URL") or None,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        log_file=data_dir / "system.log",
+    )
+    system = System(config)
+    try:
+        system.start()
+    except Exception:
+        log = data_dir / "system.log"
+        if log.exists():
+            print(log.read_text()[-5000:])
+        raise
+    yield system
+    system.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(system: System) -> str:
+    return system.url
+
+
+@pytest.fixture(scope="session")
+async def db(system: System) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(system.settings(), min_size=1, max_size=4)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def client(base_url: str) -> AsyncIterator[Client]:
+    c = Client(base_url)
+    yield c
+    await c.close()
+
+
+@pytest.fixture
+async def make_client(base_url: str) -> AsyncIterator[type[Client]]:
+    clients: list[Client] = []
+
+    def factory() -> Client:
+        c = Client(base_url)
+        clients.append(c)
+        return c
+
+    yield factory  # type: ignore[misc]
+    for c in clients:
+        await c.close()
+
+
+@pytest.fixture(scope="session")
+async def browser(system: System) -> AsyncIterator[Browser]:
+    from playwright.async_api import async_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"Chromium no está instalado en {CHROMIUM}: `apt-get install -y chromium` (lo hace .ci/run)")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    context = await browser.new_context(locale="es-MX")
+    page = await context.new_page()
+    yield page
+    await context.close()

@@ -1,0 +1,64 @@
+"""What tests need to act like a person through the gateway: a browser-like HTTP client and polling."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import aiohttp
+
+DEMO_PASSWORD = "contrasena-de-prueba-123"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+T = TypeVar("T")
+
+
+class Client:
+    """An HTTP client with its own cookie jar, like one browser, talking to the gateway."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+    async def close(self) -> None:
+        await self.session.close()
+
+    async def get(self, path: str, **kwargs: Any) -> aiohttp.ClientResponse:
+        kwargs.setdefault("allow_redirects", False)
+        return await self.session.get(self.base_url + path, **kwargs)
+
+    async def post(self, path: str, **kwargs: Any) -> aiohttp.ClientResponse:
+        kwargs.setdefault("allow_redirects", False)
+        return await self.session.post(self.base_url + path, **kwargs)
+
+    async def csrf(self, path: str) -> str:
+        response = await self.get(path)
+        text = await response.text()
+        assert response.status == 200, text
+        match = CSRF.search(text)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    async def submit(self, form_path: str, action: str, data: dict[str, str]) -> aiohttp.ClientResponse:
+        """Load the page with the form, then post it with the page's CSRF token, as a browser would."""
+        token = await self.csrf(form_path)
+        return await self.post(action, data={"csrf_token": token, **data})
+
+    async def login(self, username: str, password: str = DEMO_PASSWORD) -> aiohttp.ClientResponse:
+        response = await self.submit("/cuenta/entrar", "/cuenta/entrar", {"usuario": username, "contrasena": password})
+        assert response.status == 303, await response.text()
+        return response
+
+
+async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 20, what: str = "condition") -> T:
+    """Poll ``check`` until it returns something truthy (jobs cross queues asynchronously)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.1)

@@ -1,0 +1,84 @@
+"""The thin path again, as people do it: in headless Chromium, without any help from the test but clicks."""
+
+from __future__ import annotations
+
+import asyncpg
+from playwright.async_api import Browser, Page, expect
+
+from . import factories
+from .browser import axe_violations
+from .helpers import DEMO_PASSWORD, eventually
+
+PROPUESTA = "Bibliotecas abiertas hasta la noche en las tenencias"
+
+
+async def _login(page: Page, base_url: str, username: str) -> None:
+    await page.goto(f"{base_url}/cuenta/entrar")
+    await page.get_by_label("Usuario o correo electrónico").fill(username)
+    await page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
+    await page.get_by_role("button", name="Entrar").click()
+
+
+async def test_thin_path_in_chromium(browser: Browser, base_url: str, db: asyncpg.Pool) -> None:
+    candidata = await factories.candidata(db)
+
+    context = await browser.new_context(locale="es-MX")
+    page = await context.new_page()
+    await _login(page, base_url, candidata.username)
+    await expect(page.get_by_role("heading", name="Mi candidatura")).to_be_visible()
+    assert await axe_violations(page) == []
+    await page.get_by_role("link", name=candidata.nombre).click()
+    await page.get_by_role("link", name="Propuestas").click()
+    await page.get_by_label("Propuesta 1").fill(PROPUESTA)
+    await page.get_by_role("button", name="Guardar rubro").click()
+    await expect(page.get_by_role("status")).to_have_text("Se guardó el rubro.")
+    assert await axe_violations(page) == []
+    await page.get_by_role("link", name="← Cuestionario curricular").click()
+    await page.get_by_role("button", name="Enviar a validación").click()
+    await expect(page.get_by_role("status")).to_contain_text("se envió a validación")
+    await context.close()
+
+    review_id = await eventually(
+        lambda: db.fetchval(
+            "SELECT id FROM validacion.revisiones WHERE candidatura_id = $1", candidata.candidatura_id
+        ),
+        what="the review task",
+    )
+    context = await browser.new_context(locale="es-MX")
+    page = await context.new_page()
+    await _login(page, base_url, "demo-validador")
+    await expect(page.get_by_role("heading", name="Cola de revisión")).to_be_visible()
+    await page.locator(f"a[href='/validacion/revisiones/{review_id}']").click()
+    await expect(page.get_by_text(PROPUESTA)).to_be_visible()
+    await page.get_by_role("button", name="Aprobar").click()
+    await expect(page.get_by_role("status")).to_contain_text("quedó aprobada")
+    await page.get_by_role("button", name="Salir").click()
+    await expect(page.get_by_role("heading", name="Entrar")).to_be_visible()
+    await context.close()
+
+    context = await browser.new_context(locale="es-MX", java_script_enabled=False)
+    page = await context.new_page()
+
+    async def published() -> bool:
+        response = await page.goto(f"{base_url}/candidaturas/{candidata.candidatura_id}")
+        return response is not None and response.status == 200
+
+    await eventually(published, what="the published profile")
+    await expect(page.get_by_role("heading", name=candidata.nombre)).to_be_visible()
+    await expect(page.get_by_text(PROPUESTA)).to_be_visible()
+    await page.goto(f"{base_url}/candidaturas?q=prueba")
+    await expect(page.get_by_role("link", name=candidata.nombre)).to_be_visible()
+    await context.close()
+
+
+async def test_public_pages_have_no_axe_violations(page: Page, base_url: str) -> None:
+    for path in ("/", "/candidaturas", "/cuenta/entrar"):
+        await page.goto(base_url + path)
+        assert await axe_violations(page) == [], path
+
+
+async def test_axe_check_finds_a_real_violation(page: Page) -> None:
+    # Guards the guard: if axe stopped running, the checks above would pass on anything.
+    await page.set_content('<html><body><img src="x.png"><a href="/"></a></body></html>')
+    ids = {v["id"] for v in await axe_violations(page)}
+    assert {"image-alt", "link-name"} <= ids

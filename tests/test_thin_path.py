@@ -1,0 +1,83 @@
+"""The path that proves the architecture, through the gateway, with real PostgreSQL, Redis and arq workers."""
+
+from __future__ import annotations
+
+import re
+
+import asyncpg
+
+from .helpers import Client, eventually
+
+PROPUESTA = "Agua potable en cada colonia de Morelia en los primeros dos años"
+
+
+async def test_candidate_submits_validator_approves_citizen_reads(make_client: type[Client], db: asyncpg.Pool) -> None:
+    candidata = make_client()
+    response = await candidata.login("demo-candidata")
+    assert response.headers["Location"] == "/captura/"
+
+    dashboard = await candidata.get("/captura/")
+    text = await dashboard.text()
+    assert dashboard.status == 200, text
+    candidatura_id = int(re.search(r"/captura/candidaturas/(\d+)/curricular", text).group(1))  # type: ignore[union-attr]
+    rubro = f"/captura/candidaturas/{candidatura_id}/curricular/propuestas"
+
+    saved = await candidata.submit(rubro, rubro, {"version": "0", "propuesta_1": PROPUESTA})
+    assert saved.status == 303, await saved.text()
+    page = await (await candidata.get(rubro)).text()
+    assert PROPUESTA in page
+
+    overview = f"/captura/candidaturas/{candidatura_id}/curricular"
+    sent = await candidata.submit(overview, f"{overview}/enviar", {})
+    assert sent.status == 303, await sent.text()
+    assert "Enviado a validación" in await (await candidata.get(overview)).text()
+
+    # The submit reaches validacion through the outbox, the relay and the validacion worker.
+    review_id = await eventually(
+        lambda: db.fetchval(
+            "SELECT id FROM validacion.revisiones WHERE candidatura_id = $1 AND estado = 'pendiente'", candidatura_id
+        ),
+        what="the review task",
+    )
+
+    validador = make_client()
+    response = await validador.login("demo-validador")
+    assert response.headers["Location"] == "/validacion/"
+    queue = await (await validador.get("/validacion/")).text()
+    assert f"/validacion/revisiones/{review_id}" in queue
+    detail = f"/validacion/revisiones/{review_id}"
+    assert PROPUESTA in await (await validador.get(detail)).text()
+    approved = await validador.submit(detail, f"{detail}/aprobar", {})
+    assert approved.status == 303, await approved.text()
+
+    # The publish job lands it in publico's read model; an anonymous citizen sees it.
+    citizen = make_client()
+
+    async def published() -> str | None:
+        response = await citizen.get(f"/candidaturas/{candidatura_id}")
+        return await response.text() if response.status == 200 else None
+
+    profile = await eventually(published, what="the published profile")
+    assert PROPUESTA in profile
+    api = await citizen.get("/api/v1/candidaturas")
+    assert api.status == 200
+    body = await api.json()
+    published_row = next(r for r in body["resultados"] if r["id"] == candidatura_id)
+    assert published_row["curricular"]["propuestas"]["propuesta_1"] == PROPUESTA
+
+    # The state flows back to captura and into the report history.
+    assert await eventually(
+        lambda: db.fetchval(
+            "SELECT estado = 'publicado' FROM captura.cuestionarios WHERE candidatura_id = $1", candidatura_id
+        ),
+        what="captura to learn of the publication",
+    )
+    history = await eventually(
+        lambda: db.fetch(
+            "SELECT estado FROM reportes.historial_estados WHERE candidatura_id = $1 ORDER BY at, id", candidatura_id
+        ),
+        what="the status history",
+    )
+    assert [r["estado"] for r in history][-1] == "publicado"
+    events = await db.fetch("SELECT action FROM audit.eventos WHERE entity_id = $1::text", str(candidatura_id))
+    assert {"guardar_rubro", "enviar", "aprobar"} <= {e["action"] for e in events}
