@@ -3,13 +3,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from services.common.logs import setup_logging
+from services.common.settings import load_settings
 
 from .app import create_app
 from .settings import GatewaySettings
 
 
 def main() -> None:
-    settings = GatewaySettings()
+    settings = load_settings(GatewaySettings)
     setup_logging(settings.log_level, "gateway")
     try:
         import uvloop

@@ -54,10 +54,10 @@ def run() -> int:
         print(f"\nNo se pudo iniciar Conóceles: {exc}", file=sys.stderr)
         return 1
     print(_banner(system), flush=True)
+    system.supervise_in_background()
     try:
         while not stop:
-            system.supervise_once()
-            time.sleep(0.5)
+            time.sleep(0.2)
     finally:
         print("\nDeteniendo todos los procesos…", flush=True)
         system.stop()

@@ -13,6 +13,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,7 @@ class System:
         self.demo_password = config.demo_password or secrets.token_urlsafe(12)
         self.running: list[Running] = []
         self.stopping = False
+        self._lock = threading.Lock()
         self._log: IO[bytes] | None = None
 
     @property
@@ -224,6 +226,10 @@ class System:
 
     def supervise_once(self) -> None:
         """Restart a process that died (with a growing pause if it keeps dying)."""
+        with self._lock:
+            self._restart_dead()
+
+    def _restart_dead(self) -> None:
         for run in self.running:
             code = run.process.poll()
             if code is None or self.stopping:
@@ -236,11 +242,22 @@ class System:
             run.restarts = run.restarts + 1 if time.monotonic() - run.started_at < 60 else 0
             run.started_at = time.monotonic()
 
+    def supervise_in_background(self, interval: float = 0.5) -> threading.Thread:
+        def loop() -> None:
+            while not self.stopping:
+                self.supervise_once()
+                time.sleep(interval)
+
+        thread = threading.Thread(target=loop, name="supervisor", daemon=True)
+        thread.start()
+        return thread
+
     def process(self, name: str) -> Running:
         return next(r for r in self.running if r.spec.name == name)
 
     def stop(self) -> None:
-        self.stopping = True
+        with self._lock:
+            self.stopping = True
         for run in self.running:
             if run.process.poll() is None:
                 os.killpg(run.process.pid, signal.SIGTERM)

@@ -47,6 +47,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
         if log.exists():
             print(log.read_text()[-5000:])
         raise
+    system.supervise_in_background(interval=0.2)
     yield system
     system.stop()
 

@@ -11,7 +11,7 @@ from .db import create_pool
 from .logs import setup_logging
 from .outbox import run_relay
 from .queues import redis_settings
-from .settings import CommonSettings
+from .settings import CommonSettings, load_settings
 
 
 async def _main(settings: CommonSettings) -> None:
@@ -29,7 +29,7 @@ async def _main(settings: CommonSettings) -> None:
 
 
 def main() -> None:
-    settings = CommonSettings()
+    settings = load_settings(CommonSettings)
     setup_logging(settings.log_level, "relay")
     asyncio.run(_main(settings))
 

@@ -6,9 +6,9 @@ built in ``create_app``/``main`` only and passed down; nothing reads them from a
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "staging", "production"]
@@ -61,3 +61,15 @@ class ServiceSettings(CommonSettings):
     @property
     def secure_cookies(self) -> bool:
         return not self.is_development
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def load_settings(settings_class: type[S]) -> S:
+    """The settings from the environment, or exit with a clear message when they are not valid (no traceback)."""
+    try:
+        return settings_class()
+    except ValidationError as exc:
+        messages = "; ".join(str(err["msg"]).removeprefix("Value error, ") for err in exc.errors())
+        raise SystemExit(f"{settings_class.__name__}: configuración no válida: {messages}") from None

@@ -11,21 +11,20 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp_jinja2
 import jinja2
 import orjson
 from aiohttp import web
 from pydantic import ValidationError
-from pydantic_settings import BaseSettings
 from redis.asyncio import Redis
 
 from .access import access_of, public
 from .db import DB_POOL, pool_ctx
 from .identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, verify
 from .logs import setup_logging
-from .settings import ServiceSettings
+from .settings import ServiceSettings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +39,6 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-S = TypeVar("S", bound=BaseSettings)
 
 
 def identity(request: web.Request) -> Identity:
@@ -257,15 +255,6 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     app.router.add_get("/health", health, name="health")
     app.router.add_get("/metrics", metrics, name="metrics")
     return app
-
-
-def load_settings(settings_class: type[S]) -> S:
-    """The settings from the environment, or a clear message and exit status 2 when they are not valid."""
-    try:
-        return settings_class()
-    except ValidationError as exc:
-        messages = "; ".join(str(err["msg"]).removeprefix("Value error, ") for err in exc.errors())
-        raise SystemExit(f"{settings_class.__name__}: configuración no válida: {messages}") from None
 
 
 def serve(create_app: Callable[[Any], web.Application], settings_class: type[ServiceSettings]) -> None:

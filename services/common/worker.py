@@ -17,7 +17,7 @@ from arq.worker import Worker
 from .db import create_pool
 from .logs import setup_logging
 from .queues import QUEUES, redis_settings
-from .settings import CommonSettings
+from .settings import CommonSettings, load_settings
 
 WORKER_SERVICES = ("captura", "validacion", "publico", "reportes")
 
@@ -54,7 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="arq worker of a Conóceles service")
     parser.add_argument("service", choices=WORKER_SERVICES)
     args = parser.parse_args()
-    settings = CommonSettings()
+    settings = load_settings(CommonSettings)
     setup_logging(settings.log_level, f"worker-{args.service}")
     asyncio.set_event_loop(asyncio.new_event_loop())
     build_worker(args.service, settings).run()

@@ -1,0 +1,88 @@
+"""Nothing is lost: jobs commit with their change, survive a lost Redis job, a killed worker and a Redis restart."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import uuid
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+
+from launcher.system import System
+from services.common import outbox
+
+from .helpers import eventually
+
+
+def _status_args(key: str) -> dict[str, object]:
+    return {"candidatura_id": 1, "cuestionario": "curricular", "estado": "en_captura",
+            "at": datetime.now(UTC).isoformat(), "job_key": key}  # fmt: skip
+
+
+async def _enqueue(db: asyncpg.Pool, key: str) -> int:
+    async with db.acquire() as conn, conn.transaction():
+        return await outbox.enqueue(conn, "reportes", "reportes.record_status", **_status_args(key))
+
+
+async def _done(db: asyncpg.Pool, job_id: int, key: str) -> bool:
+    row = await db.fetchrow("SELECT done_at FROM outbox.jobs WHERE id = $1", job_id)
+    recorded = await db.fetchval("SELECT count(*) FROM reportes.historial_estados WHERE job_key = $1", key)
+    return row["done_at"] is not None and recorded == 1
+
+
+async def test_enqueue_outside_a_transaction_is_refused(db: asyncpg.Pool) -> None:
+    async with db.acquire() as conn:
+        with pytest.raises(RuntimeError, match="transacción"):
+            await outbox.enqueue(conn, "reportes", "reportes.record_status", **_status_args("x"))
+
+
+async def test_a_rolled_back_change_leaves_no_job(db: asyncpg.Pool) -> None:
+    key = f"rollback-{uuid.uuid4()}"
+    with pytest.raises(ZeroDivisionError):
+        async with db.acquire() as conn, conn.transaction():
+            await outbox.enqueue(conn, "reportes", "reportes.record_status", **_status_args(key))
+            1 / 0  # noqa: B018
+    assert await db.fetchval("SELECT count(*) FROM outbox.jobs WHERE args->>'job_key' = $1", key) == 0
+
+
+async def test_a_committed_job_runs_once_in_the_real_worker(db: asyncpg.Pool) -> None:
+    key = f"commit-{uuid.uuid4()}"
+    job_id = await _enqueue(db, key)
+    await eventually(lambda: _done(db, job_id, key), what="the job to run")
+
+
+async def test_a_job_redis_lost_is_delivered_again(db: asyncpg.Pool) -> None:
+    # As if the relay had handed it to a Redis that then lost it: enqueued long ago, never done.
+    key = f"lost-{uuid.uuid4()}"
+    job_id = await db.fetchval(
+        """INSERT INTO outbox.jobs (queue, function, args, enqueued_at, attempts)
+           VALUES ('conoceles:reportes', 'reportes.record_status', $1, now() - interval '1 hour', 1) RETURNING id""",
+        _status_args(key),
+    )
+    await eventually(lambda: _done(db, job_id, key), timeout=30, what="the lost job to be delivered again")
+    assert await db.fetchval("SELECT attempts FROM outbox.jobs WHERE id = $1", job_id) == 2
+
+
+async def test_jobs_written_while_the_worker_is_dead_run_when_it_is_back(system: System, db: asyncpg.Pool) -> None:
+    worker = system.process("worker-reportes")
+    os.killpg(worker.process.pid, signal.SIGKILL)
+    key = f"killed-{uuid.uuid4()}"
+    job_id = await _enqueue(db, key)
+    await eventually(lambda: _done(db, job_id, key), timeout=30, what="the restarted worker to run the job")
+    assert worker.process.pid != 0 and worker.process.poll() is None
+
+
+async def test_jobs_survive_a_redis_restart(system: System, db: asyncpg.Pool) -> None:
+    assert system.redis is not None, "this test restarts the embedded Redis"
+    system.redis.stop()
+    try:
+        key = f"redis-down-{uuid.uuid4()}"
+        job_id = await _enqueue(db, key)
+        await asyncio.sleep(1)
+        assert not await _done(db, job_id, key)
+    finally:
+        await asyncio.to_thread(system.redis.start)
+    await eventually(lambda: _done(db, job_id, key), timeout=60, what="the job after Redis came back")
