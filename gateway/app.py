@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
+from ipaddress import IPv4Network, IPv6Network, ip_address
 
 import aiohttp
 import orjson
@@ -38,10 +39,18 @@ POOLS: web.AppKey[dict[str, UpstreamPool]] = web.AppKey("pools", dict)
 HOP_BY_HOP = frozenset(
     h.lower()
     for h in (
-        "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer",
-        "Transfer-Encoding", "Upgrade", "Host", "Content-Length",
+        "Connection",
+        "Keep-Alive",
+        "Proxy-Authenticate",
+        "Proxy-Authorization",
+        "TE",
+        "Trailer",
+        "Transfer-Encoding",
+        "Upgrade",
+        "Host",
+        "Content-Length",
     )
-)  # fmt: skip
+)
 # The gateway sets these itself; a client's copy could forge its address or identity.
 CLIENT_HEADERS_DROPPED = frozenset(
     h.lower() for h in (*FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, "X-Forwarded-For", "X-Forwarded-Proto")
@@ -59,8 +68,25 @@ SECURITY_HEADERS = {
 CHUNK = 64 * 1024
 
 
-def _client_ip(request: web.Request) -> str:
-    return request.remote or "unknown"
+class BodyTooLargeError(Exception):
+    pass
+
+
+def client_address(remote: str | None, forwarded_for: str, trusted: list[IPv4Network | IPv6Network]) -> str:
+    """The client's address: the peer's, or, behind trusted proxies, the last address they did not add."""
+    chain = [a.strip() for a in forwarded_for.split(",") if a.strip()] if forwarded_for else []
+    address = remote or "unknown"
+    while chain and _trusted(address, trusted):
+        address = chain.pop()
+    return address
+
+
+def _trusted(address: str, trusted: list[IPv4Network | IPv6Network]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
 
 
 async def _identity(request: web.Request) -> Identity:
@@ -106,8 +132,13 @@ def _error(request: web.Request, status: int, message: str) -> web.Response:
     return response
 
 
-async def _body(request: web.Request) -> AsyncIterator[bytes]:
+async def _body(request: web.Request, limit: int) -> AsyncIterator[bytes]:
+    # A chunked upload has no Content-Length to check up front, so the limit is enforced as it streams.
+    size = 0
     async for chunk in request.content.iter_chunked(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLargeError
         yield chunk
 
 
@@ -115,7 +146,7 @@ async def proxy(request: web.Request) -> web.StreamResponse:
     settings = request.app[SETTINGS]
     redis = request.app[REDIS]
     request_id = uuid.uuid4().hex
-    ip = _client_ip(request)
+    ip = client_address(request.remote, request.headers.get("X-Forwarded-For", ""), settings.trusted_proxies)
 
     try:
         if request.method == "POST" and request.path == "/cuenta/entrar":
@@ -143,7 +174,7 @@ async def proxy(request: web.Request) -> web.StreamResponse:
         return _error(request, 413, "El archivo o el formulario es demasiado grande.")
 
     pool = request.app[POOLS][service_for(request.path)]
-    body = _body(request) if request.body_exists else None
+    body = _body(request, settings.max_body_size) if request.body_exists else None
     client = request.app[CLIENT]
     for upstream in pool.candidates():
         try:
@@ -158,7 +189,11 @@ async def proxy(request: web.Request) -> web.StreamResponse:
             # Nothing was sent yet, so the next upstream can take the request.
             pool.mark_down(upstream, type(exc).__name__)
             continue
+        except BodyTooLargeError:
+            return _error(request, 413, "El archivo o el formulario es demasiado grande.")
         except (aiohttp.ClientError, TimeoutError) as exc:
+            if isinstance(exc.__cause__, BodyTooLargeError) or isinstance(exc.__context__, BodyTooLargeError):
+                return _error(request, 413, "El archivo o el formulario es demasiado grande.")
             log.warning("request %s to %s failed: %s", request_id, upstream.url, exc)
             return _error(request, 502, "El servicio no respondió. Intenta de nuevo en un momento.")
         async with upstream_response:
@@ -211,9 +246,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         connector=aiohttp.TCPConnector(limit=0, limit_per_host=200, keepalive_timeout=30),
         cookie_jar=aiohttp.DummyCookieJar(),
     )
-    app[POOLS] = {
-        name: UpstreamPool(name, urls, settings.down_for) for name, urls in settings.upstreams.items()
-    }
+    app[POOLS] = {name: UpstreamPool(name, urls, settings.down_for) for name, urls in settings.upstreams.items()}
     checker = asyncio.create_task(health_loop(app[CLIENT], app[POOLS], settings.health_interval))
     yield
     checker.cancel()

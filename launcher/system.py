@@ -185,16 +185,25 @@ class System:
         for service in WORKER_SERVICES:
             specs.append(ProcessSpec(f"worker-{service}", [py, "-m", "services.common.worker", service], base))
         specs.append(ProcessSpec("relay", [py, "-m", "services.common.relay"], base))
-        gateway_env = {**base, "GATEWAY_PORT": str(self.config.gateway_port), "GATEWAY_UPSTREAMS": json.dumps(upstreams)}
+        gateway_env = {
+            **base,
+            "GATEWAY_PORT": str(self.config.gateway_port),
+            "GATEWAY_UPSTREAMS": json.dumps(upstreams),
+        }
         specs.append(ProcessSpec("gateway", [py, "-m", "gateway"], gateway_env, self.config.gateway_port))
         return specs
 
     def _spawn(self, spec: ProcessSpec) -> subprocess.Popen[bytes]:
         out = self._log if self._log is not None else None
         return subprocess.Popen(
-            spec.argv, env=spec.env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            spec.argv,
+            env=spec.env,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
             start_new_session=True,
-        )  # fmt: skip
+        )
 
     def start_processes(self, timeout: float = 60) -> None:
         specs = self.process_specs()

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from playwright.async_api import Browser, Page
 
 from launcher.system import System, SystemConfig
 from services.common.db import create_pool
 
-from playwright.async_api import Browser, Page
-
-from .browser import CHROMIUM, CHROMIUM_ARGS
+from .browser import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_INSTALLED
 from .helpers import DEMO_PASSWORD, Client
 
 warnings.filterwarnings("ignore", module="platformdirs")
@@ -89,7 +88,7 @@ async def make_client(base_url: str) -> AsyncIterator[type[Client]]:
 async def browser(system: System) -> AsyncIterator[Browser]:
     from playwright.async_api import async_playwright
 
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM_INSTALLED:
         raise RuntimeError(f"Chromium no está instalado en {CHROMIUM}: `apt-get install -y chromium` (lo hace .ci/run)")
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -26,11 +26,13 @@ class Candidata:
 
 
 def _curp() -> str:
-    letters = "".join(random.choices(string.ascii_uppercase, k=4))
-    return f"{letters}{random.randint(500101, 991231)}MMN{''.join(random.choices(string.ascii_uppercase, k=3))}A{next(_counter) % 10}"
+    # Unique per test run; the registry does not check the CURP's check digit yet.
+    return "".join(random.choices(string.ascii_uppercase + string.digits, k=18))
 
 
-async def candidata(db: asyncpg.Pool, siglas: str = "PAN", cargo: str = "PRES_MUN", municipio: int = 16053) -> Candidata:
+async def candidata(
+    db: asyncpg.Pool, siglas: str = "PAN", cargo: str = "PRES_MUN", municipio: int = 16053
+) -> Candidata:
     n = next(_counter)
     nombre = f"Prueba{n}"
     async with db.acquire() as conn, conn.transaction():
@@ -40,12 +42,22 @@ async def candidata(db: asyncpg.Pool, siglas: str = "PAN", cargo: str = "PRES_MU
             """INSERT INTO registro.candidaturas (proceso_id, cargo, municipio, postulante_id, numero, tipo, nombre,
                    primer_apellido, segundo_apellido, sexo, fecha_nacimiento, curp)
                VALUES ($1, $2, $3, $4, $5, 'propietaria', $6, 'Ramírez', 'Núñez', 'mujer', $7, $8) RETURNING id""",
-            proceso, cargo, municipio, postulante, 100 + n, nombre, date(1980, 1, 1), _curp(),
+            proceso,
+            cargo,
+            municipio,
+            postulante,
+            100 + n,
+            nombre,
+            date(1980, 1, 1),
+            _curp(),
         )
         username = f"prueba-{n}-{random.randint(1000, 9999)}"
         await conn.execute(
             """INSERT INTO auth.users (username, password_hash, role, candidatura_id, nombre)
                VALUES ($1, $2, 'candidatura', $3, $4)""",
-            username, _HASH, candidatura_id, nombre,
+            username,
+            _HASH,
+            candidatura_id,
+            nombre,
         )
     return Candidata(candidatura_id, username, f"{nombre} Ramírez Núñez")

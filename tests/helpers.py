@@ -25,13 +25,17 @@ class Client:
     async def close(self) -> None:
         await self.session.close()
 
-    async def get(self, path: str, **kwargs: Any) -> aiohttp.ClientResponse:
+    async def request(self, method: str, path: str, **kwargs: Any) -> aiohttp.ClientResponse:
         kwargs.setdefault("allow_redirects", False)
-        return await self.session.get(self.base_url + path, **kwargs)
+        response = await self.session.request(method, self.base_url + path, **kwargs)
+        await response.read()  # keeps the body and frees the connection at once
+        return response
+
+    async def get(self, path: str, **kwargs: Any) -> aiohttp.ClientResponse:
+        return await self.request("GET", path, **kwargs)
 
     async def post(self, path: str, **kwargs: Any) -> aiohttp.ClientResponse:
-        kwargs.setdefault("allow_redirects", False)
-        return await self.session.post(self.base_url + path, **kwargs)
+        return await self.request("POST", path, **kwargs)
 
     async def csrf(self, path: str) -> str:
         response = await self.get(path)
@@ -52,13 +56,13 @@ class Client:
         return response
 
 
-async def eventually(check: Callable[[], Awaitable[T | None]], timeout: float = 20, what: str = "condition") -> T:
+async def eventually(check: Callable[[], Awaitable[T | None]], within: float = 20, what: str = "condition") -> T:
     """Poll ``check`` until it returns something truthy (jobs cross queues asynchronously)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         result = await check()
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            raise AssertionError(f"timed out after {within} s waiting for {what}")
         await asyncio.sleep(0.1)

@@ -25,8 +25,9 @@ def _routes(service: str) -> list[web.AbstractRoute]:
 def test_every_route_declares_its_access(service: str) -> None:
     routes = _routes(service)
     assert routes
-    undeclared = [f"{r.method} {r.resource.canonical if r.resource else '?'}" for r in routes
-                  if access_of(r.handler) is None]  # fmt: skip
+    undeclared = [
+        f"{r.method} {r.resource.canonical if r.resource else '?'}" for r in routes if access_of(r.handler) is None
+    ]
     assert undeclared == []
 
 
@@ -61,8 +62,9 @@ async def test_forms_without_the_session_csrf_token_are_refused(make_client: typ
 
 
 async def test_wrong_password_gets_a_spanish_message_and_keeps_the_username(client: Client) -> None:
-    response = await client.submit("/cuenta/entrar", "/cuenta/entrar",
-                                   {"usuario": "demo-candidata", "contrasena": "equivocada"})  # fmt: skip
+    response = await client.submit(
+        "/cuenta/entrar", "/cuenta/entrar", {"usuario": "demo-candidata", "contrasena": "equivocada"}
+    )
     text = await response.text()
     assert response.status == 401
     assert "El usuario o la contraseña no son correctos." in text

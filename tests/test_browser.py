@@ -39,9 +39,7 @@ async def test_thin_path_in_chromium(browser: Browser, base_url: str, db: asyncp
     await context.close()
 
     review_id = await eventually(
-        lambda: db.fetchval(
-            "SELECT id FROM validacion.revisiones WHERE candidatura_id = $1", candidata.candidatura_id
-        ),
+        lambda: db.fetchval("SELECT id FROM validacion.revisiones WHERE candidatura_id = $1", candidata.candidatura_id),
         what="the review task",
     )
     context = await browser.new_context(locale="es-MX")

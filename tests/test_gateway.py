@@ -7,9 +7,12 @@ import io
 import os
 import re
 import signal
+from collections.abc import AsyncIterator
+from ipaddress import ip_network
 
 import aiohttp
 
+from gateway.app import client_address
 from launcher.embedded import wait_for_port
 from launcher.system import System
 
@@ -115,3 +118,22 @@ async def test_login_attempts_are_rate_limited_per_client_address(base_url: str)
     assert statuses[0] == 403  # no CSRF token: refused by the service
     assert statuses[-1] == 429
     assert "Demasiados intentos" in text
+
+
+async def test_oversized_chunked_body_is_cut_off_while_streaming(client: Client) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(14):
+            yield b"x" * (1024 * 1024)
+
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    response = await client.post("/cuenta/entrar", data=chunks(), headers=form)
+    assert response.status == 413
+
+
+def test_client_address_believes_only_trusted_proxies() -> None:
+    apache = [ip_network("172.16.0.0/12")]
+    assert client_address("172.18.0.5", "201.141.3.9", apache) == "201.141.3.9"
+    # A client cannot pick its address by sending the header itself.
+    assert client_address("201.141.3.9", "1.2.3.4", apache) == "201.141.3.9"
+    assert client_address("172.18.0.5", "1.2.3.4, 201.141.3.9", apache) == "201.141.3.9"
+    assert client_address("127.0.0.1", "1.2.3.4", []) == "127.0.0.1"

@@ -18,8 +18,14 @@ from .helpers import eventually
 
 
 def _status_args(key: str) -> dict[str, object]:
-    return {"candidatura_id": 1, "cuestionario": "curricular", "estado": "en_captura",
-            "at": datetime.now(UTC).isoformat(), "job_key": key}  # fmt: skip
+    # Candidacy 0 does not exist: these rows stay out of the real candidacies' history.
+    return {
+        "candidatura_id": 0,
+        "cuestionario": "curricular",
+        "estado": "en_captura",
+        "at": datetime.now(UTC).isoformat(),
+        "job_key": key,
+    }
 
 
 async def _enqueue(db: asyncpg.Pool, key: str) -> int:
@@ -62,7 +68,7 @@ async def test_a_job_redis_lost_is_delivered_again(db: asyncpg.Pool) -> None:
            VALUES ('conoceles:reportes', 'reportes.record_status', $1, now() - interval '1 hour', 1) RETURNING id""",
         _status_args(key),
     )
-    await eventually(lambda: _done(db, job_id, key), timeout=30, what="the lost job to be delivered again")
+    await eventually(lambda: _done(db, job_id, key), within=30, what="the lost job to be delivered again")
     assert await db.fetchval("SELECT attempts FROM outbox.jobs WHERE id = $1", job_id) == 2
 
 
@@ -71,7 +77,7 @@ async def test_jobs_written_while_the_worker_is_dead_run_when_it_is_back(system:
     os.killpg(worker.process.pid, signal.SIGKILL)
     key = f"killed-{uuid.uuid4()}"
     job_id = await _enqueue(db, key)
-    await eventually(lambda: _done(db, job_id, key), timeout=30, what="the restarted worker to run the job")
+    await eventually(lambda: _done(db, job_id, key), within=30, what="the restarted worker to run the job")
     assert worker.process.pid != 0 and worker.process.poll() is None
 
 
@@ -85,4 +91,4 @@ async def test_jobs_survive_a_redis_restart(system: System, db: asyncpg.Pool) ->
         assert not await _done(db, job_id, key)
     finally:
         await asyncio.to_thread(system.redis.start)
-    await eventually(lambda: _done(db, job_id, key), timeout=60, what="the job after Redis came back")
+    await eventually(lambda: _done(db, job_id, key), within=60, what="the job after Redis came back")

@@ -20,29 +20,36 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_a_process_outside_development_refuses_to_start_without_its_secret(module: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "CONOCELES_GATEWAY_SECRET"}
     env["CONOCELES_ENV"] = "production"
-    result = subprocess.run([sys.executable, "-m", module], env=env, cwd=ROOT, capture_output=True, text=True,
-                            timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", module], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0
     assert "CONOCELES_GATEWAY_SECRET es obligatorio fuera de desarrollo" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_unreachable_postgresql_is_named_with_the_fix(tmp_path: Path) -> None:
-    config = SystemConfig(data_dir=tmp_path, database_url="postgresql://postgres@127.0.0.1:1/x",
-                          redis_url="redis://127.0.0.1:1/0")  # fmt: skip
-    with pytest.raises(StartupError, match="No se pudo conectar a PostgreSQL.*DATABASE_URL"):
+    config = SystemConfig(
+        data_dir=tmp_path, database_url="postgresql://postgres@127.0.0.1:1/x", redis_url="redis://127.0.0.1:1/0"
+    )
+    with pytest.raises(StartupError, match=r"No se pudo conectar a PostgreSQL.*DATABASE_URL"):
         System(config).start_servers()
 
 
 def test_unreachable_redis_is_named_with_the_fix(system: System, tmp_path: Path) -> None:
     config = SystemConfig(data_dir=tmp_path, database_url=system.database_url, redis_url="redis://127.0.0.1:1/0")
-    with pytest.raises(StartupError, match="No se pudo conectar a Redis.*REDIS_URL"):
+    with pytest.raises(StartupError, match=r"No se pudo conectar a Redis.*REDIS_URL"):
         System(config).start_servers()
 
 
 def test_busy_ports_are_named(system: System, tmp_path: Path) -> None:
-    config = SystemConfig(data_dir=tmp_path, gateway_port=system.config.gateway_port, port_base=system.config.port_base,
-                          database_url=system.database_url, redis_url=system.redis_url)  # fmt: skip
+    config = SystemConfig(
+        data_dir=tmp_path,
+        gateway_port=system.config.gateway_port,
+        port_base=system.config.port_base,
+        database_url=system.database_url,
+        redis_url=system.redis_url,
+    )
     with pytest.raises(StartupError, match="Puertos ocupados: auth"):
         System(config).start_processes()
 

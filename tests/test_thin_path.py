@@ -72,12 +72,14 @@ async def test_candidate_submits_validator_approves_citizen_reads(make_client: t
         ),
         what="captura to learn of the publication",
     )
-    history = await eventually(
-        lambda: db.fetch(
+
+    async def history() -> list[str] | None:
+        rows = await db.fetch(
             "SELECT estado FROM reportes.historial_estados WHERE candidatura_id = $1 ORDER BY at, id", candidatura_id
-        ),
-        what="the status history",
-    )
-    assert [r["estado"] for r in history][-1] == "publicado"
+        )
+        estados = [r["estado"] for r in rows]
+        return estados if "publicado" in estados else None
+
+    assert await eventually(history, what="the status history") == ["en_captura", "enviado", "validado", "publicado"]
     events = await db.fetch("SELECT action FROM audit.eventos WHERE entity_id = $1::text", str(candidatura_id))
     assert {"guardar_rubro", "enviar", "aprobar"} <= {e["action"] for e in events}

@@ -74,8 +74,11 @@ async def login(request: web.Request) -> web.StreamResponse:
     try:
         form = LoginForm.model_validate(dict(form_data))
     except ValidationError:
-        context = {"errors": {"usuario": "Escribe tu usuario y tu contraseña."}, "usuario": form_data.get("usuario", ""),
-                   "siguiente": form_data.get("siguiente", "")}  # fmt: skip
+        context = {
+            "errors": {"usuario": "Escribe tu usuario y tu contraseña."},
+            "usuario": form_data.get("usuario", ""),
+            "siguiente": form_data.get("siguiente", ""),
+        }
         return _render_login(request, context, status=400)
     return await asyncio.shield(_login(request, form))
 
@@ -85,8 +88,16 @@ async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
     user = await pool.fetchrow(USER_BY_LOGIN_SQL, form.usuario)
     valid = verify_password(user["password_hash"] if user else None, form.contrasena)
     if not user or not valid or not user["active"]:
-        await audit.record(pool, request, None, service="auth", action="login_fallido", entity="usuario",
-                           entity_id=user["id"] if user else None, details={"usuario": form.usuario[:254]})  # fmt: skip
+        await audit.record(
+            pool,
+            request,
+            None,
+            service="auth",
+            action="login_fallido",
+            entity="usuario",
+            entity_id=user["id"] if user else None,
+            details={"usuario": form.usuario[:254]},
+        )
         message = "Esta cuenta está desactivada. Comunícate con el Instituto." if user and valid else WRONG_CREDENTIALS
         context = {"errors": {"usuario": message}, "usuario": form.usuario, "siguiente": form.siguiente}
         return _render_login(request, context, status=401)
@@ -105,8 +116,16 @@ async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
         postulante_id=user["postulante_id"],
         candidatura_ids=(user["candidatura_id"],) if user["candidatura_id"] else (),
     )
-    await audit.record(pool, request, None, service="auth", action="login", entity="usuario", entity_id=user["id"],
-                       details={"usuario": user["username"]})  # fmt: skip
+    await audit.record(
+        pool,
+        request,
+        None,
+        service="auth",
+        action="login",
+        entity="usuario",
+        entity_id=user["id"],
+        details={"usuario": user["username"]},
+    )
     target = _safe_next(form.siguiente) or HOME_BY_ROLE[user["role"]]
     redirect = web.HTTPSeeOther(target)
     _set_cookie(request, redirect, session.id)
@@ -121,8 +140,9 @@ async def logout(request: web.Request) -> web.StreamResponse:
         session = await sessions.load(redis, ident.session_id, touch=False)
         if session:
             await sessions.destroy(redis, session)
-    await audit.record(request.app[DB_POOL], request, ident, service="auth", action="logout", entity="usuario",
-                       entity_id=ident.user_id)  # fmt: skip
+    await audit.record(
+        request.app[DB_POOL], request, ident, service="auth", action="logout", entity="usuario", entity_id=ident.user_id
+    )
     redirect = web.HTTPSeeOther("/cuenta/entrar")
     redirect.del_cookie(sessions.COOKIE_NAME, path="/")
     raise redirect

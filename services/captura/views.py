@@ -12,13 +12,11 @@ from aiohttp import web
 
 from services.common import audit, outbox
 from services.common.access import requires
+from services.common.curricular import RUBROS, RUBROS_BY_KEY, clean_rubro, is_captured
 from services.common.db import DB_POOL
+from services.common.estados import STATE_LABELS
 from services.common.identity import Identity
 from services.common.web import identity
-
-from services.common.curricular import RUBROS, RUBROS_BY_KEY, clean_rubro, is_captured
-
-from services.common.estados import STATE_LABELS
 
 from .domain import EDITABLE_STATES, can_submit
 from .sql import (
@@ -142,31 +140,52 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
         candidatura = await _candidatura(request, conn)
         await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
         estado = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura["id"], CURRICULAR)
-        context: dict[str, Any] = {"candidatura": candidatura, "rubro": rubro, "values": values,
-                                   "version": version, "errors": errors, "conflict": None,
-                                   "editable": True, "guardado": False}  # fmt: skip
+        context: dict[str, Any] = {
+            "candidatura": candidatura,
+            "rubro": rubro,
+            "values": values,
+            "version": version,
+            "errors": errors,
+            "conflict": None,
+            "editable": True,
+            "guardado": False,
+        }
         if estado["estado"] not in EDITABLE_STATES:
             context["editable"] = False
             context["errors"] = {"_": "El cuestionario ya se envió a validación y no puede modificarse ahora."}
             return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
         if errors:
             return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=422)
-        new_version = await conn.fetchval(SAVE_SQL, candidatura["id"], CURRICULAR, rubro.clave, values,
-                                          ident.user_id, version)  # fmt: skip
+        new_version = await conn.fetchval(
+            SAVE_SQL, candidatura["id"], CURRICULAR, rubro.clave, values, ident.user_id, version
+        )
         if new_version is None:
             current = await conn.fetchrow(RESPUESTA_SQL, candidatura["id"], CURRICULAR, rubro.clave)
             context["conflict"] = current["datos"]
             context["version"] = current["version"]
-            context["errors"] = {"_": "Alguien más guardó este rubro mientras lo editabas. Compara ambos textos, "
-                                      "ajusta el tuyo y vuelve a guardar."}  # fmt: skip
+            context["errors"] = {
+                "_": "Alguien más guardó este rubro mientras lo editabas. Compara ambos textos, "
+                "ajusta el tuyo y vuelve a guardar."
+            }
             return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
         if estado["estado"] == "pendiente":
             await conn.execute(SET_ESTADO_SQL, candidatura["id"], CURRICULAR, "en_captura")
-            await outbox.enqueue(conn, "reportes", "reportes.record_status",
-                                 **_status_changed(candidatura["id"], "en_captura", f"captura:{candidatura['id']}:inicio"))  # fmt: skip
-        await audit.record(conn, request, ident, service="captura", action="guardar_rubro", entity="candidatura",
-                           entity_id=candidatura["id"], details={"cuestionario": CURRICULAR, "rubro": rubro.clave,
-                                                                 "version": new_version})  # fmt: skip
+            await outbox.enqueue(
+                conn,
+                "reportes",
+                "reportes.record_status",
+                **_status_changed(candidatura["id"], "en_captura", f"captura:{candidatura['id']}:inicio"),
+            )
+        await audit.record(
+            conn,
+            request,
+            ident,
+            service="captura",
+            action="guardar_rubro",
+            entity="candidatura",
+            entity_id=candidatura["id"],
+            details={"cuestionario": CURRICULAR, "rubro": rubro.clave, "version": new_version},
+        )
     location = request.app.router["rubro"].url_for(id=str(candidatura["id"]), rubro=rubro.clave)
     raise web.HTTPSeeOther(location.with_query(guardado="1"))
 
@@ -192,13 +211,31 @@ async def _submit(request: web.Request) -> web.StreamResponse:
         envio = await conn.fetchrow(INSERT_ENVIO_SQL, candidatura["id"], CURRICULAR, numero, saved, ident.user_id)
         await conn.execute(SUBMITTED_SQL, candidatura["id"], CURRICULAR, numero)
         await outbox.enqueue(
-            conn, "validacion", "review.open",
-            envio_id=envio["id"], candidatura_id=candidatura["id"], cuestionario=CURRICULAR, numero=numero,
-            datos=saved, enviado_at=envio["enviado_at"].isoformat(),
-        )  # fmt: skip
-        await outbox.enqueue(conn, "reportes", "reportes.record_status",
-                             **_status_changed(candidatura["id"], "enviado", f"envio:{envio['id']}"))  # fmt: skip
-        await audit.record(conn, request, ident, service="captura", action="enviar", entity="candidatura",
-                           entity_id=candidatura["id"], details={"cuestionario": CURRICULAR, "numero": numero})  # fmt: skip
+            conn,
+            "validacion",
+            "review.open",
+            envio_id=envio["id"],
+            candidatura_id=candidatura["id"],
+            cuestionario=CURRICULAR,
+            numero=numero,
+            datos=saved,
+            enviado_at=envio["enviado_at"].isoformat(),
+        )
+        await outbox.enqueue(
+            conn,
+            "reportes",
+            "reportes.record_status",
+            **_status_changed(candidatura["id"], "enviado", f"envio:{envio['id']}"),
+        )
+        await audit.record(
+            conn,
+            request,
+            ident,
+            service="captura",
+            action="enviar",
+            entity="candidatura",
+            entity_id=candidatura["id"],
+            details={"cuestionario": CURRICULAR, "numero": numero},
+        )
     location = request.app.router["curricular"].url_for(id=str(candidatura["id"]))
     raise web.HTTPSeeOther(location.with_query(enviado="1"))

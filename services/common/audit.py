@@ -10,7 +10,8 @@ from aiohttp import web
 from .identity import Identity
 
 INSERT_SQL = """
-INSERT INTO audit.eventos (service, action, entity, entity_id, actor_id, actor_username, client_addr, request_id, details)
+INSERT INTO audit.eventos
+    (service, action, entity, entity_id, actor_id, actor_username, client_addr, request_id, details)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 """
 

@@ -7,10 +7,29 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-GRADOS = ("Sin estudios", "Primaria", "Secundaria", "Preparatoria", "Técnica", "Licenciatura", "Especialidad",
-          "Maestría", "Doctorado", "Postdoctorado")  # fmt: skip
-ESTATUS_ESTUDIOS = ("Reconocimiento", "Carta pasante", "Constancia", "Certificado", "Título", "Cédula", "Cursando",
-                    "Trunco")  # fmt: skip
+GRADOS = (
+    "Sin estudios",
+    "Primaria",
+    "Secundaria",
+    "Preparatoria",
+    "Técnica",
+    "Licenciatura",
+    "Especialidad",
+    "Maestría",
+    "Doctorado",
+    "Postdoctorado",
+)
+ESTATUS_ESTUDIOS = (
+    "Reconocimiento",
+    "Carta pasante",
+    "Constancia",
+    "Certificado",
+    "Título",
+    "Cédula",
+    "Cursando",
+    "Trunco",
+)
+
 
 @dataclass(frozen=True)
 class Campo:
@@ -32,37 +51,63 @@ class Rubro:
 LONG = 5000
 PROPOSAL = 1600
 RUBROS: tuple[Rubro, ...] = (
-    Rubro("contacto", "Datos generales y contacto público", (
-        Campo("direccion_casa_campana", "Dirección de la casa de campaña"),
-        Campo("telefono_publico", "Teléfono público", max_length=30),
-        Campo("correo_publico", "Correo electrónico público", kind="email", max_length=254),
-        Campo("pagina_web", "Página web", kind="url", max_length=500),
-        Campo("facebook", "Facebook", kind="url", max_length=500),
-        Campo("x", "X (Twitter)", kind="url", max_length=500),
-        Campo("youtube", "YouTube", kind="url", max_length=500),
-        Campo("instagram", "Instagram", kind="url", max_length=500),
-        Campo("tiktok", "TikTok", kind="url", max_length=500),
-    )),
-    Rubro("formacion", "Formación académica", (
-        Campo("grado_maximo", "Grado máximo de estudios", kind="select", options=GRADOS),
-        Campo("estatus", "Estatus del grado máximo", kind="select", options=ESTATUS_ESTUDIOS),
-        Campo("cursos", "Otros cursos (uno por línea)", kind="textarea", max_length=LONG),
-    )),
-    Rubro("profesional", "Historia profesional y/o laboral", (
-        Campo("historia_profesional", "Historia profesional y/o laboral", kind="textarea", max_length=LONG),
-    )),
-    Rubro("trayectoria", "Trayectoria política y/o participación social", (
-        Campo("trayectoria_politica", "Trayectoria política y/o participación social", kind="textarea",
-              max_length=LONG),
-        Campo("motivo_cargo_publico", "¿Por qué quiero ocupar un cargo público?", kind="textarea", max_length=LONG),
-    )),
-    Rubro("propuestas", "Propuestas", (
-        Campo("propuesta_1", "Propuesta 1", kind="textarea", max_length=PROPOSAL),
-        Campo("propuesta_2", "Propuesta 2", kind="textarea", max_length=PROPOSAL),
-        Campo("propuesta_genero", "Propuesta en materia de género o del grupo en situación de discriminación",
-              kind="textarea", max_length=PROPOSAL),
-    )),
-)  # fmt: skip
+    Rubro(
+        "contacto",
+        "Datos generales y contacto público",
+        (
+            Campo("direccion_casa_campana", "Dirección de la casa de campaña"),
+            Campo("telefono_publico", "Teléfono público", max_length=30),
+            Campo("correo_publico", "Correo electrónico público", kind="email", max_length=254),
+            Campo("pagina_web", "Página web", kind="url", max_length=500),
+            Campo("facebook", "Facebook", kind="url", max_length=500),
+            Campo("x", "X (Twitter)", kind="url", max_length=500),
+            Campo("youtube", "YouTube", kind="url", max_length=500),
+            Campo("instagram", "Instagram", kind="url", max_length=500),
+            Campo("tiktok", "TikTok", kind="url", max_length=500),
+        ),
+    ),
+    Rubro(
+        "formacion",
+        "Formación académica",
+        (
+            Campo("grado_maximo", "Grado máximo de estudios", kind="select", options=GRADOS),
+            Campo("estatus", "Estatus del grado máximo", kind="select", options=ESTATUS_ESTUDIOS),
+            Campo("cursos", "Otros cursos (uno por línea)", kind="textarea", max_length=LONG),
+        ),
+    ),
+    Rubro(
+        "profesional",
+        "Historia profesional y/o laboral",
+        (Campo("historia_profesional", "Historia profesional y/o laboral", kind="textarea", max_length=LONG),),
+    ),
+    Rubro(
+        "trayectoria",
+        "Trayectoria política y/o participación social",
+        (
+            Campo(
+                "trayectoria_politica",
+                "Trayectoria política y/o participación social",
+                kind="textarea",
+                max_length=LONG,
+            ),
+            Campo("motivo_cargo_publico", "¿Por qué quiero ocupar un cargo público?", kind="textarea", max_length=LONG),
+        ),
+    ),
+    Rubro(
+        "propuestas",
+        "Propuestas",
+        (
+            Campo("propuesta_1", "Propuesta 1", kind="textarea", max_length=PROPOSAL),
+            Campo("propuesta_2", "Propuesta 2", kind="textarea", max_length=PROPOSAL),
+            Campo(
+                "propuesta_genero",
+                "Propuesta en materia de género o del grupo en situación de discriminación",
+                kind="textarea",
+                max_length=PROPOSAL,
+            ),
+        ),
+    ),
+)
 RUBROS_BY_KEY = {r.clave: r for r in RUBROS}
 
 
@@ -71,9 +116,7 @@ class _RubroBase(BaseModel):
 
 
 def _model_for(rubro: Rubro) -> type[BaseModel]:
-    fields: dict[str, Any] = {
-        c.name: (str, Field("", max_length=c.max_length)) for c in rubro.campos
-    }
+    fields: dict[str, Any] = {c.name: (str, Field("", max_length=c.max_length)) for c in rubro.campos}
     validators: dict[str, Any] = {}
     for campo in rubro.campos:
         if campo.options:

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import orjson
@@ -86,9 +87,9 @@ def sign(identity: Identity, secret: str, request_id: str, now: float | None = N
     }
 
 
-def verify(headers: dict[str, str] | object, secret: str, max_age: int, now: float | None = None) -> Identity:
+def verify(headers: Mapping[str, str], secret: str, max_age: int, now: float | None = None) -> Identity:
     """The identity in ``headers`` when its signature is valid and fresh; anonymous otherwise."""
-    get = headers.get  # type: ignore[attr-defined]
+    get = headers.get
     payload, timestamp, signature = get(IDENTITY_HEADER), get(TIMESTAMP_HEADER), get(SIGNATURE_HEADER)
     if not (payload and timestamp and signature):
         return ANONYMOUS

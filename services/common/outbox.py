@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import asyncpg
@@ -56,7 +56,11 @@ async def relay_once(pool: asyncpg.Pool, redis: ArqRedis, redeliver_after: float
             return 0
         for row in rows:
             await redis.enqueue_job(
-                row["function"], _job_id=f"outbox:{row['id']}", _queue_name=row["queue"], outbox_id=row["id"], **row["args"]
+                row["function"],
+                _job_id=f"outbox:{row['id']}",
+                _queue_name=row["queue"],
+                outbox_id=row["id"],
+                **row["args"],
             )
         await conn.execute(MARK_ENQUEUED_SQL, [r["id"] for r in rows])
     return len(rows)
@@ -94,7 +98,7 @@ async def run_relay(
         await pool.release(listener)
 
 
-JobFunction = Callable[..., Awaitable[Any]]
+JobFunction = Callable[..., Coroutine[Any, Any, Any]]
 
 
 def outbox_job(fn: JobFunction) -> JobFunction:

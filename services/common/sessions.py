@@ -109,7 +109,7 @@ async def destroy(redis: Redis, session: Session) -> None:
 
 async def destroy_all(redis: Redis, user_id: int) -> int:
     """Revoke every session of a user (logout everywhere, account disabled); return how many."""
-    ids = await redis.smembers(_user_key(user_id))
+    ids = await redis.smembers(_user_key(user_id))  # type: ignore[misc]
     async with redis.pipeline(transaction=True) as pipe:
         for raw_id in ids:
             pipe.delete(_key(raw_id.decode() if isinstance(raw_id, bytes) else raw_id))

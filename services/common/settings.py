@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 Environment = Literal["development", "test", "staging", "production"]
 
 # Known only to development and test runs; the launcher replaces it with a random one per run anyway.
-_DEV_SECRET = "development-only-secret-never-use-in-production"
+_DEV_SECRET = "development-only-secret-never-use-in-production"  # noqa: S105 - refused outside development
 
 
 class MissingSecretError(ValueError):
@@ -57,6 +57,7 @@ class ServiceSettings(CommonSettings):
     service_name: str = "service"
     host: str = "127.0.0.1"
     port: int = 8000
+
     # Cookies get the Secure flag outside development (TLS ends at Apache).
     @property
     def secure_cookies(self) -> bool:

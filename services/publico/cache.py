@@ -48,7 +48,7 @@ async def cached(
     body: bytes | None = None
     content_type = "text/html"
     try:
-        hit = await redis.hgetall(key)
+        hit = await redis.hgetall(key)  # type: ignore[misc]
         if hit:
             body, content_type = hit[b"body"], hit[b"type"].decode()
     except RedisError:

@@ -30,17 +30,36 @@ async def publish(
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         name = await conn.fetchval(NAME_SQL, candidatura_id) or ""
         published = await conn.fetchval(
-            PUBLISH_SQL, candidatura_id, normalize(name), datos, numero,
-            datetime.fromisoformat(declarado_at), datetime.fromisoformat(revisado_at),
-        )  # fmt: skip
+            PUBLISH_SQL,
+            candidatura_id,
+            normalize(name),
+            datos,
+            numero,
+            datetime.fromisoformat(declarado_at),
+            datetime.fromisoformat(revisado_at),
+        )
         if published is None:
             return False
         generation = await conn.fetchval(BUMP_GENERATION_SQL)
-        await outbox.enqueue(conn, "captura", "captura.set_estado", candidatura_id=candidatura_id,
-                             cuestionario=cuestionario, numero=numero, estado="publicado")  # fmt: skip
-        await outbox.enqueue(conn, "reportes", "reportes.record_status", candidatura_id=candidatura_id,
-                             cuestionario=cuestionario, estado="publicado", at=datetime.now(UTC).isoformat(),
-                             job_key=f"publicacion:{candidatura_id}:{numero}")  # fmt: skip
+        await outbox.enqueue(
+            conn,
+            "captura",
+            "captura.set_estado",
+            candidatura_id=candidatura_id,
+            cuestionario=cuestionario,
+            numero=numero,
+            estado="publicado",
+        )
+        await outbox.enqueue(
+            conn,
+            "reportes",
+            "reportes.record_status",
+            candidatura_id=candidatura_id,
+            cuestionario=cuestionario,
+            estado="publicado",
+            at=datetime.now(UTC).isoformat(),
+            job_key=f"publicacion:{candidatura_id}:{numero}",
+        )
     await ctx["redis"].set(GENERATION_KEY, generation)
     return True
 

@@ -27,7 +27,9 @@ RETURNING id
 """
 NAME_SQL = "SELECT concat_ws(' ', nombre, primer_apellido, segundo_apellido) FROM registro.candidaturas WHERE id = $1"
 WITHDRAW_SQL = "DELETE FROM publico.candidaturas WHERE id = $1 RETURNING id"
-BUMP_GENERATION_SQL = "UPDATE publico.publicacion SET generacion = generacion + 1, updated_at = now() RETURNING generacion"
+BUMP_GENERATION_SQL = (
+    "UPDATE publico.publicacion SET generacion = generacion + 1, updated_at = now() RETURNING generacion"
+)
 GENERATION_SQL = "SELECT generacion, updated_at FROM publico.publicacion"
 
 COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, distrito, municipio, municipio_nombre, numero,
@@ -35,6 +37,7 @@ COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, distrito, m
 
 # Filters are optional: a NULL parameter leaves its filter out. Order is neutral (DESIGN.md §6): cargo and
 # ámbito, then position, then surname; never by party.
+# Only the COLUMNS constant is interpolated into these two.
 LIST_SQL = f"""
 SELECT {COLUMNS}
 FROM publico.candidaturas
@@ -48,7 +51,7 @@ WHERE ($1::text IS NULL OR cargo = $1)
                             > ($7[1], $7[2], $7[3], $7[4], $8, $7[5]))
 ORDER BY cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id
 LIMIT $9
-"""
+"""  # noqa: S608
 COUNT_SQL = """
 SELECT count(*) FROM publico.candidaturas
 WHERE ($1::text IS NULL OR cargo = $1)
@@ -62,7 +65,10 @@ SORT_KEY_SQL = """
 SELECT cargo_orden, coalesce(distrito, 0) AS distrito, coalesce(municipio, 0) AS municipio, numero, primer_apellido, id
 FROM publico.candidaturas WHERE id = $1
 """
-PROFILE_SQL = f"SELECT {COLUMNS} FROM publico.candidaturas WHERE id = $1"
-COUNTS_SQL = "SELECT cargo_nombre, count(*) AS total FROM publico.candidaturas GROUP BY cargo_orden, cargo_nombre ORDER BY cargo_orden"
+PROFILE_SQL = f"SELECT {COLUMNS} FROM publico.candidaturas WHERE id = $1"  # noqa: S608
+COUNTS_SQL = """
+SELECT cargo_nombre, count(*) AS total FROM publico.candidaturas
+GROUP BY cargo_orden, cargo_nombre ORDER BY cargo_orden
+"""
 CARGOS_SQL = "SELECT clave, nombre FROM registro.cargos ORDER BY orden"
 POSTULANTES_SQL = "SELECT siglas, nombre FROM registro.postulantes ORDER BY id"

@@ -98,9 +98,14 @@ async def candidaturas(request: web.Request) -> web.Response:
     async def render() -> tuple[bytes, str]:
         rows, next_cursor, total = await _page(pool, filters)
         context = {
-            "rows": rows, "next_cursor": next_cursor, "total": total, "filters": filters, "sexos": SEXOS,
-            "cargos": await pool.fetch(CARGOS_SQL), "postulantes": await pool.fetch(POSTULANTES_SQL),
-        }  # fmt: skip
+            "rows": rows,
+            "next_cursor": next_cursor,
+            "total": total,
+            "filters": filters,
+            "sexos": SEXOS,
+            "cargos": await pool.fetch(CARGOS_SQL),
+            "postulantes": await pool.fetch(POSTULANTES_SQL),
+        }
         return _html(request, "publico/candidaturas.html", context)
 
     return await _serve(request, render)

@@ -53,11 +53,16 @@ async def load_catalogs(conn: asyncpg.Connection) -> dict[str, int]:
         await conn.executemany(
             UPSERT_MUNICIPIO_SQL,
             [
-                (int(m["cve_completa"]), m["nom_municipio"], m["nom_cabecera"], int(m["poblacion_total"] or 0),
-                 int(m["cve_completa"]) != CHERAN)
+                (
+                    int(m["cve_completa"]),
+                    m["nom_municipio"],
+                    m["nom_cabecera"],
+                    int(m["poblacion_total"] or 0),
+                    int(m["cve_completa"]) != CHERAN,
+                )
                 for m in municipios
             ],
-        )  # fmt: skip
+        )
         await conn.executemany(
             UPSERT_DISTRITO_SQL,
             [(int(d["distrito"]), d["cabecera_nombre"], int(d["municipio_cabecera_inegi"])) for d in distritos],
@@ -65,5 +70,9 @@ async def load_catalogs(conn: asyncpg.Connection) -> dict[str, int]:
         await conn.executemany(
             UPSERT_PARTIDO_SQL, [(p["siglas"], p["nombre"], p["tipo"], p["nota"] or None) for p in partidos]
         )
-    return {"cargos": len(CARGOS), "municipios": len(municipios), "distritos": len(distritos),
-            "partidos": len(partidos)}  # fmt: skip
+    return {
+        "cargos": len(CARGOS),
+        "municipios": len(municipios),
+        "distritos": len(distritos),
+        "partidos": len(partidos),
+    }

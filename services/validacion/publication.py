@@ -11,21 +11,35 @@ from services.common import outbox
 
 async def enqueue_publish(conn: asyncpg.Connection, review: asyncpg.Record) -> None:
     await outbox.enqueue(
-        conn, "publico", "publico.publish",
-        candidatura_id=review["candidatura_id"], cuestionario=review["cuestionario"], numero=review["numero"],
-        datos=review["datos"], declarado_at=review["created_at"].isoformat(),
+        conn,
+        "publico",
+        "publico.publish",
+        candidatura_id=review["candidatura_id"],
+        cuestionario=review["cuestionario"],
+        numero=review["numero"],
+        datos=review["datos"],
+        declarado_at=review["created_at"].isoformat(),
         revisado_at=review["resuelto_at"].isoformat(),
-    )  # fmt: skip
+    )
 
 
 async def enqueue_state(conn: asyncpg.Connection, review: asyncpg.Record | dict[str, Any], estado: str) -> None:
     await outbox.enqueue(
-        conn, "captura", "captura.set_estado",
-        candidatura_id=review["candidatura_id"], cuestionario=review["cuestionario"], numero=review["numero"],
+        conn,
+        "captura",
+        "captura.set_estado",
+        candidatura_id=review["candidatura_id"],
+        cuestionario=review["cuestionario"],
+        numero=review["numero"],
         estado=estado,
-    )  # fmt: skip
+    )
     await outbox.enqueue(
-        conn, "reportes", "reportes.record_status",
-        candidatura_id=review["candidatura_id"], cuestionario=review["cuestionario"], estado=estado,
-        at=review["resuelto_at"].isoformat(), job_key=f"revision:{review['id']}:{estado}",
-    )  # fmt: skip
+        conn,
+        "reportes",
+        "reportes.record_status",
+        candidatura_id=review["candidatura_id"],
+        cuestionario=review["cuestionario"],
+        estado=estado,
+        at=review["resuelto_at"].isoformat(),
+        job_key=f"revision:{review['id']}:{estado}",
+    )

@@ -57,8 +57,14 @@ async def _approve(request: web.Request) -> web.StreamResponse:
         await enqueue_state(conn, review, "validado")
         if publish_now:
             await enqueue_publish(conn, review)
-        await audit.record(conn, request, ident, service="validacion", action="aprobar", entity="candidatura",
-                           entity_id=review["candidatura_id"],
-                           details={"revision": review["id"], "cuestionario": review["cuestionario"],
-                                    "numero": review["numero"]})  # fmt: skip
+        await audit.record(
+            conn,
+            request,
+            ident,
+            service="validacion",
+            action="aprobar",
+            entity="candidatura",
+            entity_id=review["candidatura_id"],
+            details={"revision": review["id"], "cuestionario": review["cuestionario"], "numero": review["numero"]},
+        )
     raise web.HTTPSeeOther(request.app.router["cola"].url_for().with_query(aprobada=str(review["id"])))
