@@ -39,11 +39,14 @@ format: $(STAMP)  ## apply ruff's fixes and formatting
 bench: $(STAMP)  ## measure the budgets of DESIGN.md §9 and print a table
 	$(BIN)/python -m bench
 
-up:  ## start compose for ENV=staging|production (deploy/$(ENV).env)
-	docker compose --env-file deploy/$(ENV).env -f compose.yaml up -d --build
+# Secrets come from the environment, or from deploy/secrets.env when it exists (never committed).
+COMPOSE := docker compose --env-file deploy/$(ENV).env $(if $(wildcard deploy/secrets.env),--env-file deploy/secrets.env) -f compose.yaml
+
+up:  ## start compose for ENV=staging|production (deploy/$(ENV).env, secrets from the environment or deploy/secrets.env)
+	$(COMPOSE) up -d --build
 
 down:  ## stop compose
-	docker compose --env-file deploy/$(ENV).env -f compose.yaml down
+	$(COMPOSE) down
 
 clean:  ## remove the virtualenv and the local data folder
 	rm -rf $(VENV) .data
