@@ -5,6 +5,7 @@ on ports of its own so it can run beside `make run`.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -24,14 +25,14 @@ warnings.filterwarnings("ignore", module="platformdirs")
 
 @pytest.fixture(scope="session")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    import os
-
     data_dir = Path(tmp_path_factory.mktemp("conoceles"))
+    # CONOCELES_TEST_PORT lets two test sessions run side by side (services use port+21…, Redis port+50).
+    port = int(os.environ.get("CONOCELES_TEST_PORT", "18080"))
     config = SystemConfig(
         data_dir=data_dir,
-        gateway_port=18080,
-        port_base=18100,
-        redis_port=16390,
+        gateway_port=port,
+        port_base=port + 20,
+        redis_port=port + 50,
         env="test",
         demo_password=DEMO_PASSWORD,
         database_url=os.environ.get("DATABASE_URL") or None,
