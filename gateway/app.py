@@ -96,15 +96,7 @@ async def _identity(request: web.Request) -> Identity:
     session = await sessions.load(request.app[REDIS], session_id)
     if session is None:
         return ANONYMOUS
-    return Identity(
-        user_id=session.user_id,
-        username=session.username,
-        role=session.role,
-        postulante_id=session.postulante_id,
-        candidatura_ids=session.candidatura_ids,
-        session_id=session.id,
-        csrf_token=session.csrf_token,
-    )
+    return session.identity()
 
 
 async def _over_limit(redis: Redis, bucket: str, limit: int) -> bool:

@@ -29,9 +29,14 @@ def _banner(system: System) -> str:
     demo = (
         f"\n  Cuentas de demostración (contraseña: {system.demo_password}):\n{accounts}\n" if system.config.demo else ""
     )
+    mailbox = (
+        f"  Correo de desarrollo (cuenta admin): {system.dev_mailbox_url}  ·  archivos en {system.maildir}\n"
+        if system.dev_mailbox_url
+        else ""
+    )
     return (
         f"\n  Conóceles está listo en {system.url}\n"
-        f"  Entrar: {system.url}/cuenta/entrar    Salud: {system.url}/health\n{demo}"
+        f"  Entrar: {system.url}/cuenta/entrar    Salud: {system.url}/health\n{mailbox}{demo}"
         "\n  Ctrl-C detiene todo.\n"
     )
 

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICE_OFFSETS = {"auth": 1, "captura": 2, "validacion": 3, "publico": 4, "reportes": 6}
+MAILSINK_OFFSET = 25  # the local SMTP sink (launcher/mailsink.py) listens on port_base + 25
 
 
 class StartupError(RuntimeError):
@@ -71,6 +72,8 @@ class SystemConfig:
     database_url: str | None = None
     redis_url: str | None = None
     log_file: Path | None = None
+    # Settings for every process on top of the environment (the tests raise the login rate limit, say).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_environ(cls, data_dir: Path) -> SystemConfig:
@@ -100,10 +103,21 @@ class System:
         self.stopping = False
         self._lock = threading.Lock()
         self._log: IO[bytes] | None = None
+        # Without a configured SMTP server, mail goes to a local sink that keeps every message as a file.
+        smtp_host = config.extra_env.get("CONOCELES_SMTP_HOST") or os.environ.get("CONOCELES_SMTP_HOST")
+        self.mailsink_port = None if smtp_host else config.port_base + MAILSINK_OFFSET
+        self.maildir = (config.data_dir / "mail").absolute()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.config.gateway_port}"
+
+    @property
+    def dev_mailbox_url(self) -> str | None:
+        """Where an admin reads the sink's mail; None when real SMTP is configured or outside development."""
+        if self.mailsink_port is None or self.config.env not in ("development", "test"):
+            return None
+        return f"{self.url}/cuenta/correo-dev"
 
     # -- servers ---------------------------------------------------------------------------------------------
     def start_servers(self) -> None:
@@ -170,9 +184,13 @@ class System:
             "CONOCELES_GATEWAY_SECRET": self.gateway_secret,
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(ROOT),
+            **self.config.extra_env,
         }
+        base.setdefault("CONOCELES_PUBLIC_URL", self.url)
         py = sys.executable
         specs: list[ProcessSpec] = []
+        if self.mailsink_port is not None:
+            self._send_mail_to_sink(base, self.mailsink_port)
         upstreams: dict[str, list[str]] = {}
         for service, offset in SERVICE_OFFSETS.items():
             copies = self.config.publico_processes if service == "publico" else 1
@@ -185,6 +203,9 @@ class System:
         for service in WORKER_SERVICES:
             specs.append(ProcessSpec(f"worker-{service}", [py, "-m", "services.common.worker", service], base))
         specs.append(ProcessSpec("relay", [py, "-m", "services.common.relay"], base))
+        if self.mailsink_port is not None:
+            argv = [py, "-m", "launcher.mailsink", "--port", str(self.mailsink_port), "--maildir", str(self.maildir)]
+            specs.append(ProcessSpec("mailsink", argv, base, self.mailsink_port))
         gateway_env = {
             **base,
             "GATEWAY_PORT": str(self.config.gateway_port),
@@ -192,6 +213,17 @@ class System:
         }
         specs.append(ProcessSpec("gateway", [py, "-m", "gateway"], gateway_env, self.config.gateway_port))
         return specs
+
+    def _send_mail_to_sink(self, env: dict[str, str], port: int) -> None:
+        """Point every process's mail at the local sink, and tell auth where the sink keeps it."""
+        for key in ("CONOCELES_SMTP_USERNAME", "CONOCELES_SMTP_PASSWORD"):
+            env.pop(key, None)  # the sink takes no login
+        env.update(
+            CONOCELES_SMTP_HOST="127.0.0.1",
+            CONOCELES_SMTP_PORT=str(port),
+            CONOCELES_SMTP_STARTTLS="false",
+            AUTH_DEV_MAILDIR=str(self.maildir),
+        )
 
     def _spawn(self, spec: ProcessSpec) -> subprocess.Popen[bytes]:
         out = self._log if self._log is not None else None

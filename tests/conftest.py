@@ -21,6 +21,7 @@ from .browser import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_INSTALLED
 from .helpers import DEMO_PASSWORD, Client
 
 warnings.filterwarnings("ignore", module="platformdirs")
+LOGIN_LIMIT = 200
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +39,8 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
         database_url=os.environ.get("DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,
         log_file=data_dir / "system.log",
+        # Every test logs in from 127.0.0.1: the per-address limit must not trip across the whole suite.
+        extra_env={"GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE": str(LOGIN_LIMIT)},
     )
     system = System(config)
     try:

@@ -80,3 +80,25 @@ async def test_axe_check_finds_a_real_violation(page: Page) -> None:
     await page.set_content('<html><body><img src="x.png"><a href="/"></a></body></html>')
     ids = {v["id"] for v in await axe_violations(page)}
     assert {"image-alt", "link-name"} <= ids
+
+
+async def test_first_login_forces_a_new_password_then_logout(page: Page, base_url: str, db: asyncpg.Pool) -> None:
+    username = await factories.cuenta(db, "coordinacion", must_change_password=True)
+    await _login(page, base_url, username)
+    await expect(page.get_by_role("heading", name="Cambiar contraseña")).to_be_visible()
+    assert await axe_violations(page) == []
+    await page.get_by_label("Contraseña actual", exact=True).fill(DEMO_PASSWORD)
+    await page.get_by_label("Contraseña nueva", exact=True).fill("corta")
+    await page.get_by_label("Escribe otra vez la contraseña nueva").fill("corta")
+    await page.get_by_role("button", name="Cambiar contraseña").click()
+    await expect(page.get_by_role("alert")).to_contain_text("al menos 12 caracteres")
+    assert await axe_violations(page) == []
+    await page.get_by_label("Contraseña actual", exact=True).fill(DEMO_PASSWORD)
+    await page.get_by_label("Contraseña nueva", exact=True).fill("río-lerma-al-amanecer")
+    await page.get_by_label("Escribe otra vez la contraseña nueva").fill("río-lerma-al-amanecer")
+    await page.get_by_role("button", name="Cambiar contraseña").click()
+    await expect(page.get_by_role("heading", name="Cola de revisión")).to_be_visible()
+    await page.get_by_role("button", name="Salir").click()
+    await expect(page.get_by_role("heading", name="Entrar")).to_be_visible()
+    await page.goto(f"{base_url}/validacion/")
+    await expect(page.get_by_role("heading", name="Entrar")).to_be_visible()

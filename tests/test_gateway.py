@@ -16,6 +16,7 @@ from gateway.app import client_address
 from launcher.embedded import wait_for_port
 from launcher.system import System
 
+from .conftest import LOGIN_LIMIT
 from .helpers import Client, eventually
 
 
@@ -111,7 +112,7 @@ async def test_login_attempts_are_rate_limited_per_client_address(base_url: str)
     connector = aiohttp.TCPConnector(local_addr=("127.0.0.77", 0))
     async with aiohttp.ClientSession(connector=connector) as http:
         statuses = []
-        for _ in range(22):
+        for _ in range(LOGIN_LIMIT + 2):
             async with http.post(f"{base_url}/cuenta/entrar", data={"usuario": "x", "contrasena": "y"}) as response:
                 statuses.append(response.status)
                 text = await response.text()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
-from arq.worker import Function
+from arq.worker import Function, func
 
-FUNCTIONS: list[Function] = []
+from .mail import send_mail
+from .provision import provision
+
+FUNCTIONS: list[Function] = [func(send_mail, name="auth.mail"), func(provision, name="auth.provision")]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings
@@ -10,3 +12,6 @@ class AuthSettings(ServiceSettings):
 
     service_name: str = "auth"
     port: int = 8101
+    # The folder where launcher/mailsink.py drops the mail of `make run` and the tests (AUTH_DEV_MAILDIR);
+    # /cuenta/correo-dev shows it to an admin, in development only.
+    dev_maildir: Path | None = None

@@ -12,8 +12,9 @@ from pydantic import ValidationError
 from services.common import audit, sessions
 from services.common.access import public, requires
 from services.common.db import DB_POOL
-from services.common.web import REDIS, SETTINGS, identity
+from services.common.web import PASSWORD_CHANGE_PATH, REDIS, SETTINGS, identity
 
+from . import lockout
 from .forms import LoginForm
 from .passwords import verify_password
 from .sql import USER_BY_LOGIN_SQL
@@ -28,6 +29,8 @@ HOME_BY_ROLE = {
     "admin": "/cuenta/usuarios",
 }
 WRONG_CREDENTIALS = "El usuario o la contraseña no son correctos."
+# Messages the login page shows after a redirect (``?aviso=<key>``): only these texts, never one from the URL.
+LOGIN_NOTICES = {"restablecida": "Tu contraseña se cambió. Ya puedes entrar con la nueva."}
 
 
 def _safe_next(value: str) -> str | None:
@@ -37,7 +40,7 @@ def _safe_next(value: str) -> str | None:
     return None
 
 
-def _set_cookie(request: web.Request, response: web.StreamResponse, session_id: str) -> None:
+def set_session_cookie(request: web.Request, response: web.StreamResponse, session_id: str) -> None:
     response.set_cookie(
         sessions.COOKIE_NAME,
         session_id,
@@ -52,20 +55,32 @@ def _render_login(request: web.Request, context: dict[str, Any], status: int = 2
     return aiohttp_jinja2.render_template("auth/entrar.html", request, context, status=status)
 
 
+async def render_form(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
+    """Render a page with a form that visitors who are not logged in use (login, password recovery).
+
+    The form needs a CSRF token bound to a session, so a visitor without one gets an anonymous session here.
+    """
+    if identity(request).session_id is not None:
+        return aiohttp_jinja2.render_template(template, request, context, status=status)
+    session = await sessions.create(request.app[REDIS])
+    context = {**context, "csrf_token": session.csrf_token}
+    response = aiohttp_jinja2.render_template(template, request, context, status=status)
+    set_session_cookie(request, response, session.id)
+    return response
+
+
 @public
 async def login_form(request: web.Request) -> web.Response:
     ident = identity(request)
     if ident.is_authenticated:
         raise web.HTTPSeeOther(HOME_BY_ROLE.get(ident.role or "", "/"))
-    context: dict[str, Any] = {"errors": {}, "usuario": "", "siguiente": request.query.get("siguiente", "")}
-    if ident.session_id is None:
-        # The form needs a CSRF token bound to a session, so an anonymous visitor gets one here.
-        session = await sessions.create(request.app[REDIS])
-        context["csrf_token"] = session.csrf_token
-        response = _render_login(request, context)
-        _set_cookie(request, response, session.id)
-        return response
-    return _render_login(request, context)
+    context: dict[str, Any] = {
+        "errors": {},
+        "usuario": "",
+        "siguiente": request.query.get("siguiente", ""),
+        "aviso": LOGIN_NOTICES.get(request.query.get("aviso", "")),
+    }
+    return await render_form(request, "auth/entrar.html", context)
 
 
 @public
@@ -86,7 +101,27 @@ async def login(request: web.Request) -> web.StreamResponse:
 async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
     pool, redis = request.app[DB_POOL], request.app[REDIS]
     user = await pool.fetchrow(USER_BY_LOGIN_SQL, form.usuario)
+    # The hash is verified even for a locked or unknown account, so timing tells nothing about it.
     valid = verify_password(user["password_hash"] if user else None, form.contrasena)
+    locked = await lockout.locked_for(redis, user["id"]) if user else 0
+    if locked:
+        await audit.record(
+            pool,
+            request,
+            None,
+            service="auth",
+            action="login_bloqueado",
+            entity="usuario",
+            entity_id=user["id"],
+            details={"usuario": form.usuario[:254]},
+        )
+        minutes = max(1, round(locked / 60))
+        message = (
+            f"Por seguridad, esta cuenta está bloqueada durante {minutes} minuto(s) más tras "
+            f"{lockout.MAX_FAILURES} intentos fallidos. Espera o recupera tu contraseña."
+        )
+        context = {"errors": {"usuario": message}, "usuario": form.usuario, "siguiente": form.siguiente}
+        return _render_login(request, context, status=429)
     if not user or not valid or not user["active"]:
         await audit.record(
             pool,
@@ -99,8 +134,24 @@ async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
             details={"usuario": form.usuario[:254]},
         )
         message = "Esta cuenta está desactivada. Comunícate con el Instituto." if user and valid else WRONG_CREDENTIALS
+        if user and not valid and await lockout.record_failure(redis, user["id"]):
+            await audit.record(
+                pool,
+                request,
+                None,
+                service="auth",
+                action="cuenta_bloqueada",
+                entity="usuario",
+                entity_id=user["id"],
+                details={"minutos": lockout.LOCK_SECONDS // 60},
+            )
+            message = (
+                f"Por seguridad, bloqueamos esta cuenta durante {lockout.LOCK_SECONDS // 60} minutos tras "
+                f"{lockout.MAX_FAILURES} intentos fallidos. Espera o recupera tu contraseña."
+            )
         context = {"errors": {"usuario": message}, "usuario": form.usuario, "siguiente": form.siguiente}
         return _render_login(request, context, status=401)
+    await lockout.clear(redis, user["id"])
 
     old = identity(request)
     if old.session_id:
@@ -115,6 +166,7 @@ async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
         role=user["role"],
         postulante_id=user["postulante_id"],
         candidatura_ids=(user["candidatura_id"],) if user["candidatura_id"] else (),
+        must_change_password=user["must_change_password"],
     )
     await audit.record(
         pool,
@@ -127,19 +179,19 @@ async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
         details={"usuario": user["username"]},
     )
     target = _safe_next(form.siguiente) or HOME_BY_ROLE[user["role"]]
+    if user["must_change_password"]:
+        target = PASSWORD_CHANGE_PATH
     redirect = web.HTTPSeeOther(target)
-    _set_cookie(request, redirect, session.id)
+    set_session_cookie(request, redirect, session.id)
     raise redirect
 
 
-@requires()
+@requires(during_password_change=True)
 async def logout(request: web.Request) -> web.StreamResponse:
+    """Closes every session of the user, on every device: leaving means leaving."""
     ident = identity(request)
-    redis = request.app[REDIS]
-    if ident.session_id:
-        session = await sessions.load(redis, ident.session_id, touch=False)
-        if session:
-            await sessions.destroy(redis, session)
+    if ident.user_id is not None:
+        await sessions.destroy_all(request.app[REDIS], ident.user_id)
     await audit.record(
         request.app[DB_POOL], request, ident, service="auth", action="logout", entity="usuario", entity_id=ident.user_id
     )

@@ -31,6 +31,8 @@ ACCESS_ATTRIBUTE = "__conoceles_access__"
 class Access:
     public: bool
     roles: frozenset[str]  # empty and not public: any authenticated user
+    # Open to a user who must still replace a generated password (the password page and logout only).
+    during_password_change: bool = False
 
     def allows(self, role: str | None) -> bool:
         if self.public:
@@ -45,13 +47,14 @@ def public(handler: H) -> H:
     return handler
 
 
-def requires(*roles: str) -> Callable[[H], H]:
+def requires(*roles: str, during_password_change: bool = False) -> Callable[[H], H]:
     unknown = set(roles) - set(ROLES)
     if unknown:
         raise ValueError(f"roles desconocidos: {sorted(unknown)}")
 
     def decorate(handler: H) -> H:
-        setattr(handler, ACCESS_ATTRIBUTE, Access(public=False, roles=frozenset(roles)))
+        access = Access(public=False, roles=frozenset(roles), during_password_change=during_password_change)
+        setattr(handler, ACCESS_ATTRIBUTE, access)
         return handler
 
     return decorate

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import orjson
 
@@ -34,6 +34,8 @@ class Identity:
     # Scope of candidate-side roles: the postulante of a representative, the candidaturas of a candidate.
     postulante_id: int | None = None
     candidatura_ids: tuple[int, ...] = field(default_factory=tuple)
+    # Until a generated password is changed, only the password page and logout are open.
+    must_change_password: bool = False
     session_id: str | None = None
     csrf_token: str | None = None
 
@@ -42,30 +44,15 @@ class Identity:
         return self.user_id is not None
 
     def to_json(self) -> bytes:
-        return orjson.dumps(
-            {
-                "user_id": self.user_id,
-                "username": self.username,
-                "role": self.role,
-                "postulante_id": self.postulante_id,
-                "candidatura_ids": list(self.candidatura_ids),
-                "session_id": self.session_id,
-                "csrf_token": self.csrf_token,
-            }
-        )
+        return orjson.dumps(asdict(self))
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Identity:
         data = orjson.loads(raw)
-        return cls(
-            user_id=data.get("user_id"),
-            username=data.get("username"),
-            role=data.get("role"),
-            postulante_id=data.get("postulante_id"),
-            candidatura_ids=tuple(data.get("candidatura_ids") or ()),
-            session_id=data.get("session_id"),
-            csrf_token=data.get("csrf_token"),
-        )
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["candidatura_ids"] = tuple(values.get("candidatura_ids") or ())
+        return cls(**values)
 
 
 ANONYMOUS = Identity()

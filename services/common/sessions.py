@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 import orjson
 from redis.asyncio import Redis
+
+from .identity import Identity
 
 COOKIE_NAME = "conoceles_sesion"
 IDLE_TIMEOUT = 30 * 60
@@ -37,32 +39,32 @@ class Session:
     role: str | None = None
     postulante_id: int | None = None
     candidatura_ids: tuple[int, ...] = ()
+    must_change_password: bool = False
 
     def dumps(self) -> bytes:
-        return orjson.dumps(
-            {
-                "csrf_token": self.csrf_token,
-                "created_at": self.created_at,
-                "user_id": self.user_id,
-                "username": self.username,
-                "role": self.role,
-                "postulante_id": self.postulante_id,
-                "candidatura_ids": list(self.candidatura_ids),
-            }
-        )
+        data = asdict(self)
+        del data["id"]
+        return orjson.dumps(data)
 
     @classmethod
     def loads(cls, session_id: str, raw: bytes) -> Session:
         data = orjson.loads(raw)
-        return cls(
-            id=session_id,
-            csrf_token=data["csrf_token"],
-            created_at=data["created_at"],
-            user_id=data.get("user_id"),
-            username=data.get("username"),
-            role=data.get("role"),
-            postulante_id=data.get("postulante_id"),
-            candidatura_ids=tuple(data.get("candidatura_ids") or ()),
+        known = {f.name for f in fields(cls)} - {"id"}
+        values = {k: v for k, v in data.items() if k in known}
+        values["candidatura_ids"] = tuple(values.get("candidatura_ids") or ())
+        return cls(id=session_id, **values)
+
+    def identity(self) -> Identity:
+        """What the gateway forwards to the services for this session."""
+        return Identity(
+            user_id=self.user_id,
+            username=self.username,
+            role=self.role,
+            postulante_id=self.postulante_id,
+            candidatura_ids=self.candidatura_ids,
+            must_change_password=self.must_change_password,
+            session_id=self.id,
+            csrf_token=self.csrf_token,
         )
 
 

@@ -6,9 +6,10 @@ built in ``create_app``/``main`` only and passed down; nothing reads them from a
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from typing import Literal, TypeVar
 
-from pydantic import AliasChoices, Field, ValidationError, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "test", "staging", "production"]
@@ -36,10 +37,48 @@ class CommonSettings(BaseSettings):
     db_pool_min: int = Field(1, validation_alias=AliasChoices("CONOCELES_DB_POOL_MIN"))
     db_pool_max: int = Field(10, validation_alias=AliasChoices("CONOCELES_DB_POOL_MAX"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("CONOCELES_LOG_LEVEL"))
+    # Where people reach the system: links in mail (password recovery) are built on it.
+    public_url: str = Field("http://127.0.0.1:8080", validation_alias=AliasChoices("CONOCELES_PUBLIC_URL"))
+    # Outgoing mail (the auth worker sends it). `make run` and the tests point it at launcher/mailsink.py.
+    smtp_host: str = Field("127.0.0.1", min_length=1, validation_alias=AliasChoices("CONOCELES_SMTP_HOST"))
+    smtp_port: int = Field(25, ge=1, le=65535, validation_alias=AliasChoices("CONOCELES_SMTP_PORT"))
+    smtp_from: str = Field(
+        "Conóceles <no-responder@localhost>", min_length=3, validation_alias=AliasChoices("CONOCELES_SMTP_FROM")
+    )
+    smtp_username: str | None = Field(None, validation_alias=AliasChoices("CONOCELES_SMTP_USERNAME"))
+    smtp_password: SecretStr | None = Field(None, validation_alias=AliasChoices("CONOCELES_SMTP_PASSWORD"))
+    # True: upgrade with STARTTLS and refuse to send if the server does not offer it; False: plain SMTP.
+    smtp_starttls: bool = Field(False, validation_alias=AliasChoices("CONOCELES_SMTP_STARTTLS"))
 
     @property
     def is_development(self) -> bool:
         return self.env in ("development", "test")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("CONOCELES_PUBLIC_URL debe empezar con http:// o https://")
+        return value.rstrip("/")
+
+    @field_validator("smtp_username", "smtp_password", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        # An env file with `CONOCELES_SMTP_USERNAME=` means "no login", not a login with an empty name.
+        return None if value == "" else value
+
+    @field_validator("smtp_from")
+    @classmethod
+    def _smtp_from_has_an_address(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1]:
+            raise ValueError("CONOCELES_SMTP_FROM debe ser una dirección, p. ej. 'Conóceles <no-responder@iem.org.mx>'")
+        return value
+
+    @model_validator(mode="after")
+    def _smtp_credentials_in_pairs(self) -> CommonSettings:
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ValueError("CONOCELES_SMTP_USERNAME y CONOCELES_SMTP_PASSWORD se configuran juntas.")
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> CommonSettings:

@@ -17,6 +17,7 @@ import aiohttp_jinja2
 import jinja2
 import orjson
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import ValidationError
 from redis.asyncio import Redis
 
@@ -37,6 +38,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+PASSWORD_CHANGE_PATH = "/cuenta/contrasena"  # noqa: S105 - a path, not a password
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -102,6 +104,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return _error_response(request, exc.status, message)
     except ValidationError as exc:
         return _error_response(request, 422, None, validation_details(exc))
+    except (UnicodeDecodeError, HttpProcessingError):
+        # request.post() on a body that is not UTF-8 or not valid multipart: the client's fault, not ours.
+        return _error_response(request, 400, "El formulario no es válido o contiene caracteres no válidos.")
     except asyncio.CancelledError:
         raise
     except Exception:
@@ -135,6 +140,10 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
         log.error("route without access rule refused: %s", request.path)
         raise web.HTTPForbidden()
     ident = identity(request)
+    if ident.must_change_password and not (access.public or access.during_password_change):
+        if request.method == "GET" and not wants_json(request):
+            raise web.HTTPSeeOther(PASSWORD_CHANGE_PATH)
+        raise web.HTTPForbidden(text="Antes de continuar, cambia la contraseña que te asignó el Instituto.")
     if access.allows(ident.role if ident.is_authenticated else None):
         return await handler(request)
     if not ident.is_authenticated:

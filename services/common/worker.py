@@ -18,7 +18,7 @@ from .logs import setup_logging
 from .queues import QUEUES, redis_settings
 from .settings import CommonSettings, load_settings
 
-WORKER_SERVICES = ("captura", "validacion", "publico", "reportes")
+WORKER_SERVICES = ("auth", "captura", "validacion", "publico", "reportes")
 
 
 def build_worker(service: str, settings: CommonSettings, **overrides: Any) -> Worker:

@@ -1,0 +1,440 @@
+"""``python -m bench`` (``make bench``): start a private system, seed, publish, load-test, print the budgets table."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from redis.asyncio import Redis
+
+from launcher.embedded import EmbeddedError, port_in_use
+from launcher.system import SERVICE_OFFSETS, StartupError, System, SystemConfig
+from services.common.db import create_pool
+from services.publico.cache import GENERATION_KEY
+from services.publico.text import normalize
+
+from .apache import StaticApache, apache_path
+from .load import LoadResult, ToolMissingError, run_wrk, wrk_path
+from .memory import MemorySampler
+from .report import FAIL, INFO, PASS, Row, budgets_table, load_table, verdict
+from .seed import Seeded, enqueue_publications, seed_registry
+
+GATEWAY_PORT = 28080
+PORT_BASE = 28100
+REDIS_PORT = 26390
+APACHE_PORT = 28090
+PUBLICATION_BUDGET_S = 30.0
+CACHED_RATIO_BUDGET = 0.30
+CACHED_P99_BUDGET_MS = 50.0
+UNCACHED_P95_BUDGET_MS = 30.0
+MEMORY_BUDGET_MB = 150.0
+LOG_PROBLEM = re.compile(r"^\S+ (\S+) (ERROR|CRITICAL) (\S+)")
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*")
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+@dataclass
+class Publication:
+    total: int
+    enqueue_s: float = 0.0
+    rows_visible_s: float | None = None
+    api_visible_s: float | None = None
+    redelivered: int = 0
+    last_publish_s: float | None = None
+    followups_done_s: float | None = None
+    followups: int = 0
+    job_errors: int = 0
+    api_total: int = 0
+    generation_db: int = 0
+    generation_redis: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# --- publication ---------------------------------------------------------------------------------------------------
+
+
+async def _api_total(http: aiohttp.ClientSession, base: str) -> int:
+    async with http.get(f"{base}/api/v1/candidaturas") as response:
+        if response.status != 200:
+            return -1
+        body: dict[str, Any] = await response.json()
+        return int(body["total"])
+
+
+async def publish_and_measure(system: System, total: int, wait_s: float) -> tuple[Seeded, Publication]:
+    pool = await create_pool(system.settings(), min_size=1, max_size=2)
+    result = Publication(total=total)
+    try:
+        async with pool.acquire() as conn:
+            before = await conn.fetchval("SELECT count(*) FROM publico.candidaturas")
+            started = time.monotonic()
+            seeded = await seed_registry(conn, total)
+            say(f"registry: {len(seeded.ids)} candidacies inserted in {time.monotonic() - started:.1f} s")
+            started = time.monotonic()
+            await enqueue_publications(conn, seeded.ids)
+            committed = time.monotonic()
+            committed_db = await conn.fetchval("SELECT clock_timestamp()")
+            result.enqueue_s = committed - started
+            say(f"outbox: {total} publico.publish jobs committed in {result.enqueue_s:.1f} s; timing from commit")
+        target = before + total
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
+            last_print = committed
+            while time.monotonic() - committed < wait_s:
+                now = time.monotonic()
+                rows = await pool.fetchval("SELECT count(*) FROM publico.candidaturas")
+                if result.rows_visible_s is None and rows >= target:
+                    result.rows_visible_s = now - committed
+                result.api_total = await _api_total(http, system.url)
+                if result.api_total >= target:
+                    result.api_visible_s = time.monotonic() - committed
+                    break
+                if now - last_print >= 10:
+                    published = rows - before
+                    rate = published / (now - committed)
+                    say(
+                        f"  +{now - committed:5.1f} s: {published} published ({rate:.0f}/s), "
+                        f"API total {result.api_total}"
+                    )
+                    last_print = now
+                await asyncio.sleep(0.2)
+            if result.api_visible_s is None:
+                result.notes.append(
+                    f"after {wait_s:.0f} s the API reported total {result.api_total}, not {target}"
+                    + (" although every row was in publico.candidaturas" if result.rows_visible_s else "")
+                )
+            say(
+                "publication: rows in publico.candidaturas at "
+                + (f"+{result.rows_visible_s:.1f} s" if result.rows_visible_s is not None else "never")
+                + ", API total at "
+                + (f"+{result.api_visible_s:.1f} s" if result.api_visible_s is not None else "never")
+            )
+        await _drain_followups(pool, result, committed, wait_s)
+        stamps = await pool.fetchrow(
+            """SELECT extract(epoch FROM (SELECT max(published_at) FROM publico.candidaturas) - $1::timestamptz) AS pub,
+                      (SELECT count(*) FROM outbox.jobs WHERE last_error IS NOT NULL) AS errors,
+                      (SELECT coalesce(sum(attempts - 1), 0) FROM outbox.jobs WHERE attempts > 1) AS redelivered,
+                      (SELECT count(*) FROM outbox.jobs WHERE function <> 'publico.publish'
+                                                          AND created_at >= $1::timestamptz) AS followups,
+                      (SELECT generacion FROM publico.publicacion) AS generation""",
+            committed_db,
+        )
+        result.last_publish_s = float(stamps["pub"]) if stamps["pub"] is not None else None
+        result.job_errors = stamps["errors"]
+        result.redelivered = stamps["redelivered"]
+        result.followups = stamps["followups"]
+        result.generation_db = stamps["generation"]
+        redis = Redis.from_url(system.redis_url)
+        try:
+            value = await redis.get(GENERATION_KEY)
+            result.generation_redis = int(value) if value is not None else None
+        finally:
+            await redis.aclose()
+        if result.generation_redis != result.generation_db:
+            result.notes.append(
+                f"the cache generation in Redis ({result.generation_redis}) differs from PostgreSQL's "
+                f"({result.generation_db}): pages are cached under a stale generation"
+            )
+        return seeded, result
+    finally:
+        await pool.close()
+
+
+async def _drain_followups(pool: Any, result: Publication, committed: float, wait_s: float) -> None:
+    """Wait for the jobs the publications caused (captura.set_estado, reportes.record_status) before loading."""
+    say("waiting for the follow-up jobs (captura.set_estado, reportes.record_status) to finish…")
+    last_print = time.monotonic()
+    while time.monotonic() - committed < wait_s + 120:
+        pending = await pool.fetchval("SELECT count(*) FROM outbox.jobs WHERE done_at IS NULL")
+        if pending == 0:
+            result.followups_done_s = time.monotonic() - committed
+            say(f"outbox empty at +{result.followups_done_s:.1f} s")
+            return
+        if time.monotonic() - last_print >= 10:
+            say(f"  {pending} outbox jobs pending")
+            last_print = time.monotonic()
+        await asyncio.sleep(0.5)
+    result.notes.append("the outbox still had pending jobs when the load tests started")
+
+
+# --- pages -----------------------------------------------------------------------------------------------------------
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=30) as response:  # the bench's own system on 127.0.0.1
+        status: int = response.status
+        return status, response.read()
+
+
+def warm(url: str) -> bytes:
+    """GET twice (render, then cached) and return the bytes the second time; 200 required."""
+    fetch(url)
+    status, body = fetch(url)
+    if status != 200:
+        raise RuntimeError(f"{url} answered {status}")
+    return body
+
+
+# --- the run -------------------------------------------------------------------------------------------------------
+
+
+def preflight(ports: list[int]) -> None:
+    wrk_path()
+    apache_path()
+    busy = [p for p in ports if port_in_use(p)]
+    if busy:
+        raise ToolMissingError(
+            f"ports in use: {busy}. Is another `make bench` running? (make run and the tests use other ports)"
+        )
+
+
+def cpu_busy(seconds: float = 1.0) -> float:
+    """Share of the machine's CPU time spent by anyone during ``seconds`` (from /proc/stat)."""
+
+    def ticks() -> tuple[int, int]:
+        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        idle = values[3] + values[4]  # idle + iowait
+        return sum(values) - idle, sum(values)
+
+    busy0, total0 = ticks()
+    time.sleep(seconds)
+    busy1, total1 = ticks()
+    return (busy1 - busy0) / max(total1 - total0, 1)
+
+
+def log_problems(log_file: Path) -> list[str]:
+    """ERROR/CRITICAL lines of system.log, grouped by process, logger and the exception that ended each."""
+    if not log_file.exists():
+        return []
+    counts: Counter[str] = Counter()
+    current: str | None = None
+    for line in log_file.read_text(errors="replace").splitlines():
+        match = LOG_PROBLEM.match(line)
+        if match:
+            if current:
+                counts[current] += 1
+            current = f"{match[1]} {match[2]} {match[3]}"
+        elif current and EXCEPTION_LINE.match(line):
+            counts[f"{current} {line.strip()[:200]}"] += 1
+            current = None
+    if current:
+        counts[current] += 1
+    return [f"{n} × {what}" for what, n in counts.most_common()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--candidaturas", type=int, default=8000, help="published candidacies to seed (8000)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds of each load run (10)")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of load before each measured run (2)")
+    parser.add_argument("--connections", type=int, default=64, help="connections of the cached runs (64)")
+    parser.add_argument("--uncached-connections", type=int, default=8, help="connections of the uncached runs (8)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for the publication (900)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder and its system.log")
+    args = parser.parse_args(argv)
+
+    ports = [GATEWAY_PORT, REDIS_PORT, APACHE_PORT, *(PORT_BASE + o for o in SERVICE_OFFSETS.values()), PORT_BASE + 5]
+    try:
+        preflight(ports)
+    except ToolMissingError as exc:
+        print(f"make bench: {exc}", file=sys.stderr)
+        return 2
+
+    busy = cpu_busy()
+    say(f"{os.cpu_count()} CPUs, {busy:.0%} busy in the second before starting")
+    if busy > 0.2:
+        say("WARNING: something else is using the CPU; the numbers below will be lower than on an idle machine")
+    # Every load run comes from 127.0.0.1: without this the gateway's per-address API limit (600/min) would
+    # answer 429 to most of them. Real visitors come from many addresses.
+    os.environ["GATEWAY_API_REQUESTS_PER_MINUTE"] = str(10**9)
+
+    data_dir = Path(tempfile.mkdtemp(prefix="conoceles-bench-"))
+    log_file = data_dir / "system.log"
+    config = SystemConfig(
+        data_dir=data_dir,
+        gateway_port=GATEWAY_PORT,
+        port_base=PORT_BASE,
+        redis_port=REDIS_PORT,
+        env="test",
+        demo_password="bench-" + os.urandom(6).hex(),
+        log_file=log_file,
+    )
+    system = System(config)
+    sampler = MemorySampler(system)
+    failed = True
+    try:
+        say(f"starting the system (PostgreSQL, Redis, services, workers, gateway :{GATEWAY_PORT}) in {data_dir}")
+        started = time.monotonic()
+        system.start()
+        system.supervise_in_background(interval=0.5)
+        sampler.start()
+        say(f"system up in {time.monotonic() - started:.1f} s")
+        rows, loads, findings = run_scenarios(system, args)
+        sampler.stop()
+        for name, mb in sorted(sampler.peaks_mb().items()):
+            ok = mb < MEMORY_BUDGET_MB
+            rows.append(Row(f"memory: {name}, peak RSS", f"{mb:.0f} MB", f"< {MEMORY_BUDGET_MB:.0f} MB", verdict(ok)))
+        for name in sampler.restarted():
+            findings.append(f"{name} died during the bench and was restarted by the supervisor")
+        findings += [f"system.log: {problem}" for problem in log_problems(log_file)]
+        print()
+        print(f"Budgets of DESIGN.md §9 (make bench; {os.cpu_count()} CPUs, {busy:.0%} busy before the start)")
+        print(budgets_table(rows))
+        print()
+        print("Load runs (wrk, 127.0.0.1)")
+        print(load_table(loads))
+        print()
+        if findings:
+            print("Findings")
+            for finding in findings:
+                print(f"- {finding}")
+            print()
+        missed = sum(1 for r in rows if r.result == FAIL)
+        met = sum(1 for r in rows if r.result == PASS)
+        print(f"{met} budgets met, {missed} missed (the bench reports; it does not fail the build)")
+        failed = False
+        return 0
+    except (ToolMissingError, StartupError, EmbeddedError) as exc:
+        print(f"make bench: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        say("stopping the system")
+        system.stop()
+        if failed and log_file.exists():
+            print(log_file.read_text(errors="replace")[-4000:], file=sys.stderr)
+        if args.keep or failed:
+            say(f"data folder and system.log kept in {data_dir}")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def run_scenarios(system: System, args: argparse.Namespace) -> tuple[list[Row], list[LoadResult], list[str]]:
+    rows: list[Row] = []
+    loads: list[LoadResult] = []
+    findings: list[str] = []
+
+    say(f"seeding {args.candidaturas} candidacies and publishing them through the outbox…")
+    seeded, pub = asyncio.run(publish_and_measure(system, args.candidaturas, args.timeout))
+    n = f"{args.candidaturas:,}"
+    measured = f"{pub.api_visible_s:.1f} s" if pub.api_visible_s is not None else f"> {args.timeout:.0f} s"
+    ok = pub.api_visible_s is not None and pub.api_visible_s < PUBLICATION_BUDGET_S
+    rows.append(Row(f"publication of {n}: job queue → API total {n}", measured, "< 30 s", verdict(ok)))
+    detail = [f"outbox commit {pub.enqueue_s:.1f} s before the clock starts"]
+    if pub.rows_visible_s is not None:
+        rate = args.candidaturas / pub.rows_visible_s if pub.rows_visible_s else 0.0
+        detail.append(f"all rows in publico.candidaturas at +{pub.rows_visible_s:.1f} s ({rate:.0f}/s)")
+    if pub.followups_done_s is not None:
+        detail.append(f"{pub.followups:,} follow-up jobs done at +{pub.followups_done_s:.1f} s")
+    rows.append(Row("  of which (no budget)", "; ".join(detail), "", INFO))
+    if pub.redelivered:
+        findings.append(
+            f"the relay handed {pub.redelivered:,} job(s) over again (outbox.jobs.attempts > 1): jobs still queued in "
+            "arq after the relay's 30 s redelivery delay are offered again (arq refuses the copies)"
+        )
+    if pub.job_errors:
+        findings.append(f"{pub.job_errors} outbox job(s) recorded an error (outbox.jobs.last_error)")
+    findings += pub.notes
+
+    profile_path = f"/candidaturas/{seeded.sample_profile}"
+    profile = warm(system.url + profile_path)
+    listing = warm(system.url + "/candidaturas")
+    say(f"pages: profile {len(profile) / 1024:.1f} KiB, list {len(listing) / 1024:.1f} KiB (cached after a first GET)")
+
+    def measure(name: str, url: str, connections: int, env: dict[str, str] | None = None) -> LoadResult:
+        if args.warmup > 0:
+            run_wrk(name, url, connections=connections, duration=args.warmup, env=env)
+        say(f"load: {name}, {connections} connections, {args.duration:.0f} s…")
+        result = run_wrk(name, url, connections=connections, duration=args.duration, env=env)
+        say(
+            f"      {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+            f"{result.errors} errors"
+        )
+        loads.append(result)
+        if result.errors:
+            findings.append(
+                f"{name}: {result.errors} errors under load ({result.bad_status} non-2xx/3xx, "
+                f"{result.socket_errors} socket errors, {result.timeouts} timeouts)"
+            )
+        return result
+
+    c = args.connections
+    with StaticApache(APACHE_PORT, {"perfil.html": profile, "lista.html": listing}) as apache:
+        for file, page in (("perfil.html", profile), ("lista.html", listing)):
+            if fetch(apache.url(file))[1] != page:
+                raise RuntimeError(f"Apache does not serve the saved bytes of {file}")
+        pairs = (
+            ("profile", "perfil.html", profile_path),
+            ("list", "lista.html", "/candidaturas"),
+        )
+        for label, file, path in pairs:
+            reference = measure(f"Apache static: {label} ({file})", apache.url(file), c)
+            gateway = measure(f"gateway → publico, cached {label} ({path})", system.url + path, c)
+            ratio = gateway.rps / reference.rps if reference.rps else 0.0
+            rows.append(
+                Row(
+                    f"cached {label} via gateway, req/s vs Apache static ({c} conns)",
+                    f"{gateway.rps:,.0f} vs {reference.rps:,.0f} req/s = {ratio:.0%}",
+                    "≥ 30% of Apache",
+                    verdict(ratio >= CACHED_RATIO_BUDGET and not gateway.errors),
+                )
+            )
+            rows.append(
+                Row(
+                    f"cached {label} via gateway, p99 ({c} conns)",
+                    f"{gateway.p99_ms:.1f} ms (p50 {gateway.p50_ms:.1f})",
+                    "< 50 ms",
+                    verdict(gateway.p99_ms < CACHED_P99_BUDGET_MS and not gateway.errors),
+                )
+            )
+
+    names = sorted({normalize(s)[:4] for s in seeded.surnames})
+    list_env = {
+        "BENCH_MODE": "list",
+        "BENCH_MUNICIPIOS": ",".join(map(str, seeded.municipios)),
+        "BENCH_NAMES": ",".join(names),
+        "BENCH_POSTULANTES": ",".join(seeded.postulantes),
+    }
+    uc = args.uncached_connections
+    for label, prefix in (("HTML", "/candidaturas"), ("API", "/api/v1/candidaturas")):
+        env = {**list_env, "BENCH_PREFIX": prefix}
+        result = measure(f"gateway → publico, uncached filtered {label} list", system.url + prefix, uc, env)
+        rows.append(
+            Row(
+                f"uncached filtered list ({label}, {n} published, {uc} conns), p95",
+                f"{result.p95_ms:.1f} ms ({result.rps:,.0f} req/s)",
+                "< 30 ms",
+                verdict(result.p95_ms < UNCACHED_P95_BUDGET_MS and not result.errors),
+            )
+        )
+    env = {**list_env, "BENCH_PREFIX": "/candidaturas"}
+    for conns in (1, c):
+        result = measure("gateway → publico, uncached filtered HTML list", system.url + "/candidaturas", conns, env)
+        measured = f"p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms ({result.rps:,.0f} req/s)"
+        rows.append(Row(f"  HTML at {conns} conn{'s' if conns > 1 else ''} (no budget)", measured, "", INFO))
+
+    not_yet: list[tuple[str, str]] = [
+        ("cached page with Apache's HTTP cache in front", "≥ 70% of Apache"),
+        ("uncached filtered list, 100,000 published", "p95 < 60 ms"),
+        ("capture: 200 concurrent candidacies saving", "≥ 300 saves/s, p99 < 250 ms"),
+        ("open-data release (CSV, XLSX, JSON) for 8,000", "< 10 s"),
+    ]
+    rows += [Row(what, "not measured yet", budget, INFO) for what, budget in not_yet]
+    return rows, loads, findings
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Plain-text tables for the terminal (and for pasting into docs/bench.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .load import LoadResult
+
+PASS = "pass"
+FAIL = "FAIL"
+INFO = "-"
+
+
+@dataclass(frozen=True)
+class Row:
+    what: str
+    measured: str
+    budget: str
+    result: str  # PASS, FAIL or INFO
+
+
+def verdict(ok: bool) -> str:
+    return PASS if ok else FAIL
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> str:
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            out.append(str(cell).rjust(widths[i]) if i in right else str(cell).ljust(widths[i]))
+        return "| " + " | ".join(out) + " |"
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def budgets_table(rows: Sequence[Row]) -> str:
+    return table(("what", "measured", "budget", "result"), [(r.what, r.measured, r.budget, r.result) for r in rows])
+
+
+def load_table(results: Sequence[LoadResult]) -> str:
+    rows = [
+        (
+            r.name,
+            str(r.connections),
+            f"{r.requests}",
+            f"{r.rps:,.0f}",
+            f"{r.p50_ms:.1f}",
+            f"{r.p95_ms:.1f}",
+            f"{r.p99_ms:.1f}",
+            f"{r.max_ms:.0f}",
+            f"{r.bytes / max(r.requests, 1) / 1024:.1f}",
+            str(r.errors),
+        )
+        for r in results
+    ]
+    headers = ("load run", "conns", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "KiB/resp", "errors")
+    return table(headers, rows, right=range(1, 10))
