@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp_jinja2
-import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox
@@ -15,61 +13,29 @@ from services.common.access import requires
 from services.common.curricular import RUBROS, RUBROS_BY_KEY, clean_rubro, is_captured
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
-from services.common.identity import Identity
 from services.common.web import identity
 
+from . import envios
 from .domain import EDITABLE_STATES, can_submit
+from .scope import CANDIDATE_ROLES, candidatura_in_scope, scope_of
 from .sql import (
-    CANDIDATURA_SQL,
     CUESTIONARIO_FOR_UPDATE_SQL,
     CUESTIONARIO_SQL,
     DASHBOARD_SQL,
     ENSURE_CUESTIONARIO_SQL,
-    INSERT_ENVIO_SQL,
     RESPUESTA_SQL,
     RESPUESTAS_SQL,
     SAVE_SQL,
     SET_ESTADO_SQL,
-    SUBMITTED_SQL,
 )
 
 CURRICULAR = "curricular"
-CANDIDATE_ROLES = ("candidatura", "representante")
-
-
-def _scope(ident: Identity) -> tuple[list[int], int | None]:
-    if ident.role == "representante":
-        return [], ident.postulante_id
-    return list(ident.candidatura_ids), None
-
-
-async def _candidatura(request: web.Request, conn: asyncpg.Connection | asyncpg.Pool) -> asyncpg.Record:
-    try:
-        candidatura_id = int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
-    ids, postulante = _scope(identity(request))
-    row = await conn.fetchrow(CANDIDATURA_SQL, candidatura_id, ids, postulante)
-    if row is None:
-        # Someone else's candidacy looks exactly like a missing one.
-        raise web.HTTPNotFound()
-    return row
-
-
-def _status_changed(candidatura_id: int, estado: str, key: str) -> dict[str, Any]:
-    return {
-        "candidatura_id": candidatura_id,
-        "cuestionario": CURRICULAR,
-        "estado": estado,
-        "at": datetime.now(UTC).isoformat(),
-        "job_key": key,
-    }
 
 
 @requires(*CANDIDATE_ROLES)
 @aiohttp_jinja2.template("captura/tablero.html")
 async def dashboard(request: web.Request) -> dict[str, Any]:
-    ids, postulante = _scope(identity(request))
+    ids, postulante = scope_of(identity(request))
     rows = await request.app[DB_POOL].fetch(DASHBOARD_SQL, ids, postulante)
     return {"candidaturas": rows, "labels": STATE_LABELS, "total_rubros": len(RUBROS)}
 
@@ -78,7 +44,7 @@ async def dashboard(request: web.Request) -> dict[str, Any]:
 @aiohttp_jinja2.template("captura/curricular.html")
 async def curricular(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]
-    candidatura = await _candidatura(request, pool)
+    candidatura = await candidatura_in_scope(request, pool)
     await pool.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
     estado = await pool.fetchrow(CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
     saved = {r["rubro"]: r["datos"] for r in await pool.fetch(RESPUESTAS_SQL, candidatura["id"], CURRICULAR)}
@@ -103,7 +69,7 @@ def _rubro(request: web.Request) -> Any:
 @requires(*CANDIDATE_ROLES)
 async def rubro_form(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
-    candidatura = await _candidatura(request, pool)
+    candidatura = await candidatura_in_scope(request, pool)
     rubro = _rubro(request)
     await pool.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
     estado = await pool.fetchrow(CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
@@ -137,7 +103,7 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
     except ValueError:
         version = -1
     async with pool.acquire() as conn, conn.transaction():
-        candidatura = await _candidatura(request, conn)
+        candidatura = await candidatura_in_scope(request, conn)
         await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
         estado = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura["id"], CURRICULAR)
         context: dict[str, Any] = {
@@ -174,7 +140,9 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
                 conn,
                 "reportes",
                 "reportes.record_status",
-                **_status_changed(candidatura["id"], "en_captura", f"captura:{candidatura['id']}:inicio"),
+                **envios.status_changed(
+                    candidatura["id"], CURRICULAR, "en_captura", f"captura:{candidatura['id']}:inicio"
+                ),
             )
         await audit.record(
             conn,
@@ -196,37 +164,13 @@ async def submit(request: web.Request) -> web.StreamResponse:
 
 
 async def _submit(request: web.Request) -> web.StreamResponse:
-    pool = request.app[DB_POOL]
     ident = identity(request)
-    async with pool.acquire() as conn, conn.transaction():
-        candidatura = await _candidatura(request, conn)
-        await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
-        estado = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura["id"], CURRICULAR)
-        saved = {r["rubro"]: r["datos"] for r in await conn.fetch(RESPUESTAS_SQL, candidatura["id"], CURRICULAR)}
-        if estado["estado"] not in EDITABLE_STATES:
-            raise web.HTTPConflict(text="El cuestionario ya se envió a validación.")
-        if not can_submit(saved):
-            raise web.HTTPUnprocessableEntity(text="Captura al menos un rubro antes de enviar el cuestionario.")
-        numero = estado["envios"] + 1
-        envio = await conn.fetchrow(INSERT_ENVIO_SQL, candidatura["id"], CURRICULAR, numero, saved, ident.user_id)
-        await conn.execute(SUBMITTED_SQL, candidatura["id"], CURRICULAR, numero)
-        await outbox.enqueue(
-            conn,
-            "validacion",
-            "review.open",
-            envio_id=envio["id"],
-            candidatura_id=candidatura["id"],
-            cuestionario=CURRICULAR,
-            numero=numero,
-            datos=saved,
-            enviado_at=envio["enviado_at"].isoformat(),
-        )
-        await outbox.enqueue(
-            conn,
-            "reportes",
-            "reportes.record_status",
-            **_status_changed(candidatura["id"], "enviado", f"envio:{envio['id']}"),
-        )
+    async with request.app[DB_POOL].acquire() as conn, conn.transaction():
+        candidatura = await candidatura_in_scope(request, conn)
+        try:
+            envio = await envios.submit(conn, candidatura["id"], CURRICULAR, ident.user_id)
+        except envios.SubmitRefusedError as exc:
+            raise _refused(exc) from None
         await audit.record(
             conn,
             request,
@@ -235,7 +179,13 @@ async def _submit(request: web.Request) -> web.StreamResponse:
             action="enviar",
             entity="candidatura",
             entity_id=candidatura["id"],
-            details={"cuestionario": CURRICULAR, "numero": numero},
+            details={"cuestionario": CURRICULAR, "numero": envio.numero},
         )
     location = request.app.router["curricular"].url_for(id=str(candidatura["id"]))
     raise web.HTTPSeeOther(location.with_query(enviado="1"))
+
+
+def _refused(exc: envios.SubmitRefusedError) -> web.HTTPException:
+    if exc.status == 409:
+        return web.HTTPConflict(text=exc.message)
+    return web.HTTPUnprocessableEntity(text=exc.message)

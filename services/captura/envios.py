@@ -1,0 +1,99 @@
+"""Submitting a questionnaire: the immutable version, the new state and the jobs, in the caller's transaction.
+
+Shared by every questionnaire (curricular, identidad). Requirements that block a submit are collected by
+:func:`missing_requirements`, so each feature (completeness, the signed consent of independents, …) adds
+its rule there and every questionnaire's submit obeys it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from services.common import outbox
+
+from .domain import EDITABLE_STATES, can_submit
+from .sql import (
+    CUESTIONARIO_FOR_UPDATE_SQL,
+    ENSURE_CUESTIONARIO_SQL,
+    INSERT_ENVIO_SQL,
+    RESPUESTAS_SQL,
+    SUBMITTED_SQL,
+)
+
+
+class SubmitRefusedError(Exception):
+    """The questionnaire cannot be submitted now; the message says why, in Spanish."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Envio:
+    id: int
+    numero: int
+    enviado_at: datetime
+
+
+def status_changed(candidatura_id: int, cuestionario: str, estado: str, key: str) -> dict[str, Any]:
+    """Arguments of reportes.record_status for a state change."""
+    return {
+        "candidatura_id": candidatura_id,
+        "cuestionario": cuestionario,
+        "estado": estado,
+        "at": datetime.now(UTC).isoformat(),
+        "job_key": key,
+    }
+
+
+async def saved_answers(conn: asyncpg.Connection, candidatura_id: int, cuestionario: str) -> dict[str, Any]:
+    return {r["rubro"]: r["datos"] for r in await conn.fetch(RESPUESTAS_SQL, candidatura_id, cuestionario)}
+
+
+async def missing_requirements(
+    conn: asyncpg.Connection, candidatura_id: int, cuestionario: str, datos: dict[str, Any]
+) -> list[str]:
+    """Everything that still prevents the submit, as messages for the person."""
+    missing = []
+    if not can_submit(datos):
+        missing.append("Captura al menos un rubro antes de enviar el cuestionario.")
+    return missing
+
+
+async def submit(conn: asyncpg.Connection, candidatura_id: int, cuestionario: str, user_id: int | None) -> Envio:
+    """Store the submitted version and hand it to validacion; must run inside a transaction."""
+    await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura_id, cuestionario)
+    estado = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura_id, cuestionario)
+    if estado["estado"] not in EDITABLE_STATES:
+        raise SubmitRefusedError("El cuestionario ya se envió a validación.", status=409)
+    datos = await saved_answers(conn, candidatura_id, cuestionario)
+    missing = await missing_requirements(conn, candidatura_id, cuestionario, datos)
+    if missing:
+        raise SubmitRefusedError(" ".join(missing))
+    numero = estado["envios"] + 1
+    row = await conn.fetchrow(INSERT_ENVIO_SQL, candidatura_id, cuestionario, numero, datos, user_id)
+    await conn.execute(SUBMITTED_SQL, candidatura_id, cuestionario, numero)
+    await outbox.enqueue(
+        conn,
+        "validacion",
+        "review.open",
+        envio_id=row["id"],
+        candidatura_id=candidatura_id,
+        cuestionario=cuestionario,
+        numero=numero,
+        datos=datos,
+        enviado_at=row["enviado_at"].isoformat(),
+    )
+    await outbox.enqueue(
+        conn,
+        "reportes",
+        "reportes.record_status",
+        **status_changed(candidatura_id, cuestionario, "enviado", f"envio:{row['id']}"),
+    )
+    return Envio(row["id"], numero, row["enviado_at"])
