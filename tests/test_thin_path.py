@@ -83,3 +83,66 @@ async def test_candidate_submits_validator_approves_citizen_reads(make_client: t
     assert await eventually(history, what="the status history") == ["en_captura", "enviado", "validado", "publicado"]
     events = await db.fetch("SELECT action FROM audit.eventos WHERE entity_id = $1::text", str(candidatura_id))
     assert {"guardar_rubro", "enviar", "aprobar"} <= {e["action"] for e in events}
+
+
+async def test_a_returned_version_shows_its_observations_and_can_be_sent_again(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    from . import factories
+
+    person = await factories.candidata(db)
+    candidata = make_client()
+    await candidata.login(person.username)
+    rubro = f"/captura/candidaturas/{person.candidatura_id}/curricular/trayectoria"
+    overview = f"/captura/candidaturas/{person.candidatura_id}/curricular"
+    assert (
+        await candidata.submit(rubro, rubro, {"version": "0", "trayectoria_politica": "Votad por mí"})
+    ).status == 303
+    assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
+    review_id = await eventually(
+        lambda: db.fetchval("SELECT id FROM validacion.revisiones WHERE candidatura_id = $1", person.candidatura_id),
+        what="the review task",
+    )
+    validador = make_client()
+    await validador.login("demo-validador")
+    detail = f"/validacion/revisiones/{review_id}"
+    empty = await validador.submit(detail, f"{detail}/devolver", {})
+    assert empty.status == 422
+    assert "Marca al menos un rubro" in await empty.text()
+    no_text = await validador.submit(
+        detail, f"{detail}/devolver", {"observar_trayectoria": "1", "fundamento_trayectoria": "eslogan"}
+    )
+    assert no_text.status == 422
+    assert 'value="eslogan" selected' in await no_text.text()
+    returned = await validador.submit(
+        detail,
+        f"{detail}/devolver",
+        {"observar_trayectoria": "1", "fundamento_trayectoria": "eslogan", "texto_trayectoria": "Quita el lema."},
+    )
+    assert returned.status == 303, await returned.text()
+
+    async def reopened() -> str | None:
+        text = await (await candidata.get(overview)).text()
+        return text if "Con observaciones" in text else None
+
+    page = await eventually(reopened, what="captura to reopen the questionnaire")
+    assert "Usa lemas o imágenes de campaña" in page and "Quita el lema." in page
+    assert "Quita el lema." in await (await candidata.get(rubro)).text()
+    version = await db.fetchval(
+        "SELECT version FROM captura.respuestas WHERE candidatura_id = $1 AND rubro = 'trayectoria'",
+        person.candidatura_id,
+    )
+    fixed = await candidata.submit(
+        rubro, rubro, {"version": str(version), "trayectoria_politica": "Regidora 2018-2021."}
+    )
+    assert fixed.status == 303
+    assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
+    second = await eventually(
+        lambda: db.fetchval(
+            "SELECT datos->'trayectoria'->>'trayectoria_politica' FROM validacion.revisiones "
+            "WHERE candidatura_id = $1 AND numero = 2",
+            person.candidatura_id,
+        ),
+        what="the second review",
+    )
+    assert second == "Regidora 2018-2021."

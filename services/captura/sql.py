@@ -71,3 +71,17 @@ UPDATE captura.cuestionarios SET estado = $4, updated_at = now()
 WHERE candidatura_id = $1 AND cuestionario = $2 AND envios = $3 AND estado <> $4
 RETURNING estado
 """
+
+INSERT_OBSERVACION_SQL = """
+INSERT INTO captura.observaciones (candidatura_id, cuestionario, numero, rubro, fundamento, texto)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING
+"""
+# The observations that matter now: those on the latest submitted version, while it is being corrected.
+OPEN_OBSERVACIONES_SQL = """
+SELECT o.rubro, o.fundamento, o.texto
+FROM captura.observaciones o
+JOIN captura.cuestionarios q ON q.candidatura_id = o.candidatura_id AND q.cuestionario = o.cuestionario
+WHERE o.candidatura_id = $1 AND o.cuestionario = $2 AND o.numero = q.envios AND q.estado = 'con_observaciones'
+ORDER BY o.rubro
+"""

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import aiohttp_jinja2
+import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox
@@ -13,6 +14,7 @@ from services.common.access import requires
 from services.common.curricular import RUBROS, RUBROS_BY_KEY, clean_rubro, is_captured
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
+from services.common.observaciones import FUNDAMENTOS
 from services.common.web import identity
 
 from . import envios
@@ -23,6 +25,7 @@ from .sql import (
     CUESTIONARIO_SQL,
     DASHBOARD_SQL,
     ENSURE_CUESTIONARIO_SQL,
+    OPEN_OBSERVACIONES_SQL,
     RESPUESTA_SQL,
     RESPUESTAS_SQL,
     SAVE_SQL,
@@ -56,7 +59,13 @@ async def curricular(request: web.Request) -> dict[str, Any]:
         "editable": estado["estado"] in EDITABLE_STATES,
         "can_submit": estado["estado"] in EDITABLE_STATES and can_submit(saved),
         "enviado": request.query.get("enviado") == "1",
+        "observaciones": await _observaciones(pool, candidatura["id"]),
+        "fundamentos": FUNDAMENTOS,
     }
+
+
+async def _observaciones(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int) -> dict[str, asyncpg.Record]:
+    return {r["rubro"]: r for r in await conn.fetch(OPEN_OBSERVACIONES_SQL, candidatura_id, CURRICULAR)}
 
 
 def _rubro(request: web.Request) -> Any:
@@ -83,6 +92,8 @@ async def rubro_form(request: web.Request) -> web.Response:
         "conflict": None,
         "editable": estado["estado"] in EDITABLE_STATES,
         "guardado": request.query.get("guardado") == "1",
+        "observacion": (await _observaciones(pool, candidatura["id"])).get(rubro.clave),
+        "fundamentos": FUNDAMENTOS,
     }
     return aiohttp_jinja2.render_template("captura/rubro.html", request, context)
 
@@ -115,6 +126,8 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
             "conflict": None,
             "editable": True,
             "guardado": False,
+            "observacion": None,
+            "fundamentos": FUNDAMENTOS,
         }
         if estado["estado"] not in EDITABLE_STATES:
             context["editable"] = False

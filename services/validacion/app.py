@@ -16,4 +16,5 @@ def create_app(settings: ValidacionSettings | None = None) -> web.Application:
     app.router.add_get("/validacion/", views.queue, name="cola")
     app.router.add_get("/validacion/revisiones/{id}", views.review, name="revision")
     app.router.add_post("/validacion/revisiones/{id}/aprobar", views.approve, name="aprobar")
+    app.router.add_post("/validacion/revisiones/{id}/devolver", views.return_with_observations, name="devolver")
     return app

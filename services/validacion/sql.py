@@ -48,3 +48,12 @@ UPDATE validacion.revisiones
                ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED)
 RETURNING id, candidatura_id, cuestionario, numero, datos, created_at, resuelto_at
 """
+
+RETURN_SQL = """
+UPDATE validacion.revisiones SET estado = 'devuelta', resuelto_por = $2, resuelto_at = now()
+ WHERE id = $1 AND estado = 'pendiente'
+RETURNING id, candidatura_id, cuestionario, numero, resuelto_at
+"""
+INSERT_OBSERVACION_SQL = """
+INSERT INTO validacion.observaciones (revision_id, rubro, fundamento, texto, created_by) VALUES ($1, $2, $3, $4, $5)
+"""

@@ -8,14 +8,16 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from services.common import audit
+from services.common import audit, outbox
 from services.common.access import requires
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
+from services.common.observaciones import FUNDAMENTOS
 from services.common.web import identity
 
+from .forms import parse_observaciones
 from .publication import enqueue_publish, enqueue_state
-from .sql import APPROVE_SQL, PUBLICATION_OPEN_SQL, QUEUE_SQL, REVIEW_SQL
+from .sql import APPROVE_SQL, INSERT_OBSERVACION_SQL, PUBLICATION_OPEN_SQL, QUEUE_SQL, RETURN_SQL, REVIEW_SQL
 
 REVIEWERS = ("validador", "coordinacion")
 
@@ -30,7 +32,11 @@ def _review_id(request: web.Request) -> int:
 @requires(*REVIEWERS, "transparencia", "admin")
 @aiohttp_jinja2.template("validacion/cola.html")
 async def queue(request: web.Request) -> dict[str, Any]:
-    return {"revisiones": await request.app[DB_POOL].fetch(QUEUE_SQL), "aprobada": request.query.get("aprobada")}
+    return {
+        "revisiones": await request.app[DB_POOL].fetch(QUEUE_SQL),
+        "aprobada": request.query.get("aprobada"),
+        "devuelta": request.query.get("devuelta"),
+    }
 
 
 @requires(*REVIEWERS)
@@ -39,7 +45,26 @@ async def review(request: web.Request) -> dict[str, Any]:
     row = await request.app[DB_POOL].fetchrow(REVIEW_SQL, _review_id(request))
     if row is None:
         raise web.HTTPNotFound()
-    return {"revision": row, "rubros": RUBROS}
+    return _review_context(row, {}, {})
+
+
+def _review_context(review: Any, errors: dict[str, str], values: dict[str, str]) -> dict[str, Any]:
+    titles = {r.clave: r.titulo for r in RUBROS}
+    observables = [(clave, titles.get(clave, clave)) for clave in _observable_rubros(review)]
+    return {
+        "revision": review,
+        "rubros": RUBROS,
+        "fundamentos": FUNDAMENTOS,
+        "observables": observables,
+        "errors": errors,
+        "values": values,
+    }
+
+
+def _observable_rubros(review: Any) -> list[str]:
+    if review["cuestionario"] == "curricular":
+        return [r.clave for r in RUBROS]
+    return sorted(review["datos"])
 
 
 @requires(*REVIEWERS)
@@ -68,3 +93,58 @@ async def _approve(request: web.Request) -> web.StreamResponse:
             details={"revision": review["id"], "cuestionario": review["cuestionario"], "numero": review["numero"]},
         )
     raise web.HTTPSeeOther(request.app.router["cola"].url_for().with_query(aprobada=str(review["id"])))
+
+
+@requires(*REVIEWERS)
+async def return_with_observations(request: web.Request) -> web.StreamResponse:
+    form = {k: str(v) for k, v in (await request.post()).items()}
+    return await asyncio.shield(_return(request, form))
+
+
+async def _return(request: web.Request, form: dict[str, str]) -> web.StreamResponse:
+    ident = identity(request)
+    async with request.app[DB_POOL].acquire() as conn, conn.transaction():
+        current = await conn.fetchrow(REVIEW_SQL, _review_id(request))
+        if current is None:
+            raise web.HTTPNotFound()
+        observaciones, errors = parse_observaciones(form, _observable_rubros(current))
+        if errors:
+            context = _review_context(current, errors, form)
+            return aiohttp_jinja2.render_template("validacion/revision.html", request, context, status=422)
+        review = await conn.fetchrow(RETURN_SQL, current["id"], ident.user_id)
+        if review is None:
+            raise web.HTTPConflict(text="Esta revisión ya fue resuelta.")
+        await conn.executemany(
+            INSERT_OBSERVACION_SQL,
+            [(review["id"], o.rubro, o.fundamento, o.texto, ident.user_id) for o in observaciones],
+        )
+        await outbox.enqueue(
+            conn,
+            "captura",
+            "captura.reopen",
+            candidatura_id=review["candidatura_id"],
+            cuestionario=review["cuestionario"],
+            numero=review["numero"],
+            observaciones=[o.model_dump() for o in observaciones],
+        )
+        await outbox.enqueue(
+            conn,
+            "reportes",
+            "reportes.record_status",
+            candidatura_id=review["candidatura_id"],
+            cuestionario=review["cuestionario"],
+            estado="con_observaciones",
+            at=review["resuelto_at"].isoformat(),
+            job_key=f"revision:{review['id']}:con_observaciones",
+        )
+        await audit.record(
+            conn,
+            request,
+            ident,
+            service="validacion",
+            action="devolver",
+            entity="candidatura",
+            entity_id=review["candidatura_id"],
+            details={"revision": review["id"], "rubros": [o.rubro for o in observaciones]},
+        )
+    raise web.HTTPSeeOther(request.app.router["cola"].url_for().with_query(devuelta=str(review["id"])))

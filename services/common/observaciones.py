@@ -1,0 +1,13 @@
+"""The catalog of grounds for an observation (DESIGN.md §4; domain.md §5.1, normalised)."""
+
+from __future__ import annotations
+
+FUNDAMENTOS = {
+    "propuesta_copiada": "Propuesta copiada de otra candidatura",
+    "lenguaje_discriminatorio": "Lenguaje sexista, ofensivo o discriminatorio",
+    "otra_candidatura": "Menciona o muestra a otra candidatura o partido",
+    "eslogan": "Usa lemas o imágenes de campaña",
+    "contenido_restringido": "Contenido restringido por la ley electoral",
+    "datos_sensibles": "Contiene datos personales sensibles",
+    "incompleto": "Información incompleta o que no corresponde al rubro",
+}
