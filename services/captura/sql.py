@@ -9,22 +9,6 @@ LEFT JOIN registro.municipios m ON m.clave = c.municipio
 WHERE c.id = $1 AND c.estatus = 'registrada' AND (c.id = ANY($2::int[]) OR c.postulante_id = $3)
 """
 
-DASHBOARD_SQL = """
-SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.numero, g.nombre AS cargo_nombre,
-       p.siglas, c.distrito, m.nombre AS municipio_nombre,
-       coalesce(q.estado, 'pendiente') AS estado,
-       (SELECT count(*) FROM captura.respuestas r
-         WHERE r.candidatura_id = c.id AND r.cuestionario = 'curricular') AS rubros_capturados
-FROM registro.candidaturas c
-JOIN registro.cargos g ON g.clave = c.cargo
-JOIN registro.postulantes p ON p.id = c.postulante_id
-LEFT JOIN registro.municipios m ON m.clave = c.municipio
-LEFT JOIN captura.cuestionarios q ON q.candidatura_id = c.id AND q.cuestionario = 'curricular'
-WHERE c.estatus = 'registrada' AND (c.id = ANY($1::int[]) OR c.postulante_id = $2)
-ORDER BY g.orden, c.distrito, c.municipio, c.numero, c.tipo, c.primer_apellido
-LIMIT 2000
-"""
-
 ENSURE_CUESTIONARIO_SQL = """
 INSERT INTO captura.cuestionarios (candidatura_id, cuestionario) VALUES ($1, $2)
 ON CONFLICT DO NOTHING
@@ -85,3 +69,27 @@ JOIN captura.cuestionarios q ON q.candidatura_id = o.candidatura_id AND q.cuesti
 WHERE o.candidatura_id = $1 AND o.cuestionario = $2 AND o.numero = q.envios AND q.estado = 'con_observaciones'
 ORDER BY o.rubro
 """
+
+# A representative's (or candidate's) table: every candidacy in scope with its answers and open observations.
+PROGRESS_SQL = """
+SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.numero, c.cargo, g.nombre AS cargo_nombre,
+       p.siglas, c.distrito, c.municipio, m.nombre AS municipio_nombre,
+       coalesce(q.estado, 'pendiente') AS estado,
+       coalesce((SELECT jsonb_object_agg(r.rubro, r.datos) FROM captura.respuestas r
+                  WHERE r.candidatura_id = c.id AND r.cuestionario = 'curricular'), '{}'::jsonb) AS respuestas,
+       (SELECT count(*) FROM captura.observaciones o
+         WHERE o.candidatura_id = c.id AND o.cuestionario = 'curricular' AND o.numero = q.envios
+           AND q.estado = 'con_observaciones') AS observaciones
+FROM registro.candidaturas c
+JOIN registro.cargos g ON g.clave = c.cargo
+JOIN registro.postulantes p ON p.id = c.postulante_id
+LEFT JOIN registro.municipios m ON m.clave = c.municipio
+LEFT JOIN captura.cuestionarios q ON q.candidatura_id = c.id AND q.cuestionario = 'curricular'
+WHERE c.estatus = 'registrada' AND (c.id = ANY($1::int[]) OR c.postulante_id = $2)
+  AND ($3::text IS NULL OR c.cargo = $3)
+  AND ($4::text IS NULL OR coalesce(q.estado, 'pendiente') = $4)
+  AND ($5::int IS NULL OR c.distrito = $5 OR c.municipio = $5)
+ORDER BY g.orden, c.distrito, c.municipio, c.numero, c.tipo, c.primer_apellido
+LIMIT 5000
+"""
+CARGOS_SQL = "SELECT clave, nombre FROM registro.cargos ORDER BY orden"

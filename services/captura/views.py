@@ -19,11 +19,10 @@ from services.common.web import identity
 
 from . import envios
 from .domain import EDITABLE_STATES, can_submit
-from .scope import CANDIDATE_ROLES, candidatura_in_scope, scope_of
+from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import (
     CUESTIONARIO_FOR_UPDATE_SQL,
     CUESTIONARIO_SQL,
-    DASHBOARD_SQL,
     ENSURE_CUESTIONARIO_SQL,
     OPEN_OBSERVACIONES_SQL,
     RESPUESTA_SQL,
@@ -33,14 +32,6 @@ from .sql import (
 )
 
 CURRICULAR = "curricular"
-
-
-@requires(*CANDIDATE_ROLES)
-@aiohttp_jinja2.template("captura/tablero.html")
-async def dashboard(request: web.Request) -> dict[str, Any]:
-    ids, postulante = scope_of(identity(request))
-    rows = await request.app[DB_POOL].fetch(DASHBOARD_SQL, ids, postulante)
-    return {"candidaturas": rows, "labels": STATE_LABELS, "total_rubros": len(RUBROS)}
 
 
 @requires(*CANDIDATE_ROLES)

@@ -158,3 +158,24 @@ def clean_rubro(rubro: Rubro, data: dict[str, Any]) -> tuple[dict[str, str], dic
 
 def is_captured(values: dict[str, str] | None) -> bool:
     return bool(values) and any(v for v in values.values())  # type: ignore[union-attr]
+
+
+# What makes each rubro complete: every field of a group of "all", or one field of a group of "any".
+_COMPLETE_WHEN: dict[str, tuple[str, tuple[str, ...]]] = {
+    "contacto": ("any", ("direccion_casa_campana", "telefono_publico", "correo_publico", "pagina_web")),
+    "formacion": ("all", ("grado_maximo", "estatus")),
+    "profesional": ("all", ("historia_profesional",)),
+    "trayectoria": ("all", ("trayectoria_politica", "motivo_cargo_publico")),
+    "propuestas": ("all", ("propuesta_1", "propuesta_2", "propuesta_genero")),
+}
+
+
+def rubro_complete(clave: str, values: dict[str, str] | None) -> bool:
+    mode, names = _COMPLETE_WHEN[clave]
+    filled = [bool((values or {}).get(name)) for name in names]
+    return any(filled) if mode == "any" else all(filled)
+
+
+def missing_rubros(saved: dict[str, dict[str, str]]) -> list[Rubro]:
+    """The rubros still incomplete, in questionnaire order."""
+    return [r for r in RUBROS if not rubro_complete(r.clave, saved.get(r.clave))]
