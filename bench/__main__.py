@@ -7,6 +7,7 @@ import asyncio
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -14,9 +15,11 @@ import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, cast
 
 import aiohttp
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from launcher.embedded import EmbeddedError, port_in_use
@@ -46,6 +49,10 @@ EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b
 
 def say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class BenchError(RuntimeError):
+    """The system under test does not work well enough to be measured; the message says why."""
 
 
 @dataclass
@@ -111,10 +118,17 @@ async def publish_and_measure(system: System, total: int, wait_s: float) -> tupl
                         f"API total {result.api_total}"
                     )
                     last_print = now
+                    if published == 0 and now - committed > 30:
+                        error = await pool.fetchval(
+                            "SELECT last_error FROM outbox.jobs WHERE last_error IS NOT NULL ORDER BY id LIMIT 1"
+                        )
+                        if error:
+                            raise BenchError(f"nothing was published in 30 s; the publish jobs fail: {error}")
                 await asyncio.sleep(0.2)
             if result.api_visible_s is None:
+                waited = time.monotonic() - committed
                 result.notes.append(
-                    f"after {wait_s:.0f} s the API reported total {result.api_total}, not {target}"
+                    f"after {waited:.0f} s the API reported total {result.api_total}, not {target}"
                     + (" although every row was in publico.candidaturas" if result.rows_visible_s else "")
                 )
             say(
@@ -202,6 +216,21 @@ def preflight(ports: list[int]) -> None:
         )
 
 
+def redis_row(system: System) -> Row:
+    """Redis holds the page cache next to the queues and sessions: how big it got, in memory and in its AOF."""
+    client = SyncRedis.from_url(system.redis_url)
+    try:
+        memory = cast(dict[str, Any], client.info("memory"))
+        persistence = cast(dict[str, Any], client.info("persistence"))
+        keys = cast(int, client.dbsize())
+    finally:
+        client.close()
+    measured = f"{keys:,} keys, peak {memory['used_memory_peak'] / 1e6:.0f} MB in memory"
+    if persistence.get("aof_enabled"):
+        measured += f", AOF {persistence.get('aof_current_size', 0) / 1e6:.0f} MB on disk"
+    return Row("Redis after the load runs (no budget)", measured, "", INFO)
+
+
 def cpu_busy(seconds: float = 1.0) -> float:
     """Share of the machine's CPU time spent by anyone during ``seconds`` (from /proc/stat)."""
 
@@ -236,6 +265,10 @@ def log_problems(log_file: Path) -> list[str]:
     return [f"{n} × {what}" for what, n in counts.most_common()]
 
 
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--candidaturas", type=int, default=8000, help="published candidacies to seed (8000)")
@@ -247,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder and its system.log")
     args = parser.parse_args(argv)
 
+    # `kill` or a CI timeout stops the bench like Ctrl-C does: through the `finally` that stops every process.
+    signal.signal(signal.SIGTERM, _terminate)
     ports = [GATEWAY_PORT, REDIS_PORT, APACHE_PORT, *(PORT_BASE + o for o in SERVICE_OFFSETS.values()), PORT_BASE + 5]
     try:
         preflight(ports)
@@ -308,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{met} budgets met, {missed} missed (the bench reports; it does not fail the build)")
         failed = False
         return 0
-    except (ToolMissingError, StartupError, EmbeddedError) as exc:
+    except (ToolMissingError, StartupError, EmbeddedError, BenchError) as exc:
         print(f"make bench: {exc}", file=sys.stderr)
         return 2
     finally:
@@ -426,6 +461,7 @@ def run_scenarios(system: System, args: argparse.Namespace) -> tuple[list[Row], 
         measured = f"p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms ({result.rps:,.0f} req/s)"
         rows.append(Row(f"  HTML at {conns} conn{'s' if conns > 1 else ''} (no budget)", measured, "", INFO))
 
+    rows.append(redis_row(system))
     not_yet: list[tuple[str, str]] = [
         ("cached page with Apache's HTTP cache in front", "≥ 70% of Apache"),
         ("uncached filtered list, 100,000 published", "p95 < 60 ms"),

@@ -73,7 +73,7 @@ class Formula:
 @dataclass
 class Seeded:
     ids: list[int]
-    municipios: list[int]
+    municipios: list[int]  # every municipio that elects its ayuntamiento by party ballot
     surnames: list[str]
     postulantes: list[str]
     sample_profile: int
@@ -216,7 +216,7 @@ async def seed_registry(conn: asyncpg.Connection, total: int, seed: int = 2024) 
     ids = [r["id"] for r in rows]
     return Seeded(
         ids=ids,
-        municipios=sorted({m for m in columns[2] if m is not None}),
+        municipios=[m for m, _ in cat["municipios"]],
         surnames=list(APELLIDOS),
         postulantes=[s for _, s in cat["partidos"]],
         sample_profile=ids[len(ids) // 2],

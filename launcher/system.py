@@ -28,6 +28,7 @@ from services.common.migrate import apply_migrations
 from services.common.settings import CommonSettings
 from services.common.worker import WORKER_SERVICES
 from services.validacion.catalogos import load_catalogs
+from services.validacion.cuestionario_identidad import seed_question_sets
 
 from . import demo
 from .embedded import EmbeddedError, EmbeddedPostgres, EmbeddedRedis, port_in_use, wait_for_port
@@ -168,7 +169,9 @@ class System:
                     loaded = None
                     if self.config.demo:
                         loaded = await demo.load(conn, self.demo_password, self.config.env)
-                return {"migrations": applied, "catalogs": catalogs, "demo": loaded}
+                    # After the demo data: a question set belongs to a process, and the demo creates one.
+                    question_sets = await seed_question_sets(conn)
+                return {"migrations": applied, "catalogs": catalogs, "demo": loaded, "question_sets": question_sets}
             finally:
                 await pool.close()
 
@@ -184,6 +187,8 @@ class System:
             "CONOCELES_GATEWAY_SECRET": self.gateway_secret,
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(ROOT),
+            # Every process of one run shares the uploads folder (captura writes, publico copies and serves).
+            "CONOCELES_MEDIA_DIR": str((self.config.data_dir / "media").absolute()),
             **self.config.extra_env,
         }
         base.setdefault("CONOCELES_PUBLIC_URL", self.url)

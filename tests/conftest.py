@@ -6,6 +6,8 @@ on ports of its own so it can run beside `make run`.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -25,8 +27,10 @@ LOGIN_LIMIT = 200
 
 
 @pytest.fixture(scope="session")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
-    data_dir = Path(tmp_path_factory.mktemp("conoceles"))
+def system() -> Iterator[System]:
+    # Not under pytest's basetemp: another pytest run on this machine prunes old basetemps, and with them the
+    # data folder of a system still running.
+    data_dir = Path(tempfile.mkdtemp(prefix="conoceles-test-"))
     # CONOCELES_TEST_PORT lets two test sessions run side by side (services use port+21…, Redis port+50).
     port = int(os.environ.get("CONOCELES_TEST_PORT", "18080"))
     config = SystemConfig(
@@ -53,6 +57,8 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     system.supervise_in_background(interval=0.2)
     yield system
     system.stop()
+    if not os.environ.get("CONOCELES_TEST_KEEP"):  # set it to read system.log after a failing run
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

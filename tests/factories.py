@@ -132,3 +132,9 @@ async def formula_sin_cuentas(
         await conn.execute("UPDATE registro.candidaturas SET pareja_id = $2 WHERE id = $1", ids[1], ids[0])
     nombres = (" ".join(personas[0][1:]), " ".join(personas[1][1:]))
     return Formula(ids[0], ids[1], nombres)
+
+
+async def candidata_independiente(db: asyncpg.Pool) -> Candidata:
+    """A candidate with an account, postulated by an independent candidacy of its own (consent form required)."""
+    _, siglas = await postulante(db, "independiente")
+    return await candidata(db, siglas=siglas)

@@ -66,3 +66,31 @@ async def eventually(check: Callable[[], Awaitable[T | None]], within: float = 2
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {within} s waiting for {what}")
         await asyncio.sleep(0.1)
+
+
+CURRICULAR_COMPLETO = {
+    "contacto": {"telefono_publico": "443 312 0000", "correo_publico": "contacto@campana.invalid"},
+    "formacion": {"grado_maximo": "Licenciatura", "estatus": "Título", "cursos": "Diplomado en gestión municipal"},
+    "profesional": {"historia_profesional": "Docente de primaria durante quince años en Tacámbaro."},
+    "trayectoria": {
+        "trayectoria_politica": "Jefa de tenencia 2018-2021.",
+        "motivo_cargo_publico": "Quiero que las comunidades rurales tengan voz en el cabildo.",
+    },
+    "propuestas": {
+        "propuesta_1": "Agua potable en cada colonia.",
+        "propuesta_2": "Transporte escolar gratuito en las tenencias.",
+        "propuesta_genero": "Guarderías públicas con horario extendido.",
+    },
+}
+
+
+async def fill_curricular(client: Client, candidatura_id: int, **rubros: dict[str, str]) -> None:
+    """Save every rubro of the cuestionario curricular (complete by default; ``rubros`` overrides some)."""
+    for rubro, values in {**CURRICULAR_COMPLETO, **rubros}.items():
+        path = f"/captura/candidaturas/{candidatura_id}/curricular/{rubro}"
+        page = await client.get(path)
+        text = await page.text()
+        version = re.search(r'name="version" value="(\d+)"', text)
+        assert version, text
+        response = await client.submit(path, path, {"version": version.group(1), **values})
+        assert response.status == 303, await response.text()

@@ -6,7 +6,7 @@ import re
 
 import asyncpg
 
-from .helpers import Client, eventually
+from .helpers import CURRICULAR_COMPLETO, Client, eventually, fill_curricular
 
 PROPUESTA = "Agua potable en cada colonia de Morelia en los primeros dos años"
 
@@ -22,8 +22,8 @@ async def test_candidate_submits_validator_approves_citizen_reads(make_client: t
     candidatura_id = int(re.search(r"/captura/candidaturas/(\d+)/curricular", text).group(1))  # type: ignore[union-attr]
     rubro = f"/captura/candidaturas/{candidatura_id}/curricular/propuestas"
 
-    saved = await candidata.submit(rubro, rubro, {"version": "0", "propuesta_1": PROPUESTA})
-    assert saved.status == 303, await saved.text()
+    propuestas = {**CURRICULAR_COMPLETO["propuestas"], "propuesta_1": PROPUESTA}
+    await fill_curricular(candidata, candidatura_id, propuestas=propuestas)
     page = await (await candidata.get(rubro)).text()
     assert PROPUESTA in page
 
@@ -95,9 +95,8 @@ async def test_a_returned_version_shows_its_observations_and_can_be_sent_again(
     await candidata.login(person.username)
     rubro = f"/captura/candidaturas/{person.candidatura_id}/curricular/trayectoria"
     overview = f"/captura/candidaturas/{person.candidatura_id}/curricular"
-    assert (
-        await candidata.submit(rubro, rubro, {"version": "0", "trayectoria_politica": "Votad por mí"})
-    ).status == 303
+    trayectoria = {"trayectoria_politica": "Votad por mí", "motivo_cargo_publico": "Servir."}
+    await fill_curricular(candidata, person.candidatura_id, trayectoria=trayectoria)
     assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
     review_id = await eventually(
         lambda: db.fetchval("SELECT id FROM validacion.revisiones WHERE candidatura_id = $1", person.candidatura_id),
@@ -133,7 +132,9 @@ async def test_a_returned_version_shows_its_observations_and_can_be_sent_again(
         person.candidatura_id,
     )
     fixed = await candidata.submit(
-        rubro, rubro, {"version": str(version), "trayectoria_politica": "Regidora 2018-2021."}
+        rubro,
+        rubro,
+        {"version": str(version), "trayectoria_politica": "Regidora 2018-2021.", "motivo_cargo_publico": "Servir."},
     )
     assert fixed.status == 303
     assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
@@ -146,3 +147,69 @@ async def test_a_returned_version_shows_its_observations_and_can_be_sent_again(
         what="the second review",
     )
     assert second == "Regidora 2018-2021."
+
+
+async def test_only_a_complete_questionnaire_is_submitted_and_limits_are_the_configured_ones(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    from . import factories
+
+    person = await factories.candidata(db)
+    candidata = make_client()
+    await candidata.login(person.username)
+    await fill_curricular(candidata, person.candidatura_id, propuestas={"propuesta_1": "Solo una propuesta."})
+    overview = f"/captura/candidaturas/{person.candidatura_id}/curricular"
+    page = await (await candidata.get(overview)).text()
+    assert "Enviar a validación" not in page and "incompleto" in page
+    refused = await candidata.submit(overview, f"{overview}/enviar", {})
+    assert refused.status == 422
+    assert "Antes de enviar, completa: Propuestas." in await refused.text()
+
+    rubro = f"/captura/candidaturas/{person.candidatura_id}/curricular/propuestas"
+    original = await db.fetchval("SELECT configuracion FROM registro.procesos WHERE activo")
+    await db.execute(
+        "UPDATE registro.procesos SET configuracion = configuracion || '{\"limite_propuesta\": 300}' WHERE activo"
+    )
+    try:
+        form = await (await candidata.get(rubro)).text()
+        assert 'maxlength="300"' in form
+        too_long = await candidata.submit(rubro, rubro, {"version": "1", "propuesta_1": "x" * 301})
+        assert too_long.status == 422
+        assert "Propuesta 1: admite como máximo 300 caracteres." in await too_long.text()
+    finally:
+        await db.execute("UPDATE registro.procesos SET configuracion = $1 WHERE activo", original)
+
+
+async def test_history_shows_every_version_and_observation(make_client: type[Client], db: asyncpg.Pool) -> None:
+    from . import factories
+
+    person = await factories.candidata(db)
+    candidata = make_client()
+    await candidata.login(person.username)
+    await fill_curricular(candidata, person.candidatura_id)
+    overview = f"/captura/candidaturas/{person.candidatura_id}/curricular"
+    assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
+    review_id = await eventually(
+        lambda: db.fetchval("SELECT id FROM validacion.revisiones WHERE candidatura_id = $1", person.candidatura_id),
+        what="the review task",
+    )
+    validador = make_client()
+    await validador.login("demo-validador")
+    detail = f"/validacion/revisiones/{review_id}"
+    form = {
+        "observar_propuestas": "1",
+        "fundamento_propuestas": "propuesta_copiada",
+        "texto_propuestas": "Es igual a otra.",
+    }
+    assert (await validador.submit(detail, f"{detail}/devolver", form)).status == 303
+
+    async def history() -> str | None:
+        text = await (await candidata.get(f"/captura/candidaturas/{person.candidatura_id}/historial")).text()
+        return text if "Es igual a otra." in text else None
+
+    text = await eventually(history, what="the observation in the history")
+    assert "envío 1" in text and "Propuesta copiada de otra candidatura" in text
+    assert CURRICULAR_COMPLETO["propuestas"]["propuesta_1"] in text
+    other = make_client()
+    await other.login("demo-candidata")
+    assert (await other.get(f"/captura/candidaturas/{person.candidatura_id}/historial")).status == 404

@@ -6,17 +6,68 @@ from aiohttp import web
 
 from services.common.web import base_app
 
-from . import tablero, views
+from . import (
+    autorizaciones_views,
+    consentimiento_views,
+    correccion,
+    foto_views,
+    historial,
+    identidad_views,
+    tablero,
+    views,
+)
 from .settings import CapturaSettings
+
+UPLOAD_MAX_SIZE = 11 * 1024**2
 
 
 def create_app(settings: CapturaSettings | None = None) -> web.Application:
     settings = settings or CapturaSettings()
-    app = base_app(settings, Path(__file__).parent / "templates")
+    # Uploads: a 10 MB signed consent form (a 5 MB photo) plus the multipart envelope; the gateway allows 12 MiB.
+    app = base_app(settings, Path(__file__).parent / "templates", client_max_size=UPLOAD_MAX_SIZE)
     app.router.add_get("/captura/", tablero.dashboard, name="tablero")
     app.router.add_get("/captura/avance.csv", tablero.progress_csv, name="avance-csv")
     app.router.add_get("/captura/candidaturas/{id}/curricular", views.curricular, name="curricular")
+    app.router.add_get("/captura/candidaturas/{id}/historial", historial.history, name="historial")
+    app.router.add_get("/captura/candidaturas/{id}/curricular/correccion", correccion.form, name="correccion")
+    app.router.add_post(
+        "/captura/candidaturas/{id}/curricular/correccion", correccion.request_correction, name="correccion-post"
+    )
     app.router.add_post("/captura/candidaturas/{id}/curricular/enviar", views.submit, name="enviar")
     app.router.add_get("/captura/candidaturas/{id}/curricular/{rubro}", views.rubro_form, name="rubro")
     app.router.add_post("/captura/candidaturas/{id}/curricular/{rubro}", views.rubro_save, name="rubro-post")
+    app.router.add_get("/captura/candidaturas/{id}/foto", foto_views.foto_form, name="foto")
+    app.router.add_post("/captura/candidaturas/{id}/foto", foto_views.foto_upload, name="foto-post")
+    app.router.add_get("/captura/candidaturas/{id}/foto.jpg", foto_views.foto_jpg, name="foto-jpg")
+    app.router.add_get("/captura/candidaturas/{id}/consentimiento", consentimiento_views.pagina, name="consentimiento")
+    app.router.add_get(
+        "/captura/candidaturas/{id}/consentimiento/formato.pdf",
+        consentimiento_views.formato_pdf,
+        name="consentimiento-formato",
+    )
+    app.router.add_get(
+        "/captura/candidaturas/{id}/consentimiento/documento",
+        consentimiento_views.ver_documento,
+        name="consentimiento-documento",
+    )
+    app.router.add_post(
+        "/captura/candidaturas/{id}/consentimiento/documento",
+        consentimiento_views.subir_documento,
+        name="consentimiento-documento-post",
+    )
+    app.router.add_post(
+        "/captura/candidaturas/{id}/consentimiento/autorizaciones",
+        autorizaciones_views.guardar,
+        name="consentimiento-autorizaciones",
+    )
+    app.router.add_get("/captura/candidaturas/{id}/identidad", identidad_views.overview, name="identidad")
+    app.router.add_post("/captura/candidaturas/{id}/identidad/enviar", identidad_views.submit, name="identidad-enviar")
+    app.router.add_get(
+        "/captura/candidaturas/{id}/identidad/{dimension}", identidad_views.dimension_form, name="identidad-dimension"
+    )
+    app.router.add_post(
+        "/captura/candidaturas/{id}/identidad/{dimension}",
+        identidad_views.dimension_save,
+        name="identidad-dimension-post",
+    )
     return app

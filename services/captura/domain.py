@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from services.common.curricular import is_captured
+from typing import Any
+
+from services.common.curricular import missing_rubros
 
 EDITABLE_STATES = frozenset({"pendiente", "en_captura", "con_observaciones", "en_correccion"})
 
 
-def can_submit(saved: dict[str, dict[str, str]]) -> bool:
-    """The walking skeleton asks for one captured rubro; the full completeness rule arrives with issue #4."""
-    return any(is_captured(values) for values in saved.values())
+def curricular_missing(saved: dict[str, Any]) -> list[str]:
+    """Titles of the rubros still incomplete: the cuestionario curricular is submitted whole."""
+    return [r.titulo for r in missing_rubros(saved)]

@@ -14,8 +14,11 @@ from typing import Any
 import asyncpg
 
 from services.common import outbox
+from services.common.identidad import IDENTIDAD
 
-from .domain import EDITABLE_STATES, can_submit
+from . import identidad_envio
+from .documentos_sql import FALTA_DOCUMENTO_INDEPENDIENTE_SQL
+from .domain import EDITABLE_STATES, curricular_missing
 from .sql import (
     CUESTIONARIO_FOR_UPDATE_SQL,
     ENSURE_CUESTIONARIO_SQL,
@@ -23,6 +26,8 @@ from .sql import (
     RESPUESTAS_SQL,
     SUBMITTED_SQL,
 )
+
+SIN_DOCUMENTO_INDEPENDIENTE = "Sube el formato de consentimiento firmado antes de enviar."
 
 
 class SubmitRefusedError(Exception):
@@ -61,8 +66,12 @@ async def missing_requirements(
 ) -> list[str]:
     """Everything that still prevents the submit, as messages for the person."""
     missing = []
-    if not can_submit(datos):
-        missing.append("Captura al menos un rubro antes de enviar el cuestionario.")
+    if cuestionario == "curricular" and (faltan := curricular_missing(datos)):
+        missing.append("Antes de enviar, completa: " + ", ".join(faltan) + ".")
+    if cuestionario == IDENTIDAD:
+        missing.extend(await identidad_envio.requisitos(conn, candidatura_id, datos))
+    if await conn.fetchval(FALTA_DOCUMENTO_INDEPENDIENTE_SQL, candidatura_id):
+        missing.append(SIN_DOCUMENTO_INDEPENDIENTE)
     return missing
 
 
@@ -76,6 +85,8 @@ async def submit(conn: asyncpg.Connection, candidatura_id: int, cuestionario: st
     missing = await missing_requirements(conn, candidatura_id, cuestionario, datos)
     if missing:
         raise SubmitRefusedError(" ".join(missing))
+    if cuestionario == IDENTIDAD:
+        datos = await identidad_envio.con_consentimientos(conn, candidatura_id, datos)
     numero = estado["envios"] + 1
     row = await conn.fetchrow(INSERT_ENVIO_SQL, candidatura_id, cuestionario, numero, datos, user_id)
     await conn.execute(SUBMITTED_SQL, candidatura_id, cuestionario, numero)

@@ -6,9 +6,10 @@ from typing import Any
 
 from arq.worker import func
 
+from services.common import outbox
 from services.common.outbox import outbox_job
 
-from .sql import INSERT_OBSERVACION_SQL, SET_ESTADO_FOR_ENVIO_SQL
+from .sql import DECIDE_REQUEST_SQL, INSERT_OBSERVACION_SQL, OPEN_FOR_CORRECTION_SQL, SET_ESTADO_FOR_ENVIO_SQL
 
 ESTADOS_FROM_ELSEWHERE = frozenset({"validado", "con_observaciones", "publicado", "retirado", "pausado"})
 
@@ -35,4 +36,32 @@ async def reopen(
     return row is not None
 
 
-FUNCTIONS = [func(set_estado, name="captura.set_estado"), func(reopen, name="captura.reopen")]
+@outbox_job
+async def correction_decided(ctx: dict[str, Any], *, solicitud_id: int, aprobada: bool, at: str) -> bool:
+    """The institute's answer to a correction request; an approval opens the questionnaire for correction."""
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        request = await conn.fetchrow(DECIDE_REQUEST_SQL, solicitud_id, "aprobada" if aprobada else "rechazada")
+        if request is None or not aprobada:
+            return request is not None
+        opened = await conn.fetchrow(
+            OPEN_FOR_CORRECTION_SQL, request["candidatura_id"], request["cuestionario"], request["numero"]
+        )
+        if opened is not None:
+            await outbox.enqueue(
+                conn,
+                "reportes",
+                "reportes.record_status",
+                candidatura_id=request["candidatura_id"],
+                cuestionario=request["cuestionario"],
+                estado="en_correccion",
+                at=at,
+                job_key=f"correccion:{solicitud_id}",
+            )
+    return True
+
+
+FUNCTIONS = [
+    func(set_estado, name="captura.set_estado"),
+    func(reopen, name="captura.reopen"),
+    func(correction_decided, name="captura.correction_decided"),
+]

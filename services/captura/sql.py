@@ -93,3 +93,44 @@ ORDER BY g.orden, c.distrito, c.municipio, c.numero, c.tipo, c.primer_apellido
 LIMIT 5000
 """
 CARGOS_SQL = "SELECT clave, nombre FROM registro.cargos ORDER BY orden"
+
+HISTORY_ENVIOS_SQL = """
+SELECT cuestionario, numero, datos, enviado_at FROM captura.envios
+WHERE candidatura_id = $1 ORDER BY enviado_at DESC, numero DESC
+"""
+HISTORY_OBSERVACIONES_SQL = """
+SELECT cuestionario, numero, rubro, fundamento, texto, received_at FROM captura.observaciones
+WHERE candidatura_id = $1 ORDER BY numero, rubro
+"""
+
+ROUNDS_USED_SQL = """
+SELECT count(*) FROM captura.solicitudes_correccion
+WHERE candidatura_id = $1 AND cuestionario = $2 AND estado <> 'rechazada'
+"""
+OPEN_REQUEST_SQL = """
+SELECT id, rubros, motivo, estado, created_at FROM captura.solicitudes_correccion
+WHERE candidatura_id = $1 AND cuestionario = $2 ORDER BY id DESC LIMIT 1
+"""
+INSERT_REQUEST_SQL = """
+INSERT INTO captura.solicitudes_correccion (candidatura_id, cuestionario, numero, rubros, motivo, created_by)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING
+RETURNING id, created_at
+"""
+DECIDE_REQUEST_SQL = """
+UPDATE captura.solicitudes_correccion SET estado = $2, resuelto_at = now()
+WHERE id = $1 AND estado = 'pendiente'
+RETURNING candidatura_id, cuestionario, numero
+"""
+# An approved correction opens the published questionnaire again; the public site keeps the published version.
+OPEN_FOR_CORRECTION_SQL = """
+UPDATE captura.cuestionarios SET estado = 'en_correccion', updated_at = now()
+WHERE candidatura_id = $1 AND cuestionario = $2 AND envios = $3 AND estado = 'publicado'
+RETURNING estado
+"""
+
+APPROVED_CORRECTION_RUBROS_SQL = """
+SELECT coalesce((SELECT rubros FROM captura.solicitudes_correccion
+                  WHERE candidatura_id = $1 AND cuestionario = $2 AND estado = 'aprobada'
+                  ORDER BY id DESC LIMIT 1), '{}'::text[])
+"""

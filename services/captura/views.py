@@ -11,16 +11,26 @@ from aiohttp import web
 
 from services.common import audit, outbox
 from services.common.access import requires
-from services.common.curricular import RUBROS, RUBROS_BY_KEY, clean_rubro, is_captured
+from services.common.curricular import (
+    RUBROS,
+    RUBROS_BY_KEY,
+    Rubro,
+    clean_rubro,
+    is_captured,
+    limits_for,
+    rubro_complete,
+)
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
 from services.common.observaciones import FUNDAMENTOS
+from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
 from . import envios
-from .domain import EDITABLE_STATES, can_submit
+from .domain import EDITABLE_STATES, curricular_missing
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import (
+    APPROVED_CORRECTION_RUBROS_SQL,
     CUESTIONARIO_FOR_UPDATE_SQL,
     CUESTIONARIO_SQL,
     ENSURE_CUESTIONARIO_SQL,
@@ -44,14 +54,16 @@ async def curricular(request: web.Request) -> dict[str, Any]:
     saved = {r["rubro"]: r["datos"] for r in await pool.fetch(RESPUESTAS_SQL, candidatura["id"], CURRICULAR)}
     return {
         "candidatura": candidatura,
-        "rubros": [(r, is_captured(saved.get(r.clave))) for r in RUBROS],
+        "rubros": [(r, rubro_complete(r.clave, saved.get(r.clave)), is_captured(saved.get(r.clave))) for r in RUBROS],
         "estado": estado["estado"],
         "estado_label": STATE_LABELS[estado["estado"]],
         "editable": estado["estado"] in EDITABLE_STATES,
-        "can_submit": estado["estado"] in EDITABLE_STATES and can_submit(saved),
+        "can_submit": estado["estado"] in EDITABLE_STATES and not curricular_missing(saved),
         "enviado": request.query.get("enviado") == "1",
         "observaciones": await _observaciones(pool, candidatura["id"]),
         "fundamentos": FUNDAMENTOS,
+        # The photo belongs to rubro 1; captura/foto_views.py saves it as the draft's `foto` row.
+        "foto": saved.get("foto"),
     }
 
 
@@ -85,8 +97,15 @@ async def rubro_form(request: web.Request) -> web.Response:
         "guardado": request.query.get("guardado") == "1",
         "observacion": (await _observaciones(pool, candidatura["id"])).get(rubro.clave),
         "fundamentos": FUNDAMENTOS,
+        "limits": await _limits(pool, rubro),
     }
     return aiohttp_jinja2.render_template("captura/rubro.html", request, context)
+
+
+async def _limits(conn: asyncpg.Connection | asyncpg.Pool, rubro: Rubro) -> dict[str, int]:
+    proceso = await active_proceso(conn)
+    config = proceso.configuracion if proceso else Configuracion()
+    return limits_for(rubro, config.limite_texto_largo, config.limite_propuesta)
 
 
 @requires(*CANDIDATE_ROLES)
@@ -99,7 +118,8 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
     pool = request.app[DB_POOL]
     ident = identity(request)
     rubro = _rubro(request)
-    values, errors = clean_rubro(rubro, form)
+    limits = await _limits(pool, rubro)
+    values, errors = clean_rubro(rubro, form, limits)
     try:
         version = int(form.get("version", "0"))
     except ValueError:
@@ -119,10 +139,16 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
             "guardado": False,
             "observacion": None,
             "fundamentos": FUNDAMENTOS,
+            "limits": limits,
         }
         if estado["estado"] not in EDITABLE_STATES:
             context["editable"] = False
             context["errors"] = {"_": "El cuestionario ya se envió a validación y no puede modificarse ahora."}
+            return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
+        if estado["estado"] == "en_correccion" and rubro.clave not in await conn.fetchval(
+            APPROVED_CORRECTION_RUBROS_SQL, candidatura["id"], CURRICULAR
+        ):
+            context["errors"] = {"_": "Solo puedes modificar los rubros cuya corrección aprobó el Instituto."}
             return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
         if errors:
             return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=422)

@@ -134,8 +134,31 @@ def _model_for(rubro: Rubro) -> type[BaseModel]:
 RUBRO_MODELS = {r.clave: _model_for(r) for r in RUBROS}
 
 
-def clean_rubro(rubro: Rubro, data: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+def limits_for(rubro: Rubro, limite_texto_largo: int, limite_propuesta: int) -> dict[str, int]:
+    """Each field's maximum length under the process's configured limits (DESIGN.md §4: configurable)."""
+    limits = {}
+    for campo in rubro.campos:
+        if campo.kind == "textarea":
+            limit = limite_propuesta if campo.name.startswith("propuesta") else limite_texto_largo
+            limits[campo.name] = min(campo.max_length, limit)
+        else:
+            limits[campo.name] = campo.max_length
+    return limits
+
+
+def clean_rubro(
+    rubro: Rubro, data: dict[str, Any], limits: dict[str, int] | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
     """The rubro's values as saved, and a Spanish message per invalid field (empty when valid)."""
+    values, errors = _validate(rubro, data)
+    for campo in rubro.campos:
+        limit = (limits or {}).get(campo.name, campo.max_length)
+        if campo.name not in errors and len(values.get(campo.name, "")) > limit:
+            errors[campo.name] = f"{campo.label}: admite como máximo {limit} caracteres."
+    return values, errors
+
+
+def _validate(rubro: Rubro, data: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     try:
         model = RUBRO_MODELS[rubro.clave].model_validate(data)
     except ValidationError as exc:

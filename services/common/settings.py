@@ -7,6 +7,7 @@ built in ``create_app``/``main`` only and passed down; nothing reads them from a
 from __future__ import annotations
 
 from email.utils import parseaddr
+from pathlib import Path
 from typing import Literal, TypeVar
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -49,6 +50,10 @@ class CommonSettings(BaseSettings):
     smtp_password: SecretStr | None = Field(None, validation_alias=AliasChoices("CONOCELES_SMTP_PASSWORD"))
     # True: upgrade with STARTTLS and refuse to send if the server does not offer it; False: plain SMTP.
     smtp_starttls: bool = Field(False, validation_alias=AliasChoices("CONOCELES_SMTP_STARTTLS"))
+    # Uploaded files: `privado/` (photos and signed consent forms, served only through captura's scope checks)
+    # and `publico/` (copies of published photos, served by publico or Apache at /media/). The launcher points it
+    # at `<data dir>/media`; compose at the `media` volume.
+    media_dir: Path = Field(Path(".data/media"), validation_alias=AliasChoices("CONOCELES_MEDIA_DIR"))
 
     @property
     def is_development(self) -> bool:

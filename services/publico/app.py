@@ -6,7 +6,7 @@ from aiohttp import web
 
 from services.common.web import STATIC_DIR, base_app
 
-from . import views
+from . import media_views, views
 from .settings import PublicoSettings
 
 
@@ -19,4 +19,5 @@ def create_app(settings: PublicoSettings | None = None) -> web.Application:
     app.router.add_get("/api/v1/candidaturas", views.api_candidaturas, name="api-candidaturas")
     app.router.add_get("/api/v1/candidaturas/{id}", views.api_candidatura, name="api-candidatura")
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=False)
+    app.router.add_get("/media/{name}", media_views.foto, name="media")
     return app

@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import asyncpg
 from arq.worker import func
 
-from services.common import outbox
+from services.common import media, outbox
+from services.common.identidad import IDENTIDAD
 from services.common.outbox import outbox_job
 
 from .cache import GENERATION_KEY
-from .sql import BUMP_GENERATION_SQL, NAME_SQL, PUBLISH_SQL, WITHDRAW_SQL
+from .identidad import publish_identidad, set_visible
+from .sql import (
+    BUMP_GENERATION_SQL,
+    FOTO_IN_USE_SQL,
+    LOCK_FOTO_SQL,
+    NAME_SQL,
+    PUBLISH_SQL,
+    PUBLISHED_FOTO_SQL,
+    WITHDRAW_SQL,
+)
 from .text import normalize
+
+
+def foto_of(datos: dict[str, Any]) -> str | None:
+    """The photo's SHA-256 in a submitted curricular (captura stores it as the `foto` rubro), if it has one."""
+    foto = datos.get("foto")
+    sha = foto.get("sha256") if isinstance(foto, dict) else None
+    return sha if media.is_sha256(sha) else None
+
+
+def _media_dir(ctx: dict[str, Any]) -> Path:
+    media_dir: Path = ctx["settings"].media_dir
+    return media_dir
+
+
+async def _drop_if_unused(ctx: dict[str, Any], conn: asyncpg.Connection, sha: str) -> None:
+    """Remove a photo's public copies once no published row shows it (the caller holds its lock)."""
+    if not await conn.fetchval(FOTO_IN_USE_SQL, sha):
+        await asyncio.to_thread(media.unpublish_photo, _media_dir(ctx), sha)
 
 
 @outbox_job
@@ -27,7 +58,16 @@ async def publish(
     revisado_at: str,
 ) -> bool:
     """Upsert the published row; an older version never replaces a newer one, so redelivery is harmless."""
+    if cuestionario == IDENTIDAD:
+        # Its own columns only: the curricular (and its photo) are left as they are.
+        return await publish_identidad(
+            ctx, candidatura_id=candidatura_id, numero=numero, datos=datos, revisado_at=revisado_at
+        )
+    foto = foto_of(datos)
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        previous = await conn.fetchval(PUBLISHED_FOTO_SQL, candidatura_id)
+        for sha in sorted({foto, previous} - {None}):
+            await conn.execute(LOCK_FOTO_SQL, sha)
         name = await conn.fetchval(NAME_SQL, candidatura_id) or ""
         published = await conn.fetchval(
             PUBLISH_SQL,
@@ -37,9 +77,16 @@ async def publish(
             numero,
             datetime.fromisoformat(declarado_at),
             datetime.fromisoformat(revisado_at),
+            foto,
         )
         if published is None:
             return False
+        # The public copy exists before the row that points at it is committed; a missing private file (media
+        # folder not shared with captura) fails the job loudly and the outbox retries it.
+        if foto is not None:
+            await asyncio.to_thread(media.publish_photo, _media_dir(ctx), foto)
+        if previous is not None and previous != foto:
+            await _drop_if_unused(ctx, conn, previous)
         generation = await conn.fetchval(BUMP_GENERATION_SQL)
         await outbox.enqueue(
             conn,
@@ -67,12 +114,34 @@ async def publish(
 @outbox_job
 async def withdraw(ctx: dict[str, Any], *, candidatura_id: int) -> bool:
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        foto = await conn.fetchval(PUBLISHED_FOTO_SQL, candidatura_id)
+        if foto is not None:
+            await conn.execute(LOCK_FOTO_SQL, foto)
         removed = await conn.fetchval(WITHDRAW_SQL, candidatura_id)
         if removed is None:
+            return False
+        if foto is not None:
+            await _drop_if_unused(ctx, conn, foto)
+        generation = await conn.fetchval(BUMP_GENERATION_SQL)
+    await ctx["redis"].set(GENERATION_KEY, generation)
+    return True
+
+
+@outbox_job
+async def identidad_visible(
+    ctx: dict[str, Any], *, candidatura_id: int, publicacion: bool, estadistica: bool, seq: int
+) -> bool:
+    """A consent given or revoked in captura: show or hide the identity groups (DESIGN.md §4) at once."""
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        if not await set_visible(conn, candidatura_id, publicacion, estadistica, seq):
             return False
         generation = await conn.fetchval(BUMP_GENERATION_SQL)
     await ctx["redis"].set(GENERATION_KEY, generation)
     return True
 
 
-FUNCTIONS = [func(publish, name="publico.publish"), func(withdraw, name="publico.withdraw")]
+FUNCTIONS = [
+    func(publish, name="publico.publish"),
+    func(withdraw, name="publico.withdraw"),
+    func(identidad_visible, name="publico.identidad_visible"),
+]

@@ -3,11 +3,11 @@ PUBLISH_SQL = """
 INSERT INTO publico.candidaturas AS p (
     id, cargo, cargo_nombre, cargo_orden, postulante, postulante_nombre, distrito, municipio, municipio_nombre,
     numero, tipo, sexo, edad, nombre_completo, primer_apellido, nombre_busqueda, curricular, envio_numero,
-    declarado_at, revisado_at, published_at)
+    declarado_at, revisado_at, published_at, foto, accion_afirmativa)
 SELECT c.id, c.cargo, g.nombre, g.orden, s.siglas, s.nombre, c.distrito, c.municipio, m.nombre,
        c.numero, c.tipo, c.sexo, extract(year FROM age(current_date, c.fecha_nacimiento))::int,
        concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')), c.primer_apellido,
-       $2, $3, $4, $5, $6, now()
+       $2, $3, $4, $5, $6, now(), $7, c.accion_afirmativa
 FROM registro.candidaturas c
 JOIN registro.cargos g ON g.clave = c.cargo
 JOIN registro.postulantes s ON s.id = c.postulante_id
@@ -21,19 +21,25 @@ ON CONFLICT (id) DO UPDATE SET
     nombre_completo = EXCLUDED.nombre_completo, primer_apellido = EXCLUDED.primer_apellido,
     nombre_busqueda = EXCLUDED.nombre_busqueda, curricular = EXCLUDED.curricular,
     envio_numero = EXCLUDED.envio_numero, declarado_at = EXCLUDED.declarado_at,
-    revisado_at = EXCLUDED.revisado_at, published_at = now()
+    revisado_at = EXCLUDED.revisado_at, published_at = now(), foto = EXCLUDED.foto,
+    accion_afirmativa = EXCLUDED.accion_afirmativa
 WHERE p.envio_numero <= EXCLUDED.envio_numero
 RETURNING id
 """
 NAME_SQL = "SELECT concat_ws(' ', nombre, primer_apellido, segundo_apellido) FROM registro.candidaturas WHERE id = $1"
 WITHDRAW_SQL = "DELETE FROM publico.candidaturas WHERE id = $1 RETURNING id"
+# The photo files under publico/ are shared by name (content hash): they go only when no published row uses them.
+# Row lock first, then the per-photo lock (in sorted order): publish and withdraw never wait on each other in a cycle.
+PUBLISHED_FOTO_SQL = "SELECT foto FROM publico.candidaturas WHERE id = $1 FOR UPDATE"
+LOCK_FOTO_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('publico.foto:' || $1, 0))"
+FOTO_IN_USE_SQL = "SELECT EXISTS (SELECT 1 FROM publico.candidaturas WHERE foto = $1)"
 BUMP_GENERATION_SQL = (
     "UPDATE publico.publicacion SET generacion = generacion + 1, updated_at = now() RETURNING generacion"
 )
 GENERATION_SQL = "SELECT generacion, updated_at FROM publico.publicacion"
 
 COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, distrito, municipio, municipio_nombre, numero,
-             tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at"""
+             tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at, foto"""
 
 # Filters are optional: a NULL parameter leaves its filter out. Order is neutral (DESIGN.md §6): cargo and
 # ámbito, then position, then surname; never by party.
@@ -41,7 +47,8 @@ COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, distrito, m
 LIST_SQL = f"""
 SELECT {COLUMNS}
 FROM publico.candidaturas
-WHERE ($1::text IS NULL OR cargo = $1)
+WHERE curricular IS NOT NULL  -- NULL: only the identidad arrived so far (migrations/0011_identidad.sql)
+  AND ($1::text IS NULL OR cargo = $1)
   AND ($2::text IS NULL OR postulante = $2)
   AND ($3::int IS NULL OR distrito = $3)
   AND ($4::int IS NULL OR municipio = $4)
@@ -54,7 +61,8 @@ LIMIT $9
 """  # noqa: S608
 COUNT_SQL = """
 SELECT count(*) FROM publico.candidaturas
-WHERE ($1::text IS NULL OR cargo = $1)
+WHERE curricular IS NOT NULL  -- NULL: only the identidad arrived so far (migrations/0011_identidad.sql)
+  AND ($1::text IS NULL OR cargo = $1)
   AND ($2::text IS NULL OR postulante = $2)
   AND ($3::int IS NULL OR distrito = $3)
   AND ($4::int IS NULL OR municipio = $4)
@@ -65,9 +73,9 @@ SORT_KEY_SQL = """
 SELECT cargo_orden, coalesce(distrito, 0) AS distrito, coalesce(municipio, 0) AS municipio, numero, primer_apellido, id
 FROM publico.candidaturas WHERE id = $1
 """
-PROFILE_SQL = f"SELECT {COLUMNS} FROM publico.candidaturas WHERE id = $1"  # noqa: S608
+PROFILE_SQL = f"SELECT {COLUMNS} FROM publico.candidaturas WHERE id = $1 AND curricular IS NOT NULL"  # noqa: S608
 COUNTS_SQL = """
-SELECT cargo_nombre, count(*) AS total FROM publico.candidaturas
+SELECT cargo_nombre, count(*) AS total FROM publico.candidaturas WHERE curricular IS NOT NULL
 GROUP BY cargo_orden, cargo_nombre ORDER BY cargo_orden
 """
 CARGOS_SQL = "SELECT clave, nombre FROM registro.cargos ORDER BY orden"

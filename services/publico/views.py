@@ -16,6 +16,7 @@ from services.common.web import REDIS, SETTINGS
 
 from .cache import cached
 from .filters import ListFilters, encode_cursor
+from .identidad import grupos_del_perfil
 from .settings import PublicoSettings
 from .sql import CARGOS_SQL, COUNT_SQL, COUNTS_SQL, LIST_SQL, POSTULANTES_SQL, PROFILE_SQL, SORT_KEY_SQL
 
@@ -69,6 +70,7 @@ def _card(row: asyncpg.Record) -> dict[str, Any]:
         "tipo": row["tipo"],
         "sexo": row["sexo"],
         "edad": row["edad"],
+        "foto": f"/media/{row['foto']}.jpg" if row["foto"] else None,
     }
 
 
@@ -127,7 +129,8 @@ async def perfil(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="Esta candidatura no está publicada.")
 
     async def render() -> tuple[bytes, str]:
-        return _html(request, "publico/perfil.html", {"c": row, "rubros": RUBROS, "sexos": SEXOS})
+        grupos = await grupos_del_perfil(pool, candidatura_id)
+        return _html(request, "publico/perfil.html", {"c": row, "rubros": RUBROS, "sexos": SEXOS, "grupos": grupos})
 
     return await _serve(request, render)
 

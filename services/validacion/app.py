@@ -6,15 +6,41 @@ from aiohttp import web
 
 from services.common.web import base_app
 
-from . import views
+from . import correcciones, views
+from .candidaturas import views as candidaturas
+from .importacion import views as importacion
+from .proceso import views as proceso
 from .settings import ValidacionSettings
+
+# Registry files of 10,000 rows are about 2 MB; the gateway refuses bodies above its own 12 MB anyway.
+MAX_UPLOAD = 12 * 1024**2
+
+
+def _registro_routes(app: web.Application) -> None:
+    add_get, add_post = app.router.add_get, app.router.add_post
+    add_get("/validacion/registro/importar", importacion.importar_form, name="importar")
+    add_post("/validacion/registro/importar", importacion.importar, name="importar-post")
+    add_get("/validacion/registro/secciones", importacion.territorio_form, name="secciones")
+    add_post("/validacion/registro/secciones", importacion.territorio_upload, name="secciones-post")
+    add_get(r"/validacion/registro/importaciones/{id:\d+}", importacion.preview, name="importacion")
+    add_post(r"/validacion/registro/importaciones/{id:\d+}/aplicar", importacion.aplicar, name="importacion-aplicar")
+    add_get("/validacion/registro/candidaturas", candidaturas.lista, name="candidaturas")
+    add_get(r"/validacion/registro/candidaturas/{id:\d+}", candidaturas.detalle, name="candidatura")
+    add_post(r"/validacion/registro/candidaturas/{id:\d+}/cancelar", candidaturas.cancelar, name="cancelar")
+    add_post(r"/validacion/registro/candidaturas/{id:\d+}/sustituir", candidaturas.sustituir, name="sustituir")
+    add_get("/validacion/proceso", proceso.ajustes, name="proceso")
+    add_post("/validacion/proceso", proceso.guardar, name="proceso-post")
 
 
 def create_app(settings: ValidacionSettings | None = None) -> web.Application:
     settings = settings or ValidacionSettings()
-    app = base_app(settings, Path(__file__).parent / "templates")
+    app = base_app(settings, Path(__file__).parent / "templates", client_max_size=MAX_UPLOAD)
     app.router.add_get("/validacion/", views.queue, name="cola")
     app.router.add_get("/validacion/revisiones/{id}", views.review, name="revision")
     app.router.add_post("/validacion/revisiones/{id}/aprobar", views.approve, name="aprobar")
     app.router.add_post("/validacion/revisiones/{id}/devolver", views.return_with_observations, name="devolver")
+    app.router.add_get("/validacion/correcciones", correcciones.pending, name="correcciones")
+    app.router.add_post(r"/validacion/correcciones/{id:\d+}/aprobar", correcciones.approve, name="correccion-aprobar")
+    app.router.add_post(r"/validacion/correcciones/{id:\d+}/rechazar", correcciones.reject, name="correccion-rechazar")
+    _registro_routes(app)
     return app

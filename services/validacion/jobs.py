@@ -11,7 +11,7 @@ from arq.worker import func
 from services.common.outbox import outbox_job
 
 from .publication import enqueue_publish
-from .sql import DUE_FOR_PUBLICATION_SQL, OPEN_REVIEW_SQL, PUBLICATION_OPEN_SQL
+from .sql import DUE_FOR_PUBLICATION_SQL, OPEN_CORRECTION_SQL, OPEN_REVIEW_SQL, PUBLICATION_OPEN_SQL
 
 
 @outbox_job
@@ -43,5 +43,35 @@ async def publish_due(ctx: dict[str, Any]) -> int:
     return len(due)
 
 
-FUNCTIONS = [func(review_open, name="review.open"), func(publish_due, name="validacion.publish_due")]
+@outbox_job
+async def correction_request(
+    ctx: dict[str, Any],
+    *,
+    solicitud_id: int,
+    candidatura_id: int,
+    cuestionario: str,
+    numero: int,
+    rubros: list[str],
+    motivo: str,
+    created_at: str,
+) -> bool:
+    """A candidacy's correction request enters the staff's list (once, keyed by captura's id)."""
+    created = await ctx["db_pool"].fetchval(
+        OPEN_CORRECTION_SQL,
+        solicitud_id,
+        candidatura_id,
+        cuestionario,
+        numero,
+        rubros,
+        motivo,
+        datetime.fromisoformat(created_at),
+    )
+    return created is not None
+
+
+FUNCTIONS = [
+    func(review_open, name="review.open"),
+    func(publish_due, name="validacion.publish_due"),
+    func(correction_request, name="review.correction_request"),
+]
 CRON_JOBS = [cron(publish_due, name="validacion.publish_due", second=0, run_at_startup=True)]

@@ -57,3 +57,26 @@ RETURNING id, candidatura_id, cuestionario, numero, resuelto_at
 INSERT_OBSERVACION_SQL = """
 INSERT INTO validacion.observaciones (revision_id, rubro, fundamento, texto, created_by) VALUES ($1, $2, $3, $4, $5)
 """
+
+OPEN_CORRECTION_SQL = """
+INSERT INTO validacion.solicitudes_correccion (id, candidatura_id, cuestionario, numero, rubros, motivo, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (id) DO NOTHING
+RETURNING id
+"""
+CORRECTIONS_SQL = """
+SELECT s.id, s.candidatura_id, s.cuestionario, s.numero, s.rubros, s.motivo, s.created_at,
+       c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas
+FROM validacion.solicitudes_correccion s
+JOIN registro.candidaturas c ON c.id = s.candidatura_id
+JOIN registro.cargos g ON g.clave = c.cargo
+JOIN registro.postulantes p ON p.id = c.postulante_id
+WHERE s.estado = 'pendiente'
+ORDER BY s.created_at, s.id
+LIMIT 500
+"""
+DECIDE_CORRECTION_SQL = """
+UPDATE validacion.solicitudes_correccion SET estado = $2, resuelto_por = $3, resuelto_at = now()
+WHERE id = $1 AND estado = 'pendiente'
+RETURNING id, candidatura_id, cuestionario, numero, resuelto_at
+"""

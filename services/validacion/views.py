@@ -15,6 +15,7 @@ from services.common.db import DB_POOL
 from services.common.observaciones import FUNDAMENTOS
 from services.common.web import identity
 
+from . import identidad_revision
 from .forms import parse_observaciones
 from .publication import enqueue_publish, enqueue_state
 from .sql import APPROVE_SQL, INSERT_OBSERVACION_SQL, PUBLICATION_OPEN_SQL, QUEUE_SQL, RETURN_SQL, REVIEW_SQL
@@ -45,7 +46,7 @@ async def review(request: web.Request) -> dict[str, Any]:
     row = await request.app[DB_POOL].fetchrow(REVIEW_SQL, _review_id(request))
     if row is None:
         raise web.HTTPNotFound()
-    return _review_context(row, {}, {})
+    return {**_review_context(row, {}, {}), **await identidad_revision.contexto(request.app[DB_POOL], row)}
 
 
 def _review_context(review: Any, errors: dict[str, str], values: dict[str, str]) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def _review_context(review: Any, errors: dict[str, str], values: dict[str, str])
 def _observable_rubros(review: Any) -> list[str]:
     if review["cuestionario"] == "curricular":
         return [r.clave for r in RUBROS]
-    return sorted(review["datos"])
+    return sorted(k for k in review["datos"] if not k.startswith("_"))
 
 
 @requires(*REVIEWERS)
@@ -109,7 +110,7 @@ async def _return(request: web.Request, form: dict[str, str]) -> web.StreamRespo
             raise web.HTTPNotFound()
         observaciones, errors = parse_observaciones(form, _observable_rubros(current))
         if errors:
-            context = _review_context(current, errors, form)
+            context = {**_review_context(current, errors, form), **await identidad_revision.contexto(conn, current)}
             return aiohttp_jinja2.render_template("validacion/revision.html", request, context, status=422)
         review = await conn.fetchrow(RETURN_SQL, current["id"], ident.user_id)
         if review is None:

@@ -1,0 +1,156 @@
+"""The consent documents of a candidacy: the pre-filled form to download and the signed form uploaded back.
+
+The three consents themselves (checkboxes with timestamps) are rendered on the same page by the
+``consentimientos`` block of captura/consentimiento.html.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+import aiohttp_jinja2
+import asyncpg
+from aiohttp import web
+
+from services.common import audit, media
+from services.common.access import requires
+from services.common.db import DB_POOL
+from services.common.web import identity
+
+from . import autorizaciones_views, consentimiento
+from .documentos_sql import (
+    CURRENT_DOCUMENTO_SQL,
+    INSERT_DOCUMENTO_SQL,
+    POSTULANTE_TIPO_SQL,
+    PROCESO_NOMBRE_SQL,
+)
+from .scope import CANDIDATE_ROLES, candidatura_in_scope
+from .uploads import media_dir, read_upload
+
+FIELD = "documento"
+
+
+def ambito(candidatura: asyncpg.Record) -> str:
+    if candidatura["distrito"]:
+        return f"Distrito local {candidatura['distrito']}"
+    if candidatura["municipio_nombre"]:
+        return f"Municipio de {candidatura['municipio_nombre']}"
+    return "Lista estatal de representación proporcional"
+
+
+def nombre(candidatura: asyncpg.Record) -> str:
+    parts = (candidatura["nombre"], candidatura["primer_apellido"], candidatura["segundo_apellido"])
+    return " ".join(p for p in parts if p)
+
+
+async def _render(
+    request: web.Request,
+    pool: asyncpg.Pool | asyncpg.Connection,
+    candidatura: asyncpg.Record,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.Response:
+    context: dict[str, Any] = {
+        "candidatura": candidatura,
+        "documento": await pool.fetchrow(CURRENT_DOCUMENTO_SQL, candidatura["id"]),
+        "requerido": await pool.fetchval(POSTULANTE_TIPO_SQL, candidatura["id"]) == "independiente",
+        "errors": errors or {},
+        "guardado": request.query.get("guardado") == "1",
+        "max_mb": consentimiento.MAX_BYTES // (1024 * 1024),
+        **await autorizaciones_views.contexto(request, pool, candidatura["id"]),
+    }
+    return aiohttp_jinja2.render_template("captura/consentimiento.html", request, context, status=status)
+
+
+@requires(*CANDIDATE_ROLES)
+async def pagina(request: web.Request) -> web.Response:
+    pool = request.app[DB_POOL]
+    candidatura = await candidatura_in_scope(request, pool)
+    return await _render(request, pool, candidatura)
+
+
+@requires(*CANDIDATE_ROLES)
+async def formato_pdf(request: web.Request) -> web.Response:
+    pool = request.app[DB_POOL]
+    candidatura = await candidatura_in_scope(request, pool)
+    proceso = await pool.fetchval(PROCESO_NOMBRE_SQL, candidatura["id"]) or ""
+    persona = consentimiento.Persona(
+        nombre=nombre(candidatura),
+        cargo=candidatura["cargo_nombre"],
+        ambito=ambito(candidatura),
+        tipo=candidatura["tipo"],
+        postulante=f"{candidatura['postulante_nombre']} ({candidatura['siglas']})",
+    )
+    pdf = await asyncio.to_thread(consentimiento.formato_pdf, persona, proceso=proceso, generado=date.today())
+    return web.Response(
+        body=pdf,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="consentimiento-{candidatura["id"]}.pdf"',
+            # Personal data: no cache anywhere keeps a copy.
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@requires(*CANDIDATE_ROLES)
+async def subir_documento(request: web.Request) -> web.StreamResponse:
+    pool = request.app[DB_POOL]
+    candidatura = await candidatura_in_scope(request, pool)
+    data, original = await read_upload(request, FIELD, consentimiento.MAX_BYTES)
+    try:
+        documento = await asyncio.to_thread(consentimiento.validar, data)
+    except consentimiento.DocumentoRechazadoError as exc:
+        return await _render(request, pool, candidatura, errors={FIELD: exc.message}, status=422)
+    path = media.private_path(media_dir(request), documento.sha256, f".{documento.extension}")
+    await asyncio.to_thread(media.write_atomic, path, documento.data)
+    return await asyncio.shield(_save(request, documento, original))
+
+
+async def _save(request: web.Request, documento: consentimiento.Documento, original: str) -> web.StreamResponse:
+    ident = identity(request)
+    async with request.app[DB_POOL].acquire() as conn, conn.transaction():
+        candidatura = await candidatura_in_scope(request, conn)
+        row = await conn.fetchrow(
+            INSERT_DOCUMENTO_SQL,
+            candidatura["id"],
+            documento.sha256,
+            documento.extension,
+            len(documento.data),
+            original,
+            ident.user_id,
+        )
+        await audit.record(
+            conn,
+            request,
+            ident,
+            service="captura",
+            action="subir_consentimiento",
+            entity="candidatura",
+            entity_id=candidatura["id"],
+            details={"documento_id": row["id"], "sha256": documento.sha256, "extension": documento.extension},
+        )
+    location = request.app.router["consentimiento"].url_for(id=str(candidatura["id"]))
+    raise web.HTTPSeeOther(location.with_query(guardado="1"))
+
+
+@requires(*CANDIDATE_ROLES)
+async def ver_documento(request: web.Request) -> web.StreamResponse:
+    """The signed form last uploaded, back to its own candidacy, as a download (never rendered inline)."""
+    pool = request.app[DB_POOL]
+    candidatura = await candidatura_in_scope(request, pool)
+    documento = await pool.fetchrow(CURRENT_DOCUMENTO_SQL, candidatura["id"])
+    if documento is None:
+        raise web.HTTPNotFound(text="Todavía no se ha subido el formato firmado.")
+    extension = documento["extension"]
+    path = media.private_path(media_dir(request), documento["sha256"], f".{extension}")
+    if not await asyncio.to_thread(path.is_file):
+        raise web.HTTPNotFound(text="No se encontró el archivo del formato firmado.")
+    headers = {
+        "Content-Type": consentimiento.CONTENT_TYPES[extension],
+        "Content-Disposition": f'attachment; filename="consentimiento-firmado-{candidatura["id"]}.{extension}"',
+        "Cache-Control": "no-store",
+    }
+    return web.FileResponse(path, headers=headers)

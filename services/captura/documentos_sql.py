@@ -1,0 +1,41 @@
+"""SQL of the photo and the signed consent form (captura.fotos, captura.documentos_consentimiento)."""
+
+INSERT_FOTO_SQL = """
+INSERT INTO captura.fotos (candidatura_id, sha256, created_by) VALUES ($1, $2, $3) RETURNING id, created_at
+"""
+CURRENT_FOTO_SQL = """
+SELECT sha256, created_at FROM captura.fotos WHERE candidatura_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1
+"""
+# The photo travels with rubro 1 as a `foto` row of the draft, so it is part of the submitted version (and of
+# review and publication) exactly like the texts. No version check: a new photo simply replaces the last one.
+SAVE_FOTO_RUBRO_SQL = """
+INSERT INTO captura.respuestas AS r (candidatura_id, cuestionario, rubro, datos, version, updated_by)
+VALUES ($1, 'curricular', 'foto', $2, 1, $3)
+ON CONFLICT (candidatura_id, cuestionario, rubro) DO UPDATE
+   SET datos = EXCLUDED.datos, version = r.version + 1, updated_by = EXCLUDED.updated_by, updated_at = now()
+RETURNING version
+"""
+
+INSERT_DOCUMENTO_SQL = """
+INSERT INTO captura.documentos_consentimiento (candidatura_id, sha256, extension, bytes, nombre_original, created_by)
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING id, created_at
+"""
+CURRENT_DOCUMENTO_SQL = """
+SELECT sha256, extension, bytes, nombre_original, created_at FROM captura.documentos_consentimiento
+WHERE candidatura_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1
+"""
+# The rule of independents (DESIGN.md §4 Consentimiento): the signed form comes before any submit.
+FALTA_DOCUMENTO_INDEPENDIENTE_SQL = """
+SELECT p.tipo = 'independiente'
+       AND NOT EXISTS (SELECT 1 FROM captura.documentos_consentimiento d WHERE d.candidatura_id = c.id)
+FROM registro.candidaturas c
+JOIN registro.postulantes p ON p.id = c.postulante_id
+WHERE c.id = $1
+"""
+POSTULANTE_TIPO_SQL = """
+SELECT p.tipo FROM registro.candidaturas c JOIN registro.postulantes p ON p.id = c.postulante_id WHERE c.id = $1
+"""
+PROCESO_NOMBRE_SQL = """
+SELECT r.nombre FROM registro.candidaturas c JOIN registro.procesos r ON r.id = c.proceso_id WHERE c.id = $1
+"""

@@ -1,0 +1,218 @@
+"""The cuestionario de identidad screens: overview, one page per dimension (saved per dimension), and submit.
+
+The forms are rendered from the question set stored in ``registro`` and checked against it on the server;
+skip rules run on the server too, so the page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp_jinja2
+import asyncpg
+from aiohttp import web
+
+from services.common import audit, identidad, outbox
+from services.common.access import requires
+from services.common.db import DB_POOL
+from services.common.estados import STATE_LABELS
+from services.common.identidad import IDENTIDAD, Cuestionario, Dimension
+from services.common.web import identity
+
+from . import autorizaciones, envios, identidad_envio
+from .domain import EDITABLE_STATES
+from .scope import CANDIDATE_ROLES, candidatura_in_scope
+from .sql import (
+    CUESTIONARIO_FOR_UPDATE_SQL,
+    CUESTIONARIO_SQL,
+    ENSURE_CUESTIONARIO_SQL,
+    RESPUESTA_SQL,
+    RESPUESTAS_SQL,
+    SAVE_SQL,
+    SET_ESTADO_SQL,
+)
+
+NO_CONFIGURADO = identidad_envio.SIN_CONJUNTO
+CONFLICTO = (
+    "Alguien más guardó esta sección mientras la editabas. Abajo están las respuestas guardadas; revisa las tuyas "
+    "y vuelve a guardar."
+)
+NO_EDITABLE = "El cuestionario ya se envió a validación y no puede modificarse ahora."
+ERRORES = "Hay respuestas que no son válidas. Corrígelas y vuelve a guardar."
+
+
+async def _cuestionario(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int) -> Cuestionario:
+    cuestionario = await identidad.for_candidatura(conn, candidatura_id)
+    if cuestionario is None:
+        raise web.HTTPNotFound(text=NO_CONFIGURADO)
+    return cuestionario
+
+
+def _dimension(request: web.Request, cuestionario: Cuestionario) -> Dimension:
+    dimension = cuestionario.dimension(request.match_info["dimension"])
+    if dimension is None:
+        raise web.HTTPNotFound()
+    return dimension
+
+
+@requires(*CANDIDATE_ROLES)
+@aiohttp_jinja2.template("captura/identidad.html")
+async def overview(request: web.Request) -> dict[str, Any]:
+    pool = request.app[DB_POOL]
+    candidatura = await candidatura_in_scope(request, pool)
+    cuestionario = await _cuestionario(pool, candidatura["id"])
+    await pool.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], IDENTIDAD)
+    estado = await pool.fetchrow(CUESTIONARIO_SQL, candidatura["id"], IDENTIDAD)
+    saved = {r["rubro"]: r["datos"] for r in await pool.fetch(RESPUESTAS_SQL, candidatura["id"], IDENTIDAD)}
+    pendientes = identidad.pending(cuestionario, saved)
+    consentimientos = await autorizaciones.actuales(pool, candidatura["id"])
+    editable = estado["estado"] in EDITABLE_STATES
+    faltan = await identidad_envio.requisitos(pool, candidatura["id"], saved)
+    return {
+        "candidatura": candidatura,
+        "dimensiones": [(d, len(pendientes.get(d.clave, ())), d.clave in saved) for d in cuestionario.dimensiones],
+        "estado_label": STATE_LABELS[estado["estado"]],
+        "editable": editable,
+        "faltan": faltan,
+        "can_submit": editable and not faltan,
+        "consentimientos": consentimientos,
+        "textos_consentimiento": autorizaciones.TEXTOS,
+        "enviado": request.query.get("enviado") == "1",
+    }
+
+
+def _context(
+    candidatura: Any, cuestionario: Cuestionario, dimension: Dimension, values: dict[str, Any], version: int
+) -> dict[str, Any]:
+    return {
+        "candidatura": candidatura,
+        "dimension": dimension,
+        "values": values,
+        "version": version,
+        "errors": {},
+        "conflict": None,
+        "editable": True,
+        "guardado": False,
+        "no_aplica": identidad.NO_APLICA,
+        "prefiero": identidad.PREFIERO,
+        "prefiero_texto": identidad.PREFIERO_TEXTO,
+        "text_max": identidad.TEXT_MAX,
+        "siguiente": _next(cuestionario, dimension),
+    }
+
+
+def _next(cuestionario: Cuestionario, dimension: Dimension) -> Dimension | None:
+    claves = [d.clave for d in cuestionario.dimensiones]
+    position = claves.index(dimension.clave) + 1
+    return cuestionario.dimensiones[position] if position < len(claves) else None
+
+
+@requires(*CANDIDATE_ROLES)
+async def dimension_form(request: web.Request) -> web.Response:
+    pool = request.app[DB_POOL]
+    candidatura = await candidatura_in_scope(request, pool)
+    cuestionario = await _cuestionario(pool, candidatura["id"])
+    dimension = _dimension(request, cuestionario)
+    await pool.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], IDENTIDAD)
+    estado = await pool.fetchrow(CUESTIONARIO_SQL, candidatura["id"], IDENTIDAD)
+    saved = await pool.fetchrow(RESPUESTA_SQL, candidatura["id"], IDENTIDAD, dimension.clave)
+    context = _context(
+        candidatura, cuestionario, dimension, dict(saved["datos"]) if saved else {}, saved["version"] if saved else 0
+    )
+    context["editable"] = estado["estado"] in EDITABLE_STATES
+    context["guardado"] = request.query.get("guardado") == "1"
+    return aiohttp_jinja2.render_template("captura/identidad_dimension.html", request, context)
+
+
+@requires(*CANDIDATE_ROLES)
+async def dimension_save(request: web.Request) -> web.StreamResponse:
+    posted = await request.post()
+    form = {key: [str(v) for v in posted.getall(key)] for key in set(posted.keys())}
+    return await asyncio.shield(_dimension_save(request, form))
+
+
+async def _dimension_save(request: web.Request, form: dict[str, list[str]]) -> web.StreamResponse:
+    pool = request.app[DB_POOL]
+    ident = identity(request)
+    try:
+        version = int("".join(form.get("version", ["0"])))
+    except ValueError:
+        version = -1
+    async with pool.acquire() as conn, conn.transaction():
+        candidatura = await candidatura_in_scope(request, conn)
+        cuestionario = await _cuestionario(conn, candidatura["id"])
+        dimension = _dimension(request, cuestionario)
+        answers, errors, shown = identidad.clean_dimension(dimension, form)
+        context = _context(candidatura, cuestionario, dimension, shown, version)
+        await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], IDENTIDAD)
+        estado = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura["id"], IDENTIDAD)
+        if estado["estado"] not in EDITABLE_STATES:
+            context.update(editable=False, errors={"_": NO_EDITABLE})
+            return aiohttp_jinja2.render_template("captura/identidad_dimension.html", request, context, status=409)
+        if errors:
+            context["errors"] = {"_": ERRORES, **errors}
+            return aiohttp_jinja2.render_template("captura/identidad_dimension.html", request, context, status=422)
+        new_version = await conn.fetchval(
+            SAVE_SQL, candidatura["id"], IDENTIDAD, dimension.clave, answers, ident.user_id, version
+        )
+        if new_version is None:
+            current = await conn.fetchrow(RESPUESTA_SQL, candidatura["id"], IDENTIDAD, dimension.clave)
+            described = identidad.describe(cuestionario, {dimension.clave: current["datos"]})
+            context.update(
+                conflict=next(d for d in described if d["clave"] == dimension.clave)["filas"],
+                version=current["version"],
+                errors={"_": CONFLICTO},
+            )
+            return aiohttp_jinja2.render_template("captura/identidad_dimension.html", request, context, status=409)
+        if estado["estado"] == "pendiente":
+            await conn.execute(SET_ESTADO_SQL, candidatura["id"], IDENTIDAD, "en_captura")
+            await outbox.enqueue(
+                conn,
+                "reportes",
+                "reportes.record_status",
+                **envios.status_changed(
+                    candidatura["id"], IDENTIDAD, "en_captura", f"captura:{candidatura['id']}:identidad:inicio"
+                ),
+            )
+        await audit.record(
+            conn,
+            request,
+            ident,
+            service="captura",
+            action="guardar_rubro",
+            entity="candidatura",
+            entity_id=candidatura["id"],
+            details={"cuestionario": IDENTIDAD, "rubro": dimension.clave, "version": new_version},
+        )
+    location = request.app.router["identidad-dimension"].url_for(id=str(candidatura["id"]), dimension=dimension.clave)
+    raise web.HTTPSeeOther(location.with_query(guardado="1"))
+
+
+@requires(*CANDIDATE_ROLES)
+async def submit(request: web.Request) -> web.StreamResponse:
+    return await asyncio.shield(_submit(request))
+
+
+async def _submit(request: web.Request) -> web.StreamResponse:
+    ident = identity(request)
+    async with request.app[DB_POOL].acquire() as conn, conn.transaction():
+        candidatura = await candidatura_in_scope(request, conn)
+        try:
+            envio = await envios.submit(conn, candidatura["id"], IDENTIDAD, ident.user_id)
+        except envios.SubmitRefusedError as exc:
+            if exc.status == 409:
+                raise web.HTTPConflict(text=exc.message) from None
+            raise web.HTTPUnprocessableEntity(text=exc.message) from None
+        await audit.record(
+            conn,
+            request,
+            ident,
+            service="captura",
+            action="enviar",
+            entity="candidatura",
+            entity_id=candidatura["id"],
+            details={"cuestionario": IDENTIDAD, "numero": envio.numero},
+        )
+    location = request.app.router["identidad"].url_for(id=str(candidatura["id"]))
+    raise web.HTTPSeeOther(location.with_query(enviado="1"))

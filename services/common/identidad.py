@@ -1,0 +1,333 @@
+"""The cuestionario de identidad as data: the question-set model shared by captura, validacion and publico.
+
+A question set lives in ``registro`` (rows per process and version, see migrations/0011_identidad.sql); this
+module loads it and holds the rules that need no I/O: cleaning one dimension's form against it (unknown options
+refused, skip rules applied on the server), completeness, and the public groups an answer set reaches.
+Answers are stored per dimension as ``{pregunta: "opcion" | ["opcion", …] | "texto"}``, plus
+``{pregunta}_otro`` for the free text of an option that asks to specify.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+
+PREFIERO = "prefiero_no_contestar"
+PREFIERO_TEXTO = "Prefiero no contestar"
+NO_APLICA = "no_aplica"
+NO_APLICA_TEXTO = "No aplica"
+TEXT_MAX = 200
+IDENTIDAD = "identidad"
+
+CONJUNTO_SQL = """
+SELECT id, version FROM registro.identidad_conjuntos WHERE proceso_id = $1 ORDER BY version DESC LIMIT 1
+"""
+CONJUNTO_DE_CANDIDATURA_SQL = """
+SELECT k.id, k.version FROM registro.identidad_conjuntos k
+JOIN registro.candidaturas c ON c.proceso_id = k.proceso_id
+WHERE c.id = $1 ORDER BY k.version DESC LIMIT 1
+"""
+DIMENSIONES_SQL = """
+SELECT clave, titulo, grupo, pregunta_grupo, opcion_grupo FROM registro.identidad_dimensiones
+WHERE conjunto_id = $1 ORDER BY orden
+"""
+PREGUNTAS_SQL = """
+SELECT id, dimension, clave, texto, ayuda, tipo FROM registro.identidad_preguntas
+WHERE conjunto_id = $1 ORDER BY orden
+"""
+OPCIONES_SQL = """
+SELECT o.pregunta_id, o.clave, o.texto, o.padre, o.especificar FROM registro.identidad_opciones o
+JOIN registro.identidad_preguntas p ON p.id = o.pregunta_id
+WHERE p.conjunto_id = $1 ORDER BY o.pregunta_id, o.orden
+"""
+SALTOS_SQL = """
+SELECT s.pregunta_id, d.clave AS depende_de, s.opciones FROM registro.identidad_saltos s
+JOIN registro.identidad_preguntas p ON p.id = s.pregunta_id
+JOIN registro.identidad_preguntas d ON d.id = s.depende_de
+WHERE p.conjunto_id = $1
+"""
+
+
+@dataclass(frozen=True)
+class Opcion:
+    clave: str
+    texto: str
+    padre: str | None = None
+    especificar: bool = False
+
+
+@dataclass(frozen=True)
+class Condicion:
+    """The question applies only if ``pregunta`` was answered with one of ``opciones``."""
+
+    pregunta: str
+    opciones: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Pregunta:
+    clave: str
+    texto: str
+    tipo: str  # una, varias, texto
+    opciones: tuple[Opcion, ...]
+    condiciones: tuple[Condicion, ...] = ()
+    ayuda: str = ""
+
+    @property
+    def claves(self) -> frozenset[str]:
+        return frozenset(o.clave for o in self.opciones)
+
+    def texto_de(self, clave: str) -> str:
+        if clave == NO_APLICA:
+            return NO_APLICA_TEXTO
+        return next((o.texto for o in self.opciones if o.clave == clave), clave)
+
+    @property
+    def principales(self) -> tuple[Opcion, ...]:
+        return tuple(o for o in self.opciones if o.padre is None)
+
+    def hijas(self, clave: str) -> tuple[Opcion, ...]:
+        return tuple(o for o in self.opciones if o.padre == clave)
+
+    @property
+    def otro(self) -> str:
+        """Form and storage name of the free text of an option that asks to specify."""
+        return f"{self.clave}_otro"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    clave: str
+    titulo: str
+    preguntas: tuple[Pregunta, ...]
+    grupo: str | None = None
+    pregunta_grupo: str | None = None
+    opcion_grupo: str | None = None
+
+
+@dataclass(frozen=True)
+class Cuestionario:
+    id: int
+    version: int
+    dimensiones: tuple[Dimension, ...]
+    por_clave: dict[str, Dimension] = field(default_factory=dict, compare=False)
+
+    def dimension(self, clave: str) -> Dimension | None:
+        return self.por_clave.get(clave) or next((d for d in self.dimensiones if d.clave == clave), None)
+
+
+async def load(conn: asyncpg.Connection | asyncpg.Pool, conjunto_id: int, version: int) -> Cuestionario:
+    opciones: dict[int, list[Opcion]] = {}
+    for r in await conn.fetch(OPCIONES_SQL, conjunto_id):
+        opciones.setdefault(r["pregunta_id"], []).append(Opcion(r["clave"], r["texto"], r["padre"], r["especificar"]))
+    saltos: dict[int, list[Condicion]] = {}
+    for r in await conn.fetch(SALTOS_SQL, conjunto_id):
+        saltos.setdefault(r["pregunta_id"], []).append(Condicion(r["depende_de"], frozenset(r["opciones"])))
+    preguntas: dict[str, list[Pregunta]] = {}
+    for r in await conn.fetch(PREGUNTAS_SQL, conjunto_id):
+        pregunta = Pregunta(
+            r["clave"],
+            r["texto"],
+            r["tipo"],
+            tuple(opciones.get(r["id"], ())),
+            tuple(saltos.get(r["id"], ())),
+            r["ayuda"],
+        )
+        preguntas.setdefault(r["dimension"], []).append(pregunta)
+    dimensiones = tuple(
+        Dimension(
+            r["clave"],
+            r["titulo"],
+            tuple(preguntas.get(r["clave"], ())),
+            r["grupo"],
+            r["pregunta_grupo"],
+            r["opcion_grupo"],
+        )
+        for r in await conn.fetch(DIMENSIONES_SQL, conjunto_id)
+    )
+    return Cuestionario(conjunto_id, version, dimensiones, {d.clave: d for d in dimensiones})
+
+
+async def for_candidatura(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int) -> Cuestionario | None:
+    """The newest question set of the candidacy's process (None until one is configured)."""
+    row = await conn.fetchrow(CONJUNTO_DE_CANDIDATURA_SQL, candidatura_id)
+    return None if row is None else await load(conn, row["id"], row["version"])
+
+
+def _answered(value: Any) -> bool:
+    return bool(value) and value != NO_APLICA
+
+
+def applies(pregunta: Pregunta, answers: Mapping[str, Any]) -> bool | None:
+    """Whether a question applies given the answers so far; None while a question it depends on is unanswered."""
+    for condicion in pregunta.condiciones:
+        value = answers.get(condicion.pregunta)
+        if not _answered(value):
+            if value == NO_APLICA:
+                return False
+            return None
+        chosen = set(value) if isinstance(value, list) else {value}
+        if not chosen & condicion.opciones:
+            return False
+    return True
+
+
+def clean_dimension(
+    dimension: Dimension, form: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+    """Validate one dimension's form; return (answers to store, errors by question, values to show again).
+
+    The skip rules run here, on the server, in question order: a question that does not apply is stored as
+    "No aplica" whatever the form sent. An unanswered question is left out (saving part of a dimension is fine;
+    completeness is checked at submit).
+    """
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    shown: dict[str, Any] = {}
+    for pregunta in dimension.preguntas:
+        sent = [v.strip() for v in form.get(pregunta.clave, ()) if v.strip()]
+        otro = "".join(form.get(pregunta.otro, ())).strip()
+        shown[pregunta.clave] = sent if pregunta.tipo == "varias" else (sent[0] if sent else "")
+        shown[pregunta.otro] = otro
+        if applies(pregunta, answers) is False:
+            answers[pregunta.clave] = NO_APLICA
+            continue
+        if not sent:
+            continue
+        if pregunta.tipo == "texto":
+            # The text and its "Prefiero no contestar" checkbox share the question's name.
+            if PREFIERO in sent and len(sent) > 1:
+                errors[pregunta.clave] = f"Escribe la respuesta o marca «{PREFIERO_TEXTO}», no ambas."
+                continue
+            text = sent[0]
+            if len(sent) > 1 or len(text) > TEXT_MAX:
+                errors[pregunta.clave] = f"Escribe una sola respuesta de hasta {TEXT_MAX} caracteres."
+            else:
+                answers[pregunta.clave] = text
+            continue
+        unknown = [v for v in sent if v not in pregunta.claves]
+        if unknown:
+            errors[pregunta.clave] = "Elige una de las opciones de la lista; la respuesta enviada no es válida."
+            continue
+        if pregunta.tipo == "una" and len(sent) > 1:
+            errors[pregunta.clave] = "Elige solo una opción."
+            continue
+        if PREFIERO in sent and len(sent) > 1:
+            errors[pregunta.clave] = f"«{PREFIERO_TEXTO}» no se combina con otras opciones."
+            continue
+        chosen = list(dict.fromkeys(sent))
+        if pregunta.tipo == "varias":
+            # A sub-option implies its option (Visual is a sensorial disability).
+            parents = [o.padre for o in pregunta.opciones if o.clave in chosen and o.padre]
+            chosen = [o.clave for o in pregunta.opciones if o.clave in chosen or o.clave in parents]
+        especificar = [o for o in pregunta.opciones if o.especificar and o.clave in chosen]
+        if especificar and len(otro) > TEXT_MAX:
+            errors[pregunta.clave] = f"Especifica en hasta {TEXT_MAX} caracteres."
+            continue
+        answers[pregunta.clave] = chosen if pregunta.tipo == "varias" else chosen[0]
+        if especificar and otro:
+            answers[pregunta.otro] = otro
+    return answers, errors, shown
+
+
+def pending(cuestionario: Cuestionario, saved: Mapping[str, Mapping[str, Any]]) -> dict[str, list[Pregunta]]:
+    """Applicable questions without an answer, by dimension ("Prefiero no contestar" counts as an answer)."""
+    missing: dict[str, list[Pregunta]] = {}
+    for dimension in cuestionario.dimensiones:
+        answers = saved.get(dimension.clave) or {}
+        for pregunta in dimension.preguntas:
+            if answers.get(pregunta.clave):
+                continue
+            if applies(pregunta, answers) is not False:
+                missing.setdefault(dimension.clave, []).append(pregunta)
+    return missing
+
+
+def missing_messages(cuestionario: Cuestionario, saved: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    missing = pending(cuestionario, saved)
+    return [
+        f"Responde las preguntas pendientes de «{d.titulo}» ({len(missing[d.clave])})."
+        for d in cuestionario.dimensiones
+        if d.clave in missing
+    ]
+
+
+def grupos(cuestionario: Cuestionario, saved: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The public names of the groups the person identifies with (never the sub-identity)."""
+    found = []
+    for d in cuestionario.dimensiones:
+        if not (d.grupo and d.pregunta_grupo and d.opcion_grupo):
+            continue
+        value = (saved.get(d.clave) or {}).get(d.pregunta_grupo)
+        chosen = set(value) if isinstance(value, list) else {value}
+        if d.opcion_grupo in chosen:
+            found.append(d.grupo)
+    return found
+
+
+def describe(cuestionario: Cuestionario, saved: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Questions and answers as text, by dimension, for people who read them (the reviewer)."""
+    result = []
+    for d in cuestionario.dimensiones:
+        answers = saved.get(d.clave) or {}
+        filas = []
+        for p in d.preguntas:
+            value = answers.get(p.clave)
+            if value is None or value == "":
+                text = "Sin respuesta"
+            elif p.tipo == "texto":
+                text = {NO_APLICA: NO_APLICA_TEXTO, PREFIERO: PREFIERO_TEXTO}.get(value, str(value))
+            else:
+                values = value if isinstance(value, list) else [value]
+                text = ", ".join(p.texto_de(v) for v in values)
+                if answers.get(p.otro):
+                    text += f": {answers[p.otro]}"
+            filas.append({"pregunta": p.texto, "respuesta": text})
+        result.append({"clave": d.clave, "titulo": d.titulo, "filas": filas})
+    return result
+
+
+# Acción afirmativa as registered (free text in registro.candidaturas) → the group's public name.
+ACCIONES_AFIRMATIVAS = {
+    "indigena": "Persona indígena",
+    "discapacidad": "Persona con discapacidad",
+    "afromexicana": "Persona afromexicana o afrodescendiente",
+    "diversidad_sexual": "Persona de la diversidad sexual (LGBTTTIQ+)",
+    "lgbtttiq": "Persona de la diversidad sexual (LGBTTTIQ+)",
+    "migrante": "Persona migrante",
+    "joven": "Persona joven",
+    "persona_joven": "Persona joven",
+    "persona_mayor": "Persona mayor",
+    "mayor": "Persona mayor",
+}
+
+
+def _key(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "_".join("".join(ch if ch.isalnum() else " " for ch in plain).split())
+
+
+def grupo_accion_afirmativa(accion: str | None) -> str | None:
+    if not accion or not accion.strip():
+        return None
+    key = _key(accion)
+    for known, label in ACCIONES_AFIRMATIVAS.items():
+        if key == known or key.startswith(known) or key.endswith(known):
+            return label
+    return accion.strip()
+
+
+def grupos_publicables(identidad: Mapping[str, Any] | None, publica: bool, accion_afirmativa: str | None) -> list[str]:
+    """What a profile may show (DESIGN.md §4): the self-identified groups only with consent 2; the group of the
+    acción afirmativa always (the registration makes it public), never the sub-identity."""
+    shown: list[str] = []
+    if publica and identidad:
+        shown.extend(identidad.get("grupos") or [])
+    aa = grupo_accion_afirmativa(accion_afirmativa)
+    if aa and aa not in shown:
+        shown.append(aa)
+    return shown

@@ -1,0 +1,150 @@
+"""The published identity: the approved cuestionario de identidad and the consents that decide what shows.
+
+publico may not read captura's schema, so the consents arrive in the jobs: with the approved version (the
+``_consentimientos`` captured at submit) and, on every later change, as ``publico.identidad_visible``. Each
+carries ``seq`` (the id of the last consent change it reflects) and the row keeps the newest, so a late message
+never undoes a newer revocation. Either job may arrive before the curricular is published: the row is then
+created with ``curricular`` NULL, which keeps it off the public site until the curricular arrives.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+from pydantic import BaseModel, ConfigDict
+
+from services.common import identidad, outbox
+
+from .cache import GENERATION_KEY
+from .sql import BUMP_GENERATION_SQL
+from .text import normalize
+
+CONSENTIMIENTOS_KEY = "_consentimientos"
+
+# The registration part of a row that does not exist yet, from registro (reference data every service reads).
+_ROW_FROM_REGISTRO = """
+INSERT INTO publico.candidaturas AS p (
+    id, cargo, cargo_nombre, cargo_orden, postulante, postulante_nombre, distrito, municipio, municipio_nombre,
+    numero, tipo, sexo, edad, nombre_completo, primer_apellido, nombre_busqueda, curricular, envio_numero,
+    declarado_at, revisado_at, accion_afirmativa, {columns})
+SELECT c.id, c.cargo, g.nombre, g.orden, s.siglas, s.nombre, c.distrito, c.municipio, m.nombre,
+       c.numero, c.tipo, c.sexo, extract(year FROM age(current_date, c.fecha_nacimiento))::int,
+       concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')), c.primer_apellido,
+       $2, NULL, 0, now(), now(), c.accion_afirmativa, {values}
+FROM registro.candidaturas c
+JOIN registro.cargos g ON g.clave = c.cargo
+JOIN registro.postulantes s ON s.id = c.postulante_id
+LEFT JOIN registro.municipios m ON m.clave = c.municipio
+WHERE c.id = $1 AND c.estatus = 'registrada'
+"""
+# Approved answers: never an older submitted version over a newer one; the consent flags only if newer.
+PUBLISH_IDENTIDAD_SQL = (
+    _ROW_FROM_REGISTRO.format(
+        columns="identidad, identidad_envio, identidad_publica, identidad_estadistica, consentimientos_seq",
+        values="$3, $4, $5, $6, $7",
+    )
+    + """
+ON CONFLICT (id) DO UPDATE SET
+    identidad = EXCLUDED.identidad, identidad_envio = EXCLUDED.identidad_envio,
+    accion_afirmativa = EXCLUDED.accion_afirmativa,
+    identidad_publica = CASE WHEN EXCLUDED.consentimientos_seq >= p.consentimientos_seq
+                             THEN EXCLUDED.identidad_publica ELSE p.identidad_publica END,
+    identidad_estadistica = CASE WHEN EXCLUDED.consentimientos_seq >= p.consentimientos_seq
+                                 THEN EXCLUDED.identidad_estadistica ELSE p.identidad_estadistica END,
+    consentimientos_seq = greatest(p.consentimientos_seq, EXCLUDED.consentimientos_seq)
+WHERE p.identidad_envio <= EXCLUDED.identidad_envio
+RETURNING id
+"""
+)
+VISIBLE_SQL = (
+    _ROW_FROM_REGISTRO.format(
+        columns="identidad_publica, identidad_estadistica, consentimientos_seq", values="$3, $4, $5"
+    )
+    + """
+ON CONFLICT (id) DO UPDATE SET
+    identidad_publica = EXCLUDED.identidad_publica, identidad_estadistica = EXCLUDED.identidad_estadistica,
+    consentimientos_seq = EXCLUDED.consentimientos_seq, accion_afirmativa = EXCLUDED.accion_afirmativa
+WHERE p.consentimientos_seq < EXCLUDED.consentimientos_seq
+RETURNING id, curricular IS NOT NULL AS visible
+"""
+)
+PERFIL_SQL = "SELECT identidad, identidad_publica, accion_afirmativa FROM publico.candidaturas WHERE id = $1"
+NAME_SQL = "SELECT concat_ws(' ', nombre, primer_apellido, segundo_apellido) FROM registro.candidaturas WHERE id = $1"
+
+
+class Consentimientos(BaseModel):
+    """The consents as captured with the submitted version (missing in older payloads: nothing granted)."""
+
+    model_config = ConfigDict(extra="ignore")
+    publicacion: bool = False
+    estadistica: bool = False
+    seq: int = 0
+
+
+async def publish_identidad(
+    ctx: dict[str, Any],
+    *,
+    candidatura_id: int,
+    numero: int,
+    datos: dict[str, Any],
+    revisado_at: str,
+) -> bool:
+    consentimientos = Consentimientos.model_validate(datos.get(CONSENTIMIENTOS_KEY) or {})
+    respuestas = {k: v for k, v in datos.items() if not k.startswith("_")}
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        cuestionario = await identidad.for_candidatura(conn, candidatura_id)
+        grupos = identidad.grupos(cuestionario, respuestas) if cuestionario else []
+        name = await conn.fetchval(NAME_SQL, candidatura_id) or ""
+        published = await conn.fetchval(
+            PUBLISH_IDENTIDAD_SQL,
+            candidatura_id,
+            normalize(name),
+            {"grupos": grupos, "respuestas": respuestas, "revisado_at": revisado_at},
+            numero,
+            consentimientos.publicacion,
+            consentimientos.estadistica,
+            consentimientos.seq,
+        )
+        if published is None:
+            return False
+        generation = await conn.fetchval(BUMP_GENERATION_SQL)
+        await outbox.enqueue(
+            conn,
+            "captura",
+            "captura.set_estado",
+            candidatura_id=candidatura_id,
+            cuestionario=identidad.IDENTIDAD,
+            numero=numero,
+            estado="publicado",
+        )
+        await outbox.enqueue(
+            conn,
+            "reportes",
+            "reportes.record_status",
+            candidatura_id=candidatura_id,
+            cuestionario=identidad.IDENTIDAD,
+            estado="publicado",
+            at=datetime.now(UTC).isoformat(),
+            job_key=f"publicacion:{candidatura_id}:identidad:{numero}",
+        )
+    await ctx["redis"].set(GENERATION_KEY, generation)
+    return True
+
+
+async def set_visible(
+    conn: asyncpg.Connection, candidatura_id: int, publicacion: bool, estadistica: bool, seq: int
+) -> bool:
+    """Apply a consent change; True when it changed a row the public site shows."""
+    name = await conn.fetchval(NAME_SQL, candidatura_id) or ""
+    row = await conn.fetchrow(VISIBLE_SQL, candidatura_id, normalize(name), publicacion, estadistica, seq)
+    return bool(row and row["visible"])
+
+
+async def grupos_del_perfil(pool: asyncpg.Pool, candidatura_id: int) -> list[str]:
+    """The group names a profile may show: self-identified groups with consent 2, the acción afirmativa always."""
+    row = await pool.fetchrow(PERFIL_SQL, candidatura_id)
+    if row is None:
+        return []
+    return identidad.grupos_publicables(row["identidad"], row["identidad_publica"], row["accion_afirmativa"])

@@ -1,0 +1,1 @@
+"""Registered candidacies: search, substitution of a person and cancellation (coordinación screens)."""

@@ -1,0 +1,109 @@
+"""Cancellation and substitution, each one transaction with its audit record and the jobs it causes:
+``publico.withdraw`` for the record leaving the public site, ``auth.disable_for_candidatura`` for the old
+person's account (auth owns its schema), and an ``auth.provision`` lote for the new person's account."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import asyncpg
+from aiohttp import web
+
+from services.common import audit, outbox
+from services.common.identity import Identity
+from services.common.proceso import active_proceso
+from services.validacion.importacion import campos
+
+from . import sql
+from .forms import Baja, Sustitucion
+
+
+class NoProcede(RuntimeError):
+    """The change cannot be made (already withdrawn, CURP in use, under age); the message says why."""
+
+
+async def _lock_registrada(conn: asyncpg.Connection, candidatura_id: int) -> asyncpg.Record:
+    row = await conn.fetchrow(sql.LOCK_SQL, candidatura_id)
+    if row is None:
+        raise web.HTTPNotFound()
+    if row["estatus"] != "registrada":
+        raise NoProcede(f"Esta candidatura ya está {row['estatus']}; no se puede cambiar.")
+    return row
+
+
+async def _leave(conn: asyncpg.Connection, candidatura_id: int) -> None:
+    # Captura's scope already requires estatus = 'registrada'; these reach the services that keep their own copy.
+    await outbox.enqueue(conn, "publico", "publico.withdraw", candidatura_id=candidatura_id)
+    await outbox.enqueue(conn, "auth", "auth.disable_for_candidatura", candidatura_id=candidatura_id)
+
+
+async def cancel(
+    conn: asyncpg.Connection, candidatura_id: int, form: Baja, request: web.Request, actor: Identity
+) -> None:
+    await _lock_registrada(conn, candidatura_id)
+    await conn.execute(sql.RETIRE_SQL, candidatura_id, "cancelada", form.motivo)
+    await _leave(conn, candidatura_id)
+    await audit.record(
+        conn,
+        request,
+        actor,
+        service="validacion",
+        action="cancelar_candidatura",
+        entity="candidatura",
+        entity_id=candidatura_id,
+        details={"motivo": form.motivo},
+    )
+
+
+async def substitute(
+    conn: asyncpg.Connection, candidatura_id: int, form: Sustitucion, request: web.Request, actor: Identity
+) -> int:
+    """Returns the new record's id."""
+    old = await _lock_registrada(conn, candidatura_id)
+    proceso = await active_proceso(conn)
+    minima = proceso.configuracion.edades_minimas.get(old["cargo"]) if proceso else None
+    if minima is not None:
+        try:
+            campos.edad_minima(
+                form.fecha_nacimiento, old["jornada_electoral"] or date.today(), minima, old["cargo_nombre"].lower()
+            )
+        except campos.CampoInvalido as exc:
+            raise NoProcede(str(exc)) from None
+    await conn.execute(sql.RETIRE_SQL, candidatura_id, "sustituida", form.motivo)
+    try:
+        # A savepoint, so a CURP already in use reports a message instead of aborting the transaction.
+        async with conn.transaction():
+            new_id: int = await conn.fetchval(
+                sql.SUBSTITUTE_SQL,
+                candidatura_id,
+                form.nombre,
+                form.primer_apellido,
+                form.segundo_apellido,
+                form.sobrenombre,
+                form.sexo,
+                form.fecha_nacimiento,
+                form.curp,
+                form.clave_elector,
+                form.rfc,
+                form.correo,
+                form.telefono,
+                form.eleccion_consecutiva,
+            )
+    except asyncpg.UniqueViolationError:
+        raise NoProcede(f"La CURP {form.curp} ya tiene un registro vigente en este proceso.") from None
+    if old["pareja_id"] is not None:
+        await conn.execute(sql.RELINK_PARTNER_SQL, old["pareja_id"], new_id)
+    await _leave(conn, candidatura_id)
+    lote_id = await conn.fetchval(sql.CREATE_LOTE_SQL, actor.user_id)
+    await outbox.enqueue(conn, "auth", "auth.provision", lote_id=lote_id)
+    await audit.record(
+        conn,
+        request,
+        actor,
+        service="validacion",
+        action="sustituir_candidatura",
+        entity="candidatura",
+        entity_id=candidatura_id,
+        details={"motivo": form.motivo, "nueva": new_id, "curp_nueva": form.curp, "lote_cuentas": lote_id},
+    )
+    return new_id

@@ -1,0 +1,72 @@
+"""Staff decide on correction requests made after publication."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from services.common import audit, outbox
+from services.common.access import requires
+from services.common.curricular import RUBROS
+from services.common.db import DB_POOL
+from services.common.web import identity
+
+from .sql import CORRECTIONS_SQL, DECIDE_CORRECTION_SQL
+
+DECIDERS = ("coordinacion", "validador")
+
+
+@requires(*DECIDERS)
+@aiohttp_jinja2.template("validacion/correcciones.html")
+async def pending(request: web.Request) -> dict[str, Any]:
+    return {
+        "solicitudes": await request.app[DB_POOL].fetch(CORRECTIONS_SQL),
+        "titulos": {r.clave: r.titulo for r in RUBROS},
+        "resuelta": request.query.get("resuelta"),
+    }
+
+
+async def _decide(request: web.Request, aprobada: bool) -> web.StreamResponse:
+    ident = identity(request)
+    try:
+        solicitud_id = int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    async with request.app[DB_POOL].acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(
+            DECIDE_CORRECTION_SQL, solicitud_id, "aprobada" if aprobada else "rechazada", ident.user_id
+        )
+        if row is None:
+            raise web.HTTPConflict(text="Esta solicitud ya fue resuelta o no existe.")
+        await outbox.enqueue(
+            conn,
+            "captura",
+            "captura.correction_decided",
+            solicitud_id=row["id"],
+            aprobada=aprobada,
+            at=row["resuelto_at"].isoformat(),
+        )
+        await audit.record(
+            conn,
+            request,
+            ident,
+            service="validacion",
+            action="aprobar_correccion" if aprobada else "rechazar_correccion",
+            entity="candidatura",
+            entity_id=row["candidatura_id"],
+            details={"solicitud": row["id"]},
+        )
+    raise web.HTTPSeeOther(f"/validacion/correcciones?resuelta={row['id']}")
+
+
+@requires(*DECIDERS)
+async def approve(request: web.Request) -> web.StreamResponse:
+    return await asyncio.shield(_decide(request, True))
+
+
+@requires(*DECIDERS)
+async def reject(request: web.Request) -> web.StreamResponse:
+    return await asyncio.shield(_decide(request, False))

@@ -1,0 +1,71 @@
+"""SQL of the registry import: the lookups validation needs, the preview row, and the batched commit."""
+
+CARGOS_SQL = "SELECT clave, nombre, ambito FROM registro.cargos ORDER BY orden"
+MUNICIPIOS_SQL = "SELECT clave, nombre, elige_ayuntamiento FROM registro.municipios"
+DISTRITOS_SQL = "SELECT numero FROM registro.distritos"
+POSTULANTES_SQL = "SELECT id, siglas, nombre, tipo FROM registro.postulantes"
+PROCESO_SQL = "SELECT id, jornada_electoral FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1"
+REGISTERED_CURPS_SQL = "SELECT curp FROM registro.candidaturas WHERE proceso_id = $1 AND estatus = 'registrada'"
+# Positions already taken by live registrations: the same fórmula cannot be imported twice.
+REGISTERED_POSITIONS_SQL = """
+SELECT cargo, distrito, municipio, circunscripcion, postulante_id, numero, tipo
+FROM registro.candidaturas WHERE proceso_id = $1 AND estatus = 'registrada'
+"""
+
+INSERT_IMPORTACION_SQL = """
+INSERT INTO registro.importaciones (tipo, proceso_id, archivo, estado, filas, datos, errores, resumen, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+RETURNING id
+"""
+IMPORTACION_SQL = """
+SELECT i.id, i.tipo, i.proceso_id, i.archivo, i.estado, i.filas, i.errores, i.resumen, i.lote_id,
+       to_char(i.created_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS creada,
+       to_char(i.committed_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS aplicada
+FROM registro.importaciones i WHERE i.id = $1
+"""
+# The first rows only: the preview shows a sample, the counts tell the rest.
+MUESTRA_SQL = """
+SELECT jsonb_path_query_array(datos, '$[0 to 19]') FROM registro.importaciones WHERE id = $1
+"""
+RECENT_SQL = """
+SELECT id, archivo, estado, filas,
+       to_char(created_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS creada
+FROM registro.importaciones WHERE tipo = ANY($1::text[]) ORDER BY id DESC LIMIT 10
+"""
+# Taken FOR UPDATE so two clicks on "Aplicar" cannot apply one preview twice.
+LOCK_IMPORTACION_SQL = """
+SELECT id, tipo, proceso_id, estado, datos, resumen FROM registro.importaciones WHERE id = $1 FOR UPDATE
+"""
+MARK_APPLIED_SQL = """
+UPDATE registro.importaciones SET estado = 'aplicada', committed_at = now(), lote_id = $2, resumen = resumen || $3
+WHERE id = $1
+"""
+
+CURPS_TAKEN_SQL = """
+SELECT curp FROM registro.candidaturas WHERE proceso_id = $1 AND estatus = 'registrada' AND curp = ANY($2::text[])
+"""
+INSERT_POSTULANTE_SQL = """
+INSERT INTO registro.postulantes (siglas, nombre, tipo) VALUES ($1, $2, $3)
+ON CONFLICT (siglas) DO UPDATE SET siglas = EXCLUDED.siglas
+RETURNING id
+"""
+INSERT_POSTULANTE_PARTIDOS_SQL = """
+INSERT INTO registro.postulante_partidos (postulante_id, partido_id)
+SELECT $1, unnest($2::integer[]) ON CONFLICT DO NOTHING
+"""
+# One statement for the whole file: arrays in, ids out (keyed by CURP, unique in the file).
+INSERT_CANDIDATURAS_SQL = """
+INSERT INTO registro.candidaturas (proceso_id, cargo, distrito, municipio, circunscripcion, postulante_id, numero,
+    tipo, nombre, primer_apellido, segundo_apellido, sobrenombre, sexo, fecha_nacimiento, curp, clave_elector, rfc,
+    correo, telefono, accion_afirmativa, eleccion_consecutiva)
+SELECT $1, r.* FROM unnest($2::text[], $3::integer[], $4::integer[], $5::integer[], $6::integer[], $7::integer[],
+    $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::date[], $15::text[],
+    $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::boolean[]) AS r
+RETURNING id, curp
+"""
+LINK_PAIRS_SQL = """
+UPDATE registro.candidaturas c SET pareja_id = u.pareja
+FROM unnest($1::integer[], $2::integer[]) AS u (id, pareja)
+WHERE c.id = u.id
+"""
+CREATE_LOTE_SQL = "INSERT INTO auth.lotes_cuentas (requested_by) VALUES ($1) RETURNING id"

@@ -1,0 +1,317 @@
+"""Validates every row of a candidacies file against the catalogs and against the rest of the file.
+
+The result is either a list of errors (row, column, Spanish message) or normalized rows ready to insert, plus
+the coaliciones, candidaturas comunes and independientes the file introduces. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import campos
+from .campos import CampoInvalido
+from .catalogo import Catalogo
+from .parse import Tabla, Value, fold
+
+REQUIRED = (
+    "cargo",
+    "postulante",
+    "numero",
+    "tipo",
+    "nombre",
+    "primer_apellido",
+    "sexo",
+    "fecha_nacimiento",
+    "curp",
+)
+OPTIONAL = (
+    "distrito",
+    "municipio",
+    "circunscripcion",
+    "partidos",
+    "segundo_apellido",
+    "sobrenombre",
+    "clave_elector",
+    "rfc",
+    "correo",
+    "telefono",
+    "accion_afirmativa",
+    "eleccion_consecutiva",
+)
+COLUMNS = REQUIRED[:1] + OPTIONAL[:3] + REQUIRED[1:2] + OPTIONAL[3:4] + REQUIRED[2:] + OPTIONAL[4:]
+INDEPENDIENTE_RE = re.compile(r"^ind(?:ependiente)?\b[\s:\-]*(.+)$", re.IGNORECASE)
+MAX_SIGLAS = 40
+
+
+@dataclass(frozen=True)
+class Problema:
+    fila: int
+    columna: str
+    mensaje: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"fila": self.fila, "columna": self.columna, "mensaje": self.mensaje}
+
+
+@dataclass
+class Resultado:
+    filas: list[dict[str, Any]] = field(default_factory=list)
+    errores: list[Problema] = field(default_factory=list)
+    # Postulantes the file creates, by their key in ``filas[i]["postulante"]``.
+    nuevos: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class _Fila:
+    """Collects one row's errors so every problem of the row is reported, not just the first."""
+
+    def __init__(self, numero: int, row: dict[str, Value], errores: list[Problema]) -> None:
+        self.numero = numero
+        self.row = row
+        self.errores = errores
+        self.ok = True
+
+    def error(self, columna: str, mensaje: str) -> None:
+        self.ok = False
+        self.errores.append(Problema(self.numero, columna, mensaje))
+
+    def get(self, columna: str, rule: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return rule(self.row.get(columna), *args, **kwargs)
+        except CampoInvalido as exc:
+            self.error(columna, str(exc))
+            return None
+
+
+def _siglas_libres(base: str, usadas: set[str]) -> str:
+    base = base[:MAX_SIGLAS]
+    candidate, n = base, 1
+    while candidate.upper() in usadas:
+        n += 1
+        candidate = f"{base}-{n}"
+    usadas.add(candidate.upper())
+    return candidate
+
+
+class _Postulantes:
+    """Resolves the ``postulante``/``partidos`` columns to an existing postulante or one the file creates."""
+
+    def __init__(self, catalogo: Catalogo, resultado: Resultado) -> None:
+        self.catalogo = catalogo
+        self.nuevos = resultado.nuevos
+        self.usadas = set(catalogo.siglas_usadas)
+        self.por_nombre: dict[str, str] = {}
+        self.primera_fila: dict[str, int] = {}
+
+    def resolve(self, fila: _Fila) -> str | None:
+        valor = campos.text(fila.row.get("postulante"))
+        partidos_txt = campos.text(fila.row.get("partidos"))
+        if valor is None:
+            fila.error("postulante", "Falta el postulante (siglas del partido, coalición, candidatura común o IND).")
+            return None
+        independiente = INDEPENDIENTE_RE.match(valor)
+        if independiente and fold(valor) not in self.catalogo.postulantes:
+            return self._independiente(fila, independiente.group(1).strip())
+        existente = self.catalogo.postulantes.get(fold(valor))
+        if existente is not None:
+            if partidos_txt and existente.tipo == "partido":
+                fila.error("partidos", f"«{existente.siglas}» es un partido: la columna partidos va vacía.")
+            return f"id:{existente.id}"
+        if not partidos_txt:
+            fila.error(
+                "postulante",
+                f"El partido, coalición o candidatura común «{valor}» no existe. Para una coalición o candidatura "
+                "común nueva escribe sus partidos en la columna partidos (por ejemplo PAN-PRI-PRD); para una "
+                "candidatura independiente escribe IND y el nombre.",
+            )
+            return None
+        return self._alianza(fila, valor, partidos_txt)
+
+    def _independiente(self, fila: _Fila, nombre: str) -> str:
+        key = f"nuevo:ind:{fold(nombre)}"
+        if key not in self.nuevos:
+            slug = re.sub(r"[^A-Z0-9]+", "-", fold(nombre).upper()).strip("-")
+            self.nuevos[key] = {
+                "siglas": _siglas_libres(f"IND-{slug}", self.usadas),
+                "nombre": nombre,
+                "tipo": "independiente",
+                "partidos": [],
+            }
+        return key
+
+    def _alianza(self, fila: _Fila, nombre: str, partidos_txt: str) -> str | None:
+        siglas = [s.strip().upper() for s in re.split(r"[-,/+]", partidos_txt) if s.strip()]
+        desconocidos = [s for s in siglas if s not in self.catalogo.partidos]
+        for s in desconocidos:
+            fila.error("partidos", f"El partido «{s}» de la columna partidos no existe.")
+        if len(set(siglas)) < 2:
+            fila.error("partidos", "Una coalición o candidatura común necesita al menos dos partidos distintos.")
+        if desconocidos or len(set(siglas)) < 2:
+            return None
+        key = f"nuevo:{fold(nombre)}"
+        ids = sorted({self.catalogo.partidos[s] for s in siglas})
+        nuevo = self.nuevos.get(key)
+        if nuevo is None:
+            # The name says which it is: "Coalición …"; any other name is a candidatura común.
+            tipo = "coalicion" if fold(nombre).startswith("coalicion") else "candidatura_comun"
+            self.nuevos[key] = {
+                "siglas": _siglas_libres("-".join(siglas), self.usadas),
+                "nombre": nombre,
+                "tipo": tipo,
+                "partidos": ids,
+            }
+            self.primera_fila[key] = fila.numero
+        elif nuevo["partidos"] != ids:
+            fila.error(
+                "partidos",
+                f"«{nombre}» aparece con otros partidos en la fila {self.primera_fila[key]}.",
+            )
+            return None
+        return key
+
+
+def _ambito(fila: _Fila, catalogo: Catalogo, ambito: str) -> tuple[int | None, int | None, int | None]:
+    distrito = municipio = circunscripcion = None
+    if ambito == "distrito":
+        distrito = fila.get("distrito", campos.entero, required=True, label="el distrito")
+        if distrito is not None and distrito not in catalogo.distritos:
+            fila.error("distrito", f"El distrito {distrito} no existe (los distritos locales van del 1 al 24).")
+            distrito = None
+    elif ambito == "municipio":
+        raw = campos.text(fila.row.get("municipio"))
+        if raw is None:
+            fila.error("municipio", "Falta el municipio (clave INEGI o nombre).")
+        else:
+            municipio = catalogo.municipio(raw)
+            if municipio is None:
+                fila.error("municipio", f"El municipio «{raw}» no existe en Michoacán.")
+            elif not catalogo.municipios[municipio][1]:
+                fila.error(
+                    "municipio",
+                    f"{catalogo.municipios[municipio][0]} ({municipio}) elige a sus autoridades por usos y "
+                    "costumbres: no tiene elección de ayuntamiento.",
+                )
+                municipio = None
+    else:
+        circunscripcion = fila.get("circunscripcion", campos.entero)
+    return distrito, municipio, circunscripcion
+
+
+def validate(tabla: Tabla, catalogo: Catalogo) -> Resultado:
+    resultado = Resultado()
+    faltan = [c for c in REQUIRED if c not in tabla.columnas]
+    for columna in faltan:
+        resultado.errores.append(Problema(1, columna, f"Falta la columna «{columna}» en la primera fila."))
+    if faltan:
+        return resultado
+    if not tabla.filas:
+        resultado.errores.append(Problema(1, "", "El archivo no tiene filas de candidaturas."))
+        return resultado
+    postulantes = _Postulantes(catalogo, resultado)
+    curp_fila: dict[str, int] = {}
+    formulas: dict[tuple[object, ...], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    formula_fila: dict[tuple[object, ...], dict[str, Any]] = {}
+    for numero, row in tabla.filas:
+        fila = _Fila(numero, row, resultado.errores)
+        cargo_txt = campos.text(row.get("cargo"))
+        cargo = catalogo.cargo(cargo_txt) if cargo_txt else None
+        if cargo is None:
+            fila.error("cargo", f"El cargo «{cargo_txt or ''}» no existe." if cargo_txt else "Falta el cargo.")
+            distrito = municipio = circunscripcion = None
+        else:
+            distrito, municipio, circunscripcion = _ambito(fila, catalogo, cargo.ambito)
+        postulante = postulantes.resolve(fila)
+        posicion = fila.get("numero", campos.entero, required=True, label="el número de fórmula, lista o posición")
+        tipo = fila.get("tipo", campos.tipo)
+        nombre = fila.get("nombre", campos.text, required=True, label="el nombre")
+        primer = fila.get("primer_apellido", campos.text, required=True, label="el primer apellido")
+        sexo = fila.get("sexo", campos.sexo)
+        nacimiento = fila.get("fecha_nacimiento", campos.fecha)
+        curp = fila.get("curp", campos.curp)
+        correo = fila.get("correo", campos.correo)
+        consecutiva = fila.get("eleccion_consecutiva", campos.si_no)
+        optional = {c: fila.get(c, campos.text) for c in ("segundo_apellido", "sobrenombre", "clave_elector", "rfc")}
+        telefono = fila.get("telefono", campos.text)
+        accion = fila.get("accion_afirmativa", campos.text)
+        if accion is not None and fold(accion) in ("ninguna", "no", "n/a", "na"):
+            accion = None
+        if cargo is not None and nacimiento is not None:
+            minima = catalogo.edades_minimas.get(cargo.clave)
+            if minima is not None:
+                try:
+                    campos.edad_minima(nacimiento, catalogo.jornada, minima, cargo.nombre.lower())
+                except CampoInvalido as exc:
+                    fila.error("fecha_nacimiento", str(exc))
+        if curp is not None:
+            if curp in curp_fila:
+                fila.error("curp", f"La CURP {curp} ya aparece en la fila {curp_fila[curp]} de este archivo.")
+            else:
+                curp_fila[curp] = numero
+                if curp in catalogo.curps_registradas:
+                    fila.error("curp", f"La CURP {curp} ya tiene un registro vigente en este proceso.")
+        if cargo is not None and postulante is not None and posicion is not None and tipo is not None:
+            key = (cargo.clave, distrito, municipio, circunscripcion, postulante, posicion)
+            formulas[key][tipo].append(numero)
+            formula_fila.setdefault(key, {"cargo": cargo.nombre})
+            if postulante.startswith("id:"):
+                registered = (cargo.clave, distrito, municipio, circunscripcion, int(postulante[3:]), posicion, tipo)
+                if registered in catalogo.posiciones_registradas:
+                    fila.error("numero", f"La posición {posicion} ({tipo}) de esta candidatura ya está registrada.")
+        if fila.ok:
+            assert nacimiento is not None
+            resultado.filas.append(
+                {
+                    "fila": numero,
+                    "cargo": cargo.clave if cargo else None,
+                    "distrito": distrito,
+                    "municipio": municipio,
+                    "circunscripcion": circunscripcion,
+                    "postulante": postulante,
+                    "numero": posicion,
+                    "tipo": tipo,
+                    "nombre": nombre,
+                    "primer_apellido": primer,
+                    "segundo_apellido": optional["segundo_apellido"] or "",
+                    "sobrenombre": optional["sobrenombre"],
+                    "sexo": sexo,
+                    "fecha_nacimiento": nacimiento.isoformat(),
+                    "curp": curp,
+                    "clave_elector": (optional["clave_elector"] or "").upper() or None,
+                    "rfc": (optional["rfc"] or "").upper() or None,
+                    "correo": correo,
+                    "telefono": telefono,
+                    "accion_afirmativa": accion,
+                    "eleccion_consecutiva": consecutiva,
+                }
+            )
+    _check_formulas(formulas, formula_fila, resultado)
+    resultado.errores.sort(key=lambda p: (p.fila, COLUMNS.index(p.columna) if p.columna in COLUMNS else 99))
+    return resultado
+
+
+def _check_formulas(
+    formulas: dict[tuple[object, ...], dict[str, list[int]]],
+    info: dict[tuple[object, ...], dict[str, Any]],
+    resultado: Resultado,
+) -> None:
+    """One propietaria and one suplente per fórmula/position; a second one is a duplicated position."""
+    for key, tipos in formulas.items():
+        posicion = key[-1]
+        cargo = info[key]["cargo"].lower()
+        for tipo, otro in (("propietaria", "suplente"), ("suplente", "propietaria")):
+            filas = tipos.get(tipo, [])
+            for repetida in filas[1:]:
+                resultado.errores.append(
+                    Problema(
+                        repetida,
+                        "numero",
+                        f"La posición {posicion} de {cargo} ya tiene {tipo} en la fila {filas[0]} "
+                        "(posición duplicada).",
+                    )
+                )
+            if filas and not tipos.get(otro):
+                resultado.errores.append(
+                    Problema(filas[0], "tipo", f"La fórmula {posicion} de {cargo} no tiene {otro} en el archivo.")
+                )

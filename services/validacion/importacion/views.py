@@ -1,0 +1,178 @@
+"""Screens of the registry import: upload, preview with every problem by row and column, apply.
+
+The same preview and apply serve the candidacies and the territorial catalogs (secciones, composición).
+Parsing and validating 10,000 rows takes well under a second, so it happens in the request (in a thread, so
+other requests keep being served) and the preview page is the progress report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from services.common.access import requires
+from services.common.db import DB_POOL
+from services.common.web import identity
+
+from . import catalogo, commit, sql, territorio, validate
+from .parse import ArchivoInvalido, read_table
+
+log = logging.getLogger(__name__)
+
+STAFF = ("coordinacion",)
+TIPOS = {
+    "candidaturas": "Candidaturas",
+    "secciones": "Catálogo de secciones",
+    "composicion": "Composición municipio-distrito",
+}
+ESTADOS = {"con_errores": "Con errores (no se registró nada)", "lista": "Lista para aplicar", "aplicada": "Aplicada"}
+
+
+def _id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+async def _form_context(request: web.Request, tipos: tuple[str, ...]) -> dict[str, Any]:
+    return {"recientes": await request.app[DB_POOL].fetch(sql.RECENT_SQL, list(tipos)), "estados": ESTADOS}
+
+
+@requires(*STAFF)
+@aiohttp_jinja2.template("validacion/importar.html")
+async def importar_form(request: web.Request) -> dict[str, Any]:
+    return {**await _form_context(request, ("candidaturas",)), "errors": {}}
+
+
+@requires(*STAFF)
+@aiohttp_jinja2.template("validacion/territorio.html")
+async def territorio_form(request: web.Request) -> dict[str, Any]:
+    return {**await _form_context(request, ("secciones", "composicion")), "errors": {}, "catalogo": "secciones"}
+
+
+def _analyze(tipo: str, filename: str, data: bytes, cat: catalogo.Catalogo) -> validate.Resultado:
+    tabla = read_table(filename, data)
+    if tipo == "candidaturas":
+        return validate.validate(tabla, cat)
+    return territorio.validate(tipo, tabla, cat)
+
+
+def _resumen(tipo: str, resultado: validate.Resultado) -> dict[str, Any]:
+    if tipo != "candidaturas":
+        return {}
+    por_cargo = Counter(f["cargo"] for f in resultado.filas)
+    return {"nuevos": resultado.nuevos, "por_cargo": dict(sorted(por_cargo.items()))}
+
+
+async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[str, ...]) -> web.StreamResponse:
+    form = await request.post()
+    archivo = form.get("archivo")
+    if not isinstance(archivo, web.FileField) or not archivo.filename:
+        context = {**await _form_context(request, volver), "errors": {"archivo": "Elige un archivo CSV o XLSX."}}
+        context["catalogo"] = tipo
+        return aiohttp_jinja2.render_template(template, request, context, status=422)
+    data = archivo.file.read()
+    pool = request.app[DB_POOL]
+    started = time.perf_counter()
+    try:
+        cat = await catalogo.load(pool)
+        resultado = await asyncio.to_thread(_analyze, tipo, archivo.filename, data, cat)
+    except (ArchivoInvalido, catalogo.SinProcesoActivo) as exc:
+        context = {**await _form_context(request, volver), "errors": {"archivo": str(exc)}, "catalogo": tipo}
+        return aiohttp_jinja2.render_template(template, request, context, status=422)
+    filas = len(resultado.filas) + len({p.fila for p in resultado.errores if p.fila > 1})
+    importacion_id = await pool.fetchval(
+        sql.INSERT_IMPORTACION_SQL,
+        tipo,
+        cat.proceso_id,
+        archivo.filename[:200],
+        "con_errores" if resultado.errores else "lista",
+        filas,
+        [] if resultado.errores else resultado.filas,
+        [p.as_json() for p in resultado.errores],
+        _resumen(tipo, resultado),
+        identity(request).user_id,
+    )
+    log.info(
+        "importación %s (%s): %d filas, %d errores en %.2f s",
+        importacion_id,
+        tipo,
+        filas,
+        len(resultado.errores),
+        time.perf_counter() - started,
+    )
+    raise web.HTTPSeeOther(str(request.app.router["importacion"].url_for(id=str(importacion_id))))
+
+
+@requires(*STAFF)
+async def importar(request: web.Request) -> web.StreamResponse:
+    return await _upload(request, "candidaturas", "validacion/importar.html", ("candidaturas",))
+
+
+@requires(*STAFF)
+async def territorio_upload(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    tipo = form.get("catalogo")
+    if tipo not in territorio.COLUMNAS:
+        raise web.HTTPBadRequest(text="Elige qué catálogo vas a cargar.")
+    return await _upload(request, str(tipo), "validacion/territorio.html", ("secciones", "composicion"))
+
+
+async def _preview_context(request: web.Request, importacion_id: int, error: str | None) -> dict[str, Any]:
+    pool = request.app[DB_POOL]
+    importacion = await pool.fetchrow(sql.IMPORTACION_SQL, importacion_id)
+    if importacion is None:
+        raise web.HTTPNotFound()
+    return {
+        "importacion": importacion,
+        "muestra": await pool.fetchval(sql.MUESTRA_SQL, importacion["id"]) or [],
+        "tipos": TIPOS,
+        "estados": ESTADOS,
+        "error": error,
+    }
+
+
+@requires(*STAFF)
+@aiohttp_jinja2.template("validacion/importacion.html")
+async def preview(request: web.Request) -> dict[str, Any]:
+    return await _preview_context(request, _id(request), None)
+
+
+@requires(*STAFF)
+async def aplicar(request: web.Request) -> web.StreamResponse:
+    # Shielded: a browser that gives up waiting must not cancel half of the transaction.
+    return await asyncio.shield(_aplicar(request))
+
+
+async def _aplicar(request: web.Request) -> web.StreamResponse:
+    importacion_id = _id(request)
+    form = await request.post()
+    ident = identity(request)
+    url = request.app.router["importacion"].url_for(id=str(importacion_id))
+    started = time.perf_counter()
+    try:
+        async with request.app[DB_POOL].acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(sql.LOCK_IMPORTACION_SQL, importacion_id)
+            if row is None:
+                raise web.HTTPNotFound()
+            if row["tipo"] == "candidaturas":
+                resumen = await commit.apply(
+                    conn, importacion_id, request, ident, crear_cuentas=form.get("crear_cuentas") == "1"
+                )
+            elif row["estado"] == "lista":
+                resumen = await territorio.apply(conn, row, request, ident)
+                await conn.execute(sql.MARK_APPLIED_SQL, importacion_id, None, resumen)
+            else:
+                raise commit.YaNoAplica("Esta vista previa ya se aplicó o tiene errores; carga el archivo de nuevo.")
+    except commit.YaNoAplica as exc:
+        context = await _preview_context(request, importacion_id, str(exc))
+        return aiohttp_jinja2.render_template("validacion/importacion.html", request, context, status=409)
+    log.info("importación %s aplicada en %.2f s: %s", importacion_id, time.perf_counter() - started, resumen)
+    raise web.HTTPSeeOther(str(url))

@@ -1,0 +1,1 @@
+"""The process settings screen: capture window, publication date, limits, rounds, party step, minimum ages."""

@@ -1,0 +1,107 @@
+"""The settings form, validated with :class:`services.common.proceso.Configuracion` so every reader agrees."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Self
+from zoneinfo import ZoneInfo
+
+from multidict import MultiMapping
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
+
+from services.common.proceso import Configuracion
+
+# The institute's clock: a date typed in the form is Michoacán's local time, whatever the server's zone.
+ZONA = ZoneInfo("America/Mexico_City")
+EDAD_MIN, EDAD_MAX = 18, 99
+FECHAS = ("captura_inicio", "captura_fin", "publicacion_inicio")
+NUMEROS = ("limite_texto_largo", "limite_propuesta", "rondas_correccion")
+
+
+class Ajustes(BaseModel):
+    captura_inicio: datetime | None
+    captura_fin: datetime | None
+    publicacion_inicio: datetime | None
+    jornada_electoral: date | None
+    configuracion: Configuracion
+
+    @field_validator(*FECHAS, mode="before")
+    @classmethod
+    def _local(cls, value: Any) -> Any:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value).replace(tzinfo=ZONA)
+            except ValueError:
+                raise ValueError("Escribe una fecha y hora válidas.") from None
+        return value
+
+    @field_validator("jornada_electoral", mode="before")
+    @classmethod
+    def _jornada(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _ventana(self) -> Self:
+        if self.captura_inicio and self.captura_fin and self.captura_fin <= self.captura_inicio:
+            raise ValueError("El cierre de la captura debe ser posterior a su inicio.")
+        return self
+
+
+def from_form(form: MultiMapping[Any], cargos: list[str]) -> Ajustes:
+    """Builds the model from the posted fields; a ValidationError carries every field's problem."""
+    edades: dict[str, Any] = {c: form.get(f"edad_{c}", "") for c in cargos}
+    ajustes = Ajustes.model_validate(
+        {
+            **{f: form.get(f, "") for f in FECHAS},
+            "jornada_electoral": form.get("jornada_electoral", ""),
+            "configuracion": {
+                **{n: form.get(n, "") for n in NUMEROS},
+                # An unchecked checkbox sends nothing.
+                "validacion_partido": form.get("validacion_partido") == "1",
+                "edades_minimas": edades,
+            },
+        }
+    )
+    return ajustes
+
+
+def check_edades(form: MultiMapping[Any], cargos: list[str]) -> dict[str, str]:
+    """Configuracion accepts any integer; a minimum age outside 18-99 is a typing mistake. Checked on the raw
+    fields so these errors show together with the model's."""
+    errors: dict[str, str] = {}
+    for cargo in cargos:
+        raw = str(form.get(f"edad_{cargo}", "")).strip()
+        if raw.isdigit() and not EDAD_MIN <= int(raw) <= EDAD_MAX:
+            errors[f"edad_{cargo}"] = f"La edad mínima debe estar entre {EDAD_MIN} y {EDAD_MAX} años."
+    return errors
+
+
+def errores(exc: ValidationError) -> dict[str, str]:
+    """Field id → Spanish message (pydantic's messages are English)."""
+    result: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        if loc[:2] == ["configuracion", "edades_minimas"] and len(loc) > 2:
+            field = f"edad_{loc[2]}"
+        else:
+            field = loc[-1] if loc else "captura_fin"
+        ctx = err.get("ctx", {})
+        kind = err["type"]
+        if kind == "greater_than_equal":
+            message = f"Debe ser al menos {ctx['ge']}."
+        elif kind == "less_than_equal":
+            message = f"Debe ser como máximo {ctx['le']}."
+        elif kind.startswith("int_"):
+            message = "Escribe un número entero."
+        elif kind.startswith(("date_", "datetime_")):
+            message = "Escribe una fecha válida."
+        elif kind == "missing":
+            message = "Este dato es obligatorio."
+        elif "error" in ctx:
+            message = str(ctx["error"])
+        else:
+            message = err["msg"]
+        result.setdefault(field, message)
+    return result

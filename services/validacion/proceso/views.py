@@ -1,0 +1,98 @@
+"""``/validacion/proceso``: the active process's settings, read by every service through
+``services.common.proceso.active_proceso``."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from pydantic import ValidationError
+
+from services.common import audit
+from services.common.access import requires
+from services.common.db import DB_POOL
+from services.common.proceso import Configuracion
+from services.common.web import identity
+
+from . import forms, sql
+
+STAFF = ("coordinacion", "admin")
+
+
+def _local(value: datetime | None) -> str:
+    return value.astimezone(forms.ZONA).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+async def _context(request: web.Request) -> dict[str, Any]:
+    pool = request.app[DB_POOL]
+    proceso = await pool.fetchrow(sql.PROCESO_SQL)
+    if proceso is None:
+        raise web.HTTPNotFound(text="No hay un proceso electoral activo.")
+    configuracion = Configuracion.model_validate(proceso["configuracion"] or {})
+    valores: dict[str, Any] = {f: _local(proceso[f]) for f in forms.FECHAS}
+    valores["jornada_electoral"] = proceso["jornada_electoral"].isoformat() if proceso["jornada_electoral"] else ""
+    valores.update({n: getattr(configuracion, n) for n in forms.NUMEROS})
+    valores["validacion_partido"] = configuracion.validacion_partido
+    cargos = await pool.fetch(sql.CARGOS_SQL)
+    for cargo in cargos:
+        valores[f"edad_{cargo['clave']}"] = configuracion.edades_minimas.get(cargo["clave"], "")
+    return {"proceso": proceso, "cargos": cargos, "valores": valores, "errors": {}, "guardado": False}
+
+
+@requires(*STAFF)
+@aiohttp_jinja2.template("validacion/proceso.html")
+async def ajustes(request: web.Request) -> dict[str, Any]:
+    context = await _context(request)
+    context["guardado"] = request.query.get("guardado") == "1"
+    return context
+
+
+@requires(*STAFF)
+async def guardar(request: web.Request) -> web.StreamResponse:
+    return await asyncio.shield(_guardar(request))
+
+
+async def _guardar(request: web.Request) -> web.StreamResponse:
+    context = await _context(request)
+    form = await request.post()
+    cargos = [c["clave"] for c in context["cargos"]]
+    errors = forms.check_edades(form, cargos)
+    try:
+        nuevos = forms.from_form(form, cargos)
+    except ValidationError as exc:
+        errors = {**forms.errores(exc), **errors}
+    if errors:
+        context["valores"] = {k: v for k, v in form.items() if isinstance(v, str)}
+        context["valores"]["validacion_partido"] = form.get("validacion_partido") == "1"
+        context["errors"] = errors
+        return aiohttp_jinja2.render_template("validacion/proceso.html", request, context, status=422)
+    proceso_id = context["proceso"]["id"]
+    configuracion = nuevos.configuracion.model_dump(mode="json")
+    async with request.app[DB_POOL].acquire() as conn, conn.transaction():
+        antes = await conn.fetchrow(sql.LOCK_SQL, proceso_id)
+        await conn.execute(
+            sql.UPDATE_SQL,
+            proceso_id,
+            nuevos.captura_inicio,
+            nuevos.captura_fin,
+            nuevos.publicacion_inicio,
+            nuevos.jornada_electoral,
+            configuracion,
+        )
+        await audit.record(
+            conn,
+            request,
+            identity(request),
+            service="validacion",
+            action="ajustes_proceso",
+            entity="proceso",
+            entity_id=proceso_id,
+            details={
+                "antes": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in dict(antes).items()},
+                "despues": nuevos.model_dump(mode="json"),
+            },
+        )
+    raise web.HTTPSeeOther(str(request.app.router["proceso"].url_for().with_query(guardado="1")))

@@ -1,0 +1,100 @@
+"""Correction after publication: per rubro, approved by the institute, limited to the configured rounds."""
+
+from __future__ import annotations
+
+import re
+
+import asyncpg
+
+from . import factories
+from .helpers import CURRICULAR_COMPLETO, Client, eventually, fill_curricular
+
+
+async def _publish(candidata: Client, validador: Client, db: asyncpg.Pool, candidatura_id: int, numero: int) -> None:
+    overview = f"/captura/candidaturas/{candidatura_id}/curricular"
+    assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
+    review_id = await eventually(
+        lambda: db.fetchval(
+            "SELECT id FROM validacion.revisiones WHERE candidatura_id = $1 AND numero = $2", candidatura_id, numero
+        ),
+        what="the review",
+    )
+    detail = f"/validacion/revisiones/{review_id}"
+    assert (await validador.submit(detail, f"{detail}/aprobar", {})).status == 303
+    await eventually(
+        lambda: db.fetchval(
+            "SELECT estado = 'publicado' FROM captura.cuestionarios WHERE candidatura_id = $1", candidatura_id
+        ),
+        what="the publication",
+    )
+
+
+async def test_correction_round_trip(make_client: type[Client], db: asyncpg.Pool) -> None:
+    person = await factories.candidata(db)
+    candidata, validador, citizen = make_client(), make_client(), make_client()
+    await candidata.login(person.username)
+    await validador.login("demo-validador")
+    await fill_curricular(candidata, person.candidatura_id)
+    await _publish(candidata, validador, db, person.candidatura_id, 1)
+
+    page = f"/captura/candidaturas/{person.candidatura_id}/curricular/correccion"
+    bad = await candidata.submit(page, page, {"motivo": "corto"})
+    assert bad.status == 422
+    text = await bad.text()
+    assert "Marca el o los rubros" in text and "Explica en 10 a 1,000 caracteres" in text
+    token = await candidata.csrf(page)
+    sent = await candidata.post(
+        page, data={"csrf_token": token, "rubro": "propuestas", "motivo": "Cambió mi propuesta 1."}
+    )
+    assert sent.status == 303, await sent.text()
+    again = await candidata.post(
+        page, data={"csrf_token": token, "rubro": "propuestas", "motivo": "Otra vez lo mismo."}
+    )
+    assert again.status == 409  # one open request at a time
+    assert "Ya tienes una solicitud de corrección en espera" in await again.text()
+
+    async def listed() -> str | None:
+        text = await (await validador.get("/validacion/correcciones")).text()
+        return text if "Cambió mi propuesta 1." in text else None
+
+    queue = await eventually(listed, what="the request in the staff list")
+    solicitud = re.search(r"/validacion/correcciones/(\d+)/aprobar", queue).group(1)  # type: ignore[union-attr]
+    assert (
+        await validador.submit("/validacion/correcciones", f"/validacion/correcciones/{solicitud}/aprobar", {})
+    ).status == 303
+    await eventually(
+        lambda: db.fetchval(
+            "SELECT estado = 'en_correccion' FROM captura.cuestionarios WHERE candidatura_id = $1",
+            person.candidatura_id,
+        ),
+        what="captura to open the correction",
+    )
+    trayectoria = f"/captura/candidaturas/{person.candidatura_id}/curricular/trayectoria"
+    refused = await candidata.submit(trayectoria, trayectoria, {"version": "1", **CURRICULAR_COMPLETO["trayectoria"]})
+    assert refused.status == 409
+    assert "Solo puedes modificar los rubros cuya corrección aprobó" in await refused.text()
+    nueva = {**CURRICULAR_COMPLETO["propuestas"], "propuesta_1": "Mercado municipal renovado."}
+    propuestas = f"/captura/candidaturas/{person.candidatura_id}/curricular/propuestas"
+    assert (await candidata.submit(propuestas, propuestas, {"version": "1", **nueva})).status == 303
+    # Until the corrected version is approved, the public profile keeps the published one.
+    profile = await (await citizen.get(f"/candidaturas/{person.candidatura_id}")).text()
+    assert CURRICULAR_COMPLETO["propuestas"]["propuesta_1"] in profile
+    await _publish(candidata, validador, db, person.candidatura_id, 2)
+
+    async def corrected() -> bool:
+        return (
+            "Mercado municipal renovado." in await (await citizen.get(f"/candidaturas/{person.candidatura_id}")).text()
+        )
+
+    await eventually(corrected, what="the corrected version on the public site")
+
+    original = await db.fetchval("SELECT configuracion FROM registro.procesos WHERE activo")
+    await db.execute(
+        "UPDATE registro.procesos SET configuracion = configuracion || '{\"rondas_correccion\": 1}' WHERE activo"
+    )
+    try:
+        exhausted = await candidata.submit(page, page, {"rubro": "propuestas", "motivo": "Una más, por favor."})
+        assert exhausted.status == 422
+        assert "Ya usaste las 1 solicitud(es) de corrección" in await exhausted.text()
+    finally:
+        await db.execute("UPDATE registro.procesos SET configuracion = $1 WHERE activo", original)

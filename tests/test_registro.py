@@ -1,0 +1,507 @@
+"""Registro: the import (preview, every error by row and column, all-or-nothing commit, accounts), encodings,
+10,000 rows, substitution and cancellation, the territorial catalogs, the process settings, and who may."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import string
+import time
+import unicodedata
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import pytest
+from openpyxl import Workbook
+
+from services.common.proceso import active_proceso
+from services.validacion.importacion.campos import curp_check_digit
+
+from . import factories
+from .helpers import Client, eventually
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "ejemplos"
+COORDINACION = "demo-coordinacion"
+HEADER = (
+    "cargo,distrito,municipio,circunscripcion,postulante,partidos,numero,tipo,nombre,primer_apellido,"
+    "segundo_apellido,sobrenombre,sexo,fecha_nacimiento,curp,clave_elector,rfc,correo,telefono,"
+    "accion_afirmativa,eleccion_consecutiva"
+).split(",")
+_used: set[str] = set()
+
+
+def curp(nacimiento: date, sexo: str = "mujer") -> str:
+    """A CURP with a valid check digit, unique in this test session."""
+    while True:
+        letters = (
+            random.choice(string.ascii_uppercase) + random.choice("AEIOU") + "".join(random.choices("BCDFGHJ", k=2))
+        )
+        homo = random.choice(string.digits if nacimiento.year < 2000 else string.ascii_uppercase)
+        base = (
+            f"{letters}{nacimiento:%y%m%d}{'M' if sexo == 'mujer' else 'H'}MN"
+            f"{''.join(random.choices('BCDFGHJKLMNPQRSTVWXYZ', k=3))}{homo}"
+        )
+        value = base + curp_check_digit(base)
+        if value not in _used:
+            _used.add(value)
+            return value
+
+
+def persona(cargo: str, ambito: dict[str, str], postulante: str, numero: int, tipo: str, nombre: str) -> list[str]:
+    nacimiento = date(1980, 1, 1) + timedelta(days=random.randint(0, 5000))
+    fila = dict.fromkeys(HEADER, "")
+    fila.update(ambito)
+    fila.update(
+        cargo=cargo,
+        postulante=postulante,
+        numero=str(numero),
+        tipo=tipo,
+        nombre=nombre,
+        primer_apellido="Muñoz",
+        segundo_apellido="Íñiguez",
+        sexo="mujer",
+        fecha_nacimiento=nacimiento.isoformat(),
+        curp=curp(nacimiento),
+    )
+    return [fila[h] for h in HEADER]
+
+
+def csv_bytes(rows: list[list[str]], sep: str = ",", encoding: str = "utf-8", newline: str = "\n") -> bytes:
+    lines = [sep.join(HEADER)] + [sep.join(r) for r in rows]
+    return (newline.join(lines) + newline).encode(encoding)
+
+
+async def coordinacion(make_client: type[Client]) -> Client:
+    client = make_client()
+    await client.login(COORDINACION)
+    return client
+
+
+async def upload(client: Client, path: str, filename: str, data: bytes, **fields: str) -> aiohttp.ClientResponse:
+    token = await client.csrf(path)
+    form = aiohttp.FormData()
+    form.add_field("csrf_token", token)
+    for key, value in fields.items():
+        form.add_field(key, value)
+    form.add_field("archivo", io.BytesIO(data), filename=filename, content_type="application/octet-stream")
+    return await client.post(path, data=form)
+
+
+async def preview(client: Client, filename: str, data: bytes) -> tuple[int, str]:
+    response = await upload(client, "/validacion/registro/importar", filename, data)
+    assert response.status == 303, await response.text()
+    location = response.headers["Location"]
+    importacion_id = int(location.rsplit("/", 1)[1])
+    page = await client.get(location)
+    assert page.status == 200
+    return importacion_id, await page.text()
+
+
+async def apply(client: Client, importacion_id: int, crear_cuentas: bool = True) -> aiohttp.ClientResponse:
+    path = f"/validacion/registro/importaciones/{importacion_id}"
+    data = {"crear_cuentas": "1"} if crear_cuentas else {}
+    return await client.submit(path, f"{path}/aplicar", data)
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
+
+
+async def test_import_with_errors_is_refused_then_the_corrected_file_imports_with_accounts(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    client = await coordinacion(make_client)
+    before = await db.fetchval("SELECT count(*) FROM registro.candidaturas")
+    importacion_id, html = await preview(
+        client, "candidaturas-con-errores.csv", (DOCS / "candidaturas-con-errores.csv").read_bytes()
+    )
+    html = _plain(html)
+    assert "No se registró nada" in html
+    errores = await db.fetchval("SELECT errores FROM registro.importaciones WHERE id = $1", importacion_id)
+    found = {(e["fila"], e["columna"]): e["mensaje"] for e in errores}
+    expected = {
+        (2, "cargo"): "El cargo «Gubernatura» no existe.",
+        (3, "curp"): "La CURP «IARB910723MMNBZG06» no es válida: su dígito verificador no corresponde.",
+        (4, "municipio"): "El municipio «Springfield» no existe en Michoacán.",
+        (5, "fecha_nacimiento"): "La fecha «31/02/1984» no es válida; escríbela como AAAA-MM-DD o DD/MM/AAAA.",
+        (
+            6,
+            "municipio",
+        ): "Cherán (16024) elige a sus autoridades por usos y costumbres: no tiene elección de ayuntamiento.",
+        (7, "curp"): "La CURP TOGA850412MMNRZN09 ya aparece en la fila 6 de este archivo.",
+        (12, "partidos"): "El partido «XYZ» de la columna partidos no existe.",
+        (10, "tipo"): "La fórmula 1 de diputación de mayoría relativa no tiene suplente en el archivo.",
+    }
+    for key, message in expected.items():
+        assert found.get(key) == message, (key, found.get(key))
+        assert f"<td>{key[0]}</td><td>{key[1]}</td><td>{message}</td>" in html
+    assert found[(8, "postulante")].startswith("El partido, coalición o candidatura común «PXX» no existe.")
+    assert found[(10, "fecha_nacimiento")].startswith("Tendrá 16 años el día de la elección (02/06/2024)")
+    assert "la edad mínima para diputación de mayoría relativa es de 21 años" in found[(10, "fecha_nacimiento")]
+    assert found[(11, "numero")].startswith("La posición 1 de diputación de representación proporcional ya tiene")
+    # Refused: nothing written, and it cannot be applied.
+    refused = await apply(client, importacion_id)
+    assert refused.status == 409
+    assert await db.fetchval("SELECT count(*) FROM registro.candidaturas") == before
+
+    importacion_id, html = await preview(
+        client, "candidaturas-ejemplo.csv", (DOCS / "candidaturas-ejemplo.csv").read_bytes()
+    )
+    assert "Lista para aplicar" in html and "Candidatura Común Por Pátzcuaro" in html
+    applied = await apply(client, importacion_id)
+    assert applied.status == 303, await applied.text()
+    done = await client.get(applied.headers["Location"])
+    assert "Importación aplicada" in await done.text()
+    rows = await db.fetch(
+        """SELECT c.id, c.curp, c.tipo, c.pareja_id, c.nombre, c.eleccion_consecutiva, p.tipo AS postulante_tipo,
+                  p.siglas
+           FROM registro.candidaturas c JOIN registro.postulantes p ON p.id = c.postulante_id
+           WHERE c.curp = ANY($1::text[])""",
+        [
+            "ZAPG800211MMNMRD04",
+            "IARB910723MMNBZG05",
+            "CAOF721005HMNZLR02",
+            "NUTH840130HMNNPC06",
+            "TOGA850412MMNRZN09",
+            "HURI020309MMNRMTA3",
+            "SOBX791201MMNLRM08",
+            "OOLR930517MMNCNN07",
+        ],
+    )
+    assert len(rows) == 8
+    by_curp = {r["curp"]: r for r in rows}
+    ids = {r["id"] for r in rows}
+    assert all(r["pareja_id"] in ids and r["pareja_id"] != r["id"] for r in rows)
+    assert by_curp["CAOF721005HMNZLR02"]["postulante_tipo"] == "candidatura_comun"
+    assert by_curp["CAOF721005HMNZLR02"]["eleccion_consecutiva"] is True
+    assert by_curp["TOGA850412MMNRZN09"]["postulante_tipo"] == "independiente"
+    partidos = await db.fetchval(
+        """SELECT array_agg(q.siglas ORDER BY q.siglas) FROM registro.postulante_partidos pp
+           JOIN registro.postulantes q ON q.id = pp.partido_id
+           JOIN registro.postulantes p ON p.id = pp.postulante_id WHERE p.nombre = 'Candidatura Común Por Pátzcuaro'"""
+    )
+    assert partidos == ["PRD", "PRI"]
+    assert await db.fetchval(
+        "SELECT count(*) FROM audit.eventos WHERE action = 'importar_candidaturas' AND entity_id = $1",
+        str(importacion_id),
+    )
+    lote_id = await db.fetchval("SELECT lote_id FROM registro.importaciones WHERE id = $1", importacion_id)
+    assert lote_id is not None
+
+    async def provisioned() -> bool:
+        n = await db.fetchval("SELECT count(*) FROM auth.users WHERE candidatura_id = ANY($1::integer[])", list(ids))
+        return bool(n == 8)
+
+    await eventually(provisioned, within=90, what="accounts of the imported candidacies")
+    # A second try of the same file: every CURP is already registered.
+    again_id, _ = await preview(client, "candidaturas-ejemplo.csv", (DOCS / "candidaturas-ejemplo.csv").read_bytes())
+    again = await db.fetchval("SELECT errores FROM registro.importaciones WHERE id = $1", again_id)
+    assert {e["mensaje"] for e in again} >= {"La CURP ZAPG800211MMNMRD04 ya tiene un registro vigente en este proceso."}
+
+
+def _encoding_rows(tag: str) -> list[list[str]]:
+    ambito = {"municipio": "Tzitzio"}
+    postulante = f"IND Ñandú Pérez {tag}"
+    return [
+        persona("Regiduría de mayoría relativa", ambito, postulante, 1, "Propietaria", "Begoña"),
+        persona("regiduria mr", ambito, postulante, 1, "SUPLENTE", "María José"),
+    ]
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append([h.upper().replace("NUMERO", "NÚMERO") for h in HEADER])
+    for row in rows:
+        values: list[Any] = list(row)
+        values[HEADER.index("fecha_nacimiento")] = date.fromisoformat(row[HEADER.index("fecha_nacimiento")])
+        values[HEADER.index("numero")] = int(row[HEADER.index("numero")])
+        sheet.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("variant", "build"),
+    [
+        ("latin1-semicolon", lambda rows: csv_bytes(rows, sep=";", encoding="cp1252")),
+        ("utf8-bom-crlf", lambda rows: b"\xef\xbb\xbf" + csv_bytes(rows, newline="\r\n")),
+        ("xlsx", _xlsx),
+    ],
+)
+async def test_encodings_and_separators_are_read(
+    make_client: type[Client], db: asyncpg.Pool, variant: str, build: Any
+) -> None:
+    client = await coordinacion(make_client)
+    rows = _encoding_rows(variant)
+    importacion_id, html = await preview(
+        client, f"prueba-{variant}.{'xlsx' if variant == 'xlsx' else 'csv'}", build(rows)
+    )
+    row = await db.fetchrow(
+        "SELECT estado, errores, datos, resumen FROM registro.importaciones WHERE id = $1", importacion_id
+    )
+    assert row["errores"] == [] and row["estado"] == "lista", row["errores"]
+    assert [d["nombre"] for d in row["datos"]] == ["Begoña", "María José"]
+    assert {d["primer_apellido"] for d in row["datos"]} == {"Muñoz"}
+    assert [d["tipo"] for d in row["datos"]] == ["propietaria", "suplente"]
+    assert row["datos"][0]["municipio"] == 16101  # Tzitzio
+    assert row["datos"][0]["curp"] == rows[0][HEADER.index("curp")]
+    assert [n["nombre"] for n in row["resumen"]["nuevos"].values()] == [f"Ñandú Pérez {variant}"]
+    assert "Begoña" in html
+
+
+async def test_ten_thousand_rows_validate_and_commit_in_seconds(make_client: type[Client], db: asyncpg.Pool) -> None:
+    client = await coordinacion(make_client)
+    tag = random.randint(100000, 999999)
+    postulante = f"Candidatura Común Masiva {tag}"
+    municipios = [r["clave"] for r in await db.fetch("SELECT clave FROM registro.municipios WHERE elige_ayuntamiento")]
+    rows: list[list[str]] = []
+    for i in range(5000):
+        ambito = {"municipio": str(municipios[i % len(municipios)]), "partidos": "PT-PVEM"}
+        numero = 1000 + i // len(municipios)
+        rows.append(persona("REG_RP", ambito, postulante, numero, "propietaria", f"Masiva{i}"))
+        rows.append(persona("REG_RP", ambito, postulante, numero, "suplente", f"Masiva{i}s"))
+    data = csv_bytes(rows)
+    started = time.perf_counter()
+    importacion_id, html = await preview(client, "masiva.csv", data)
+    validated = time.perf_counter() - started
+    assert "Lista para aplicar" in html
+    started = time.perf_counter()
+    applied = await apply(client, importacion_id, crear_cuentas=False)
+    committed = time.perf_counter() - started
+    assert applied.status == 303, await applied.text()
+    postulante_id = await db.fetchval("SELECT id FROM registro.postulantes WHERE nombre = $1", postulante)
+    try:
+        count = await db.fetchval(
+            "SELECT count(*) FROM registro.candidaturas WHERE postulante_id = $1 AND pareja_id IS NOT NULL",
+            postulante_id,
+        )
+        assert count == 10_000
+        print(f"\n10,000 filas ({len(data) / 1e6:.1f} MB): vista previa {validated:.2f} s, aplicar {committed:.2f} s")
+        assert validated + committed < 20
+    finally:
+        # Without accounts on purpose (argon2 for 10,000 people takes minutes): removed so that no later lote
+        # of the shared test database has to provision them.
+        await db.execute("DELETE FROM registro.candidaturas WHERE postulante_id = $1", postulante_id)
+
+
+async def _registrar_cuenta(db: asyncpg.Pool, candidatura_id: int) -> str:
+    return await factories.cuenta(db, "candidatura", candidatura_id=candidatura_id)
+
+
+async def test_substitution_and_cancellation(make_client: type[Client], db: asyncpg.Pool) -> None:
+    postulante_id, _ = await factories.postulante(db)
+    formula = await factories.formula_sin_cuentas(db, postulante_id)
+    username = await _registrar_cuenta(db, formula.propietaria)
+    candidate = make_client()
+    await candidate.login(username)
+    assert (await candidate.get("/captura/")).status == 200
+
+    client = await coordinacion(make_client)
+    page = await client.get(f"/validacion/registro/candidaturas/{formula.propietaria}")
+    assert page.status == 200 and "Sustituir a la persona" in await page.text()
+    listed = await client.get("/validacion/registro/candidaturas", params={"q": formula.nombres[0].split()[0].lower()})
+    assert f"/validacion/registro/candidaturas/{formula.propietaria}" in await listed.text()
+
+    path = f"/validacion/registro/candidaturas/{formula.propietaria}"
+    nueva_curp = curp(date(1992, 8, 8))
+    bad = await client.submit(
+        path,
+        f"{path}/sustituir",
+        {
+            "nombre": "Renata",
+            "primer_apellido": "Quiroz",
+            "sexo": "mujer",
+            "fecha_nacimiento": "1992-08-08",
+            "curp": nueva_curp[:-1] + str((int(nueva_curp[-1]) + 1) % 10),
+            "motivo": "",
+        },
+    )
+    assert bad.status == 422
+    text = await bad.text()
+    assert "su dígito verificador no corresponde" in text and "Escribe el motivo" in text
+    done = await client.submit(
+        path,
+        f"{path}/sustituir",
+        {
+            "nombre": "Renata",
+            "primer_apellido": "Quiroz",
+            "segundo_apellido": "Álvarez",
+            "sexo": "mujer",
+            "fecha_nacimiento": "1992-08-08",
+            "curp": nueva_curp,
+            "motivo": "Acuerdo IEM-CG-300/2024",
+        },
+    )
+    assert done.status == 303, await done.text()
+    new_id = int(done.headers["Location"].split("?")[0].rsplit("/", 1)[1])
+    old = await db.fetchrow("SELECT estatus, motivo_baja FROM registro.candidaturas WHERE id = $1", formula.propietaria)
+    assert old["estatus"] == "sustituida" and old["motivo_baja"] == "Acuerdo IEM-CG-300/2024"
+    new = await db.fetchrow("SELECT * FROM registro.candidaturas WHERE id = $1", new_id)
+    assert new["estatus"] == "registrada" and new["sustituye_a"] == formula.propietaria
+    assert new["pareja_id"] == formula.suplente and new["tipo"] == "propietaria"
+    assert await db.fetchval("SELECT pareja_id FROM registro.candidaturas WHERE id = $1", formula.suplente) == new_id
+    assert await db.fetchval(
+        "SELECT count(*) FROM audit.eventos WHERE action = 'sustituir_candidatura' AND entity_id = $1",
+        str(formula.propietaria),
+    )
+
+    async def disabled() -> bool:
+        return not await db.fetchval("SELECT active FROM auth.users WHERE username = $1", username)
+
+    await eventually(disabled, within=30, what="the substituted person's account disabled")
+    assert (await candidate.get("/captura/")).status in (303, 401)  # the session is gone
+
+    async def new_account() -> bool:
+        return bool(await db.fetchval("SELECT count(*) FROM auth.users WHERE candidatura_id = $1", new_id))
+
+    await eventually(new_account, within=90, what="the new person's account")
+
+    path = f"/validacion/registro/candidaturas/{formula.suplente}"
+    cancelled = await client.submit(path, f"{path}/cancelar", {"motivo": "Renuncia aprobada por el Consejo General"})
+    assert cancelled.status == 303, await cancelled.text()
+    assert await db.fetchval("SELECT estatus FROM registro.candidaturas WHERE id = $1", formula.suplente) == "cancelada"
+    assert await db.fetchval(
+        "SELECT count(*) FROM outbox.jobs WHERE function = 'publico.withdraw' AND (args->>'candidatura_id')::int = $1",
+        formula.suplente,
+    )
+    assert await db.fetchval(
+        "SELECT count(*) FROM audit.eventos WHERE action = 'cancelar_candidatura' AND entity_id = $1",
+        str(formula.suplente),
+    )
+    twice = await client.submit(path, f"{path}/cancelar", {"motivo": "otra vez"})
+    assert twice.status == 422 and "ya está cancelada" in await twice.text()
+
+
+async def test_secciones_and_composition_load_with_errors_by_row(make_client: type[Client], db: asyncpg.Pool) -> None:
+    client = await coordinacion(make_client)
+    bad = "seccion,municipio,distrito\n1001,Morelia,10\n1001,Morelia,10\n1002,Atlantis,10\n1003,16053,99\n"
+    response = await upload(
+        client, "/validacion/registro/secciones", "secciones.csv", bad.encode(), catalogo="secciones"
+    )
+    assert response.status == 303
+    html = _plain(await (await client.get(response.headers["Location"])).text())
+    assert "<td>3</td><td>seccion</td><td>La sección 1001 ya aparece en la fila 2.</td>" in html
+    assert "<td>4</td><td>municipio</td><td>El municipio «Atlantis» no existe en Michoacán.</td>" in html
+    assert "<td>5</td><td>distrito</td><td>El distrito 99 no existe" in html
+
+    good = "seccion;municipio;distrito\r\n1001;Morelia;10\r\n1002;16053;11\r\n2500;Uruapan;14\r\n"
+    response = await upload(
+        client, "/validacion/registro/secciones", "secciones.csv", good.encode(), catalogo="secciones"
+    )
+    importacion_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    applied = await client.submit(
+        f"/validacion/registro/importaciones/{importacion_id}",
+        f"/validacion/registro/importaciones/{importacion_id}/aplicar",
+        {},
+    )
+    assert applied.status == 303
+    rows = await db.fetch("SELECT seccion, municipio, distrito FROM registro.secciones ORDER BY seccion")
+    assert [tuple(r) for r in rows] == [(1001, 16053, 10), (1002, 16053, 11), (2500, 16102, 14)]
+
+    composicion = "municipio,distrito\nMorelia,10\nMorelia,11\nUruapan,14\n"
+    response = await upload(
+        client, "/validacion/registro/secciones", "composicion.csv", composicion.encode(), catalogo="composicion"
+    )
+    importacion_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    applied = await client.submit(
+        f"/validacion/registro/importaciones/{importacion_id}",
+        f"/validacion/registro/importaciones/{importacion_id}/aplicar",
+        {},
+    )
+    assert applied.status == 303
+    assert await db.fetchval("SELECT count(*) FROM registro.municipio_distritos") == 3
+
+
+async def test_process_settings_are_saved_and_read_back(make_client: type[Client], db: asyncpg.Pool) -> None:
+    client = await coordinacion(make_client)
+    original = await db.fetchrow(
+        "SELECT id, captura_inicio, captura_fin, publicacion_inicio, jornada_electoral, configuracion "
+        "FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1"
+    )
+    form = {
+        "captura_inicio": "2024-04-15T09:00",
+        "captura_fin": "2030-05-31T23:59",
+        "publicacion_inicio": "2024-04-20T08:00",
+        "jornada_electoral": "2024-06-02",
+        "limite_texto_largo": "4000",
+        "limite_propuesta": "1200",
+        "rondas_correccion": "3",
+        "validacion_partido": "1",
+        "edad_DIP_MR": "21",
+        "edad_DIP_RP": "21",
+        "edad_PRES_MUN": "25",
+        "edad_SIND": "21",
+        "edad_REG_MR": "18",
+        "edad_REG_RP": "18",
+    }
+    try:
+        wrong = await client.submit(
+            "/validacion/proceso",
+            "/validacion/proceso",
+            {**form, "limite_propuesta": "100", "captura_fin": "2024-04-01T00:00", "edad_SIND": "12"},
+        )
+        assert wrong.status == 422
+        text = await wrong.text()
+        assert "Debe ser al menos 280." in text and "La edad mínima debe estar entre 18 y 99 años." in text
+        saved = await client.submit("/validacion/proceso", "/validacion/proceso", form)
+        assert saved.status == 303 and saved.headers["Location"] == "/validacion/proceso?guardado=1"
+        proceso = await active_proceso(db)
+        assert proceso is not None
+        assert proceso.configuracion.limite_texto_largo == 4000
+        assert proceso.configuracion.limite_propuesta == 1200
+        assert proceso.configuracion.rondas_correccion == 3
+        assert proceso.configuracion.validacion_partido is True
+        assert proceso.configuracion.edades_minimas["PRES_MUN"] == 25
+        assert proceso.captura_inicio is not None and proceso.captura_inicio.isoformat().startswith("2024-04-15T15:00")
+        stored = await db.fetchval("SELECT configuracion FROM registro.procesos WHERE id = $1", proceso.id)
+        assert set(stored) == {
+            "limite_texto_largo",
+            "limite_propuesta",
+            "rondas_correccion",
+            "validacion_partido",
+            "edades_minimas",
+        }
+        assert await db.fetchval(
+            "SELECT count(*) FROM audit.eventos WHERE action = 'ajustes_proceso' AND entity_id = $1", str(proceso.id)
+        )
+        page = await client.get("/validacion/proceso?guardado=1")
+        assert 'value="2024-04-15T09:00"' in await page.text()
+    finally:
+        # The demo process's settings are shared with every other test.
+        await db.execute(
+            """UPDATE registro.procesos SET captura_inicio = $2, captura_fin = $3, publicacion_inicio = $4,
+                      jornada_electoral = $5, configuracion = $6 WHERE id = $1""",
+            *original.values(),
+        )
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/validacion/registro/importar"),
+        ("GET", "/validacion/registro/candidaturas"),
+        ("GET", "/validacion/registro/secciones"),
+        ("GET", "/validacion/proceso"),
+        ("POST", "/validacion/registro/importar"),
+        ("POST", "/validacion/proceso"),
+    ],
+)
+async def test_staff_without_the_role_are_refused(make_client: type[Client], method: str, path: str) -> None:
+    client = make_client()
+    await client.login("demo-validador")
+    if method == "GET":
+        response = await client.get(path)
+    else:
+        token = await client.csrf("/validacion/")
+        response = await client.post(path, data={"csrf_token": token})
+    assert response.status == 403
+    anonymous = make_client()
+    response = await anonymous.request(method, path)
+    assert response.status in (303, 401, 403)
