@@ -124,3 +124,39 @@ async def test_first_login_forces_a_new_password_then_logout(page: Page, base_ur
     await expect(page.get_by_role("heading", name="Entrar")).to_be_visible()
     await page.goto(f"{base_url}/validacion/")
     await expect(page.get_by_role("heading", name="Entrar")).to_be_visible()
+
+
+async def test_every_captura_page_passes_axe_and_the_counter_counts(
+    page: Page, base_url: str, db: asyncpg.Pool
+) -> None:
+    candidata = await factories.candidata(db)
+    await _login(page, base_url, candidata.username)
+    await expect(page.get_by_role("heading", name="Mi candidatura")).to_be_visible()
+    base = f"{base_url}/captura/candidaturas/{candidata.candidatura_id}"
+    paths = [
+        f"{base}/curricular",
+        f"{base}/historial",
+        f"{base}/curricular/correccion",
+        f"{base}/foto",
+        f"{base}/consentimiento",
+        f"{base}/identidad",
+    ]
+    paths += [
+        f"{base}/curricular/{rubro}" for rubro in ("contacto", "formacion", "profesional", "trayectoria", "propuestas")
+    ]
+    await page.goto(f"{base}/identidad")
+    paths += [
+        base_url + href
+        for href in await page.eval_on_selector_all(
+            f"a[href^='/captura/candidaturas/{candidata.candidatura_id}/identidad/']",
+            "links => links.map(a => a.getAttribute('href'))",
+        )
+    ]
+    assert len(paths) > 12
+    for path in [f"{base_url}/captura/", *paths]:
+        response = await page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert await axe_violations(page) == [], path
+    await page.goto(f"{base}/curricular/profesional")
+    await page.get_by_label("Historia profesional y/o laboral", exact=True).fill("Doce letras")
+    await expect(page.locator("#historia_profesional-contador")).to_have_text("11 de 5000 caracteres")
