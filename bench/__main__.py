@@ -13,7 +13,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any, cast
@@ -29,6 +29,7 @@ from services.publico.cache import GENERATION_KEY
 from services.publico.text import normalize
 
 from .apache import StaticApache, apache_path
+from .cpu import CpuWindow, mark_environment
 from .load import LoadResult, ToolMissingError, run_wrk, wrk_path
 from .memory import MemorySampler
 from .report import FAIL, INFO, PASS, Row, budgets_table, load_table, verdict
@@ -43,6 +44,7 @@ CACHED_RATIO_BUDGET = 0.30
 CACHED_P99_BUDGET_MS = 50.0
 UNCACHED_P95_BUDGET_MS = 30.0
 MEMORY_BUDGET_MB = 150.0
+OTHER_CPU_WARNING = 0.10
 LOG_PROBLEM = re.compile(r"^\S+ (\S+) (ERROR|CRITICAL) (\S+)")
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*")
 
@@ -231,20 +233,6 @@ def redis_row(system: System) -> Row:
     return Row("Redis after the load runs (no budget)", measured, "", INFO)
 
 
-def cpu_busy(seconds: float = 1.0) -> float:
-    """Share of the machine's CPU time spent by anyone during ``seconds`` (from /proc/stat)."""
-
-    def ticks() -> tuple[int, int]:
-        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-        idle = values[3] + values[4]  # idle + iowait
-        return sum(values) - idle, sum(values)
-
-    busy0, total0 = ticks()
-    time.sleep(seconds)
-    busy1, total1 = ticks()
-    return (busy1 - busy0) / max(total1 - total0, 1)
-
-
 def log_problems(log_file: Path) -> list[str]:
     """ERROR/CRITICAL lines of system.log, grouped by process, logger and the exception that ended each."""
     if not log_file.exists():
@@ -289,7 +277,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make bench: {exc}", file=sys.stderr)
         return 2
 
-    busy = cpu_busy()
+    token = mark_environment()
+    window = CpuWindow(token).start()
+    time.sleep(1)
+    busy = window.other_share()
     say(f"{os.cpu_count()} CPUs, {busy:.0%} busy in the second before starting")
     if busy > 0.2:
         say("WARNING: something else is using the CPU; the numbers below will be lower than on an idle machine")
@@ -318,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         system.supervise_in_background(interval=0.5)
         sampler.start()
         say(f"system up in {time.monotonic() - started:.1f} s")
-        rows, loads, findings = run_scenarios(system, args)
+        rows, loads, findings = run_scenarios(system, args, token)
         sampler.stop()
         for name, mb in sorted(sampler.peaks_mb().items()):
             ok = mb < MEMORY_BUDGET_MB
@@ -357,7 +348,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def run_scenarios(system: System, args: argparse.Namespace) -> tuple[list[Row], list[LoadResult], list[str]]:
+def run_scenarios(
+    system: System, args: argparse.Namespace, token: str
+) -> tuple[list[Row], list[LoadResult], list[str]]:
     rows: list[Row] = []
     loads: list[LoadResult] = []
     findings: list[str] = []
@@ -393,10 +386,12 @@ def run_scenarios(system: System, args: argparse.Namespace) -> tuple[list[Row], 
         if args.warmup > 0:
             run_wrk(name, url, connections=connections, duration=args.warmup, env=env)
         say(f"load: {name}, {connections} connections, {args.duration:.0f} s…")
+        window = CpuWindow(token).start()
         result = run_wrk(name, url, connections=connections, duration=args.duration, env=env)
+        result = replace(result, other_cpu=window.other_share())
         say(
             f"      {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-            f"{result.errors} errors"
+            f"{result.errors} errors, other processes used {result.other_cpu:.0%} of the CPU"
         )
         loads.append(result)
         if result.errors:
@@ -461,6 +456,13 @@ def run_scenarios(system: System, args: argparse.Namespace) -> tuple[list[Row], 
         measured = f"p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms ({result.rps:,.0f} req/s)"
         rows.append(Row(f"  HTML at {conns} conn{'s' if conns > 1 else ''} (no budget)", measured, "", INFO))
 
+    disturbed = [r for r in loads if r.other_cpu > OTHER_CPU_WARNING]
+    if disturbed:
+        worst = max(r.other_cpu for r in disturbed)
+        findings.append(
+            f"{len(disturbed)} load run(s) shared the machine with other processes (up to {worst:.0%} of its CPU, "
+            "column 'other CPU'): their numbers are lower than on an idle machine"
+        )
     rows.append(redis_row(system))
     not_yet: list[tuple[str, str]] = [
         ("cached page with Apache's HTTP cache in front", "≥ 70% of Apache"),

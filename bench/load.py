@@ -41,6 +41,7 @@ class LoadResult:
     p95_ms: float
     p99_ms: float
     max_ms: float
+    other_cpu: float = 0.0  # share of the machine's CPU used by processes that are not the bench's
 
     @property
     def rps(self) -> float:

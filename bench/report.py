@@ -54,8 +54,12 @@ def load_table(results: Sequence[LoadResult]) -> str:
             f"{r.max_ms:.0f}",
             f"{r.bytes / max(r.requests, 1) / 1024:.1f}",
             str(r.errors),
+            f"{r.other_cpu:.0%}",
         )
         for r in results
     ]
-    headers = ("load run", "conns", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "KiB/resp", "errors")
-    return table(headers, rows, right=range(1, 10))
+    headers = (
+        "load run", "conns", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "KiB/resp", "errors",
+        "other CPU",
+    )  # fmt: skip
+    return table(headers, rows, right=range(1, 11))

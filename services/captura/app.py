@@ -13,6 +13,7 @@ from . import (
     foto_views,
     historial,
     identidad_views,
+    partido,
     tablero,
     views,
 )
@@ -34,6 +35,16 @@ def create_app(settings: CapturaSettings | None = None) -> web.Application:
         "/captura/candidaturas/{id}/curricular/correccion", correccion.request_correction, name="correccion-post"
     )
     app.router.add_post("/captura/candidaturas/{id}/curricular/enviar", views.submit, name="enviar")
+    app.router.add_post(
+        "/captura/candidaturas/{id}/{cuestionario}/partido/aprobar",
+        partido.approve,
+        name="partido-aprobar",
+    )
+    app.router.add_post(
+        "/captura/candidaturas/{id}/{cuestionario}/partido/devolver",
+        partido.return_to_candidacy,
+        name="partido-devolver",
+    )
     app.router.add_get("/captura/candidaturas/{id}/curricular/{rubro}", views.rubro_form, name="rubro")
     app.router.add_post("/captura/candidaturas/{id}/curricular/{rubro}", views.rubro_save, name="rubro-post")
     app.router.add_get("/captura/candidaturas/{id}/foto", foto_views.foto_form, name="foto")

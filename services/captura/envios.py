@@ -15,6 +15,7 @@ import asyncpg
 
 from services.common import outbox
 from services.common.identidad import IDENTIDAD
+from services.common.proceso import active_proceso
 
 from . import identidad_envio
 from .documentos_sql import FALTA_DOCUMENTO_INDEPENDIENTE_SQL
@@ -28,6 +29,9 @@ from .sql import (
 )
 
 SIN_DOCUMENTO_INDEPENDIENTE = "Sube el formato de consentimiento firmado antes de enviar."
+ENVIADO = "enviado"
+# With the process's party-validation step on, a submitted version waits here for the representante.
+REVISION_PARTIDO = "revision_partido"
 
 
 class SubmitRefusedError(Exception):
@@ -44,6 +48,7 @@ class Envio:
     id: int
     numero: int
     enviado_at: datetime
+    estado: str
 
 
 def status_changed(candidatura_id: int, cuestionario: str, estado: str, key: str) -> dict[str, Any]:
@@ -76,7 +81,8 @@ async def missing_requirements(
 
 
 async def submit(conn: asyncpg.Connection, candidatura_id: int, cuestionario: str, user_id: int | None) -> Envio:
-    """Store the submitted version and hand it to validacion; must run inside a transaction."""
+    """Store the submitted version and hand it to validacion (or to the party first, when the process asks for
+    it); must run inside a transaction."""
     await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura_id, cuestionario)
     estado = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura_id, cuestionario)
     if estado["estado"] not in EDITABLE_STATES:
@@ -89,22 +95,39 @@ async def submit(conn: asyncpg.Connection, candidatura_id: int, cuestionario: st
         datos = await identidad_envio.con_consentimientos(conn, candidatura_id, datos)
     numero = estado["envios"] + 1
     row = await conn.fetchrow(INSERT_ENVIO_SQL, candidatura_id, cuestionario, numero, datos, user_id)
-    await conn.execute(SUBMITTED_SQL, candidatura_id, cuestionario, numero)
-    await outbox.enqueue(
-        conn,
-        "validacion",
-        "review.open",
-        envio_id=row["id"],
-        candidatura_id=candidatura_id,
-        cuestionario=cuestionario,
-        numero=numero,
-        datos=datos,
-        enviado_at=row["enviado_at"].isoformat(),
-    )
+    proceso = await active_proceso(conn)
+    nuevo = REVISION_PARTIDO if proceso is not None and proceso.configuracion.validacion_partido else ENVIADO
+    await conn.execute(SUBMITTED_SQL, candidatura_id, cuestionario, numero, nuevo)
+    if nuevo == ENVIADO:
+        await enqueue_review(conn, row["id"], candidatura_id, cuestionario, numero, datos, row["enviado_at"])
     await outbox.enqueue(
         conn,
         "reportes",
         "reportes.record_status",
-        **status_changed(candidatura_id, cuestionario, "enviado", f"envio:{row['id']}"),
+        **status_changed(candidatura_id, cuestionario, nuevo, f"envio:{row['id']}"),
     )
-    return Envio(row["id"], numero, row["enviado_at"])
+    return Envio(row["id"], numero, row["enviado_at"], nuevo)
+
+
+async def enqueue_review(
+    conn: asyncpg.Connection,
+    envio_id: int,
+    candidatura_id: int,
+    cuestionario: str,
+    numero: int,
+    datos: dict[str, Any],
+    enviado_at: datetime,
+) -> None:
+    """Hand a submitted version to validacion (``review.open`` through the outbox, in the caller's transaction):
+    at submit, or when the party approves it."""
+    await outbox.enqueue(
+        conn,
+        "validacion",
+        "review.open",
+        envio_id=envio_id,
+        candidatura_id=candidatura_id,
+        cuestionario=cuestionario,
+        numero=numero,
+        datos=datos,
+        enviado_at=enviado_at.isoformat(),
+    )

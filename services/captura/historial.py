@@ -11,7 +11,7 @@ from aiohttp import web
 from services.common.access import requires
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
-from services.common.observaciones import FUNDAMENTOS
+from services.common.observaciones import ETIQUETAS
 
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import HISTORY_ENVIOS_SQL, HISTORY_OBSERVACIONES_SQL
@@ -30,5 +30,5 @@ async def history(request: web.Request) -> dict[str, Any]:
         "envios": await pool.fetch(HISTORY_ENVIOS_SQL, candidatura["id"]),
         "observaciones": observaciones,
         "rubros": RUBROS,
-        "fundamentos": FUNDAMENTOS,
+        "fundamentos": ETIQUETAS,
     }

@@ -18,15 +18,17 @@ from services.common.access import requires
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
 from services.common.identidad import IDENTIDAD, Cuestionario, Dimension
+from services.common.observaciones import ETIQUETAS
 from services.common.web import identity
 
-from . import autorizaciones, envios, identidad_envio
+from . import autorizaciones, envios, identidad_envio, partido
 from .domain import EDITABLE_STATES
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import (
     CUESTIONARIO_FOR_UPDATE_SQL,
     CUESTIONARIO_SQL,
     ENSURE_CUESTIONARIO_SQL,
+    OPEN_OBSERVACIONES_SQL,
     RESPUESTA_SQL,
     RESPUESTAS_SQL,
     SAVE_SQL,
@@ -69,16 +71,21 @@ async def overview(request: web.Request) -> dict[str, Any]:
     consentimientos = await autorizaciones.actuales(pool, candidatura["id"])
     editable = estado["estado"] in EDITABLE_STATES
     faltan = await identidad_envio.requisitos(pool, candidatura["id"], saved)
+    observaciones = await pool.fetch(OPEN_OBSERVACIONES_SQL, candidatura["id"], IDENTIDAD)
     return {
         "candidatura": candidatura,
         "dimensiones": [(d, len(pendientes.get(d.clave, ())), d.clave in saved) for d in cuestionario.dimensiones],
+        "estado": estado["estado"],
         "estado_label": STATE_LABELS[estado["estado"]],
         "editable": editable,
         "faltan": faltan,
+        "observaciones": {r["rubro"]: r for r in observaciones},
+        "fundamentos": ETIQUETAS,
         "can_submit": editable and not faltan,
         "consentimientos": consentimientos,
         "textos_consentimiento": autorizaciones.TEXTOS,
         "enviado": request.query.get("enviado") == "1",
+        **partido.overview_context(request, IDENTIDAD, [(d.clave, d.titulo) for d in cuestionario.dimensiones]),
     }
 
 

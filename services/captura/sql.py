@@ -43,8 +43,9 @@ INSERT INTO captura.envios (candidatura_id, cuestionario, numero, datos, enviado
 VALUES ($1, $2, $3, $4, $5)
 RETURNING id, enviado_at
 """
+# The new state is `enviado`, or `revision_partido` when the process has the party-validation step.
 SUBMITTED_SQL = """
-UPDATE captura.cuestionarios SET estado = 'enviado', envios = $3, updated_at = now()
+UPDATE captura.cuestionarios SET estado = $4, envios = $3, updated_at = now()
 WHERE candidatura_id = $1 AND cuestionario = $2
 """
 
@@ -133,4 +134,19 @@ APPROVED_CORRECTION_RUBROS_SQL = """
 SELECT coalesce((SELECT rubros FROM captura.solicitudes_correccion
                   WHERE candidatura_id = $1 AND cuestionario = $2 AND estado = 'aprobada'
                   ORDER BY id DESC LIMIT 1), '{}'::text[])
+"""
+
+# The party-validation step: the submitted version the representante decides on, and what waits for it.
+ENVIO_SQL = """
+SELECT id, datos, enviado_at FROM captura.envios WHERE candidatura_id = $1 AND cuestionario = $2 AND numero = $3
+"""
+PARTY_PENDING_SQL = """
+SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, g.nombre AS cargo_nombre, q.cuestionario,
+       q.envios, q.updated_at
+FROM captura.cuestionarios q
+JOIN registro.candidaturas c ON c.id = q.candidatura_id
+JOIN registro.cargos g ON g.clave = c.cargo
+WHERE q.estado = 'revision_partido' AND c.estatus = 'registrada' AND c.postulante_id = $1
+ORDER BY q.updated_at, c.id, q.cuestionario
+LIMIT 5000
 """

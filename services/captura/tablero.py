@@ -21,7 +21,7 @@ from services.common.proceso import Proceso, active_proceso
 from services.common.web import identity
 
 from .scope import CANDIDATE_ROLES, scope_of
-from .sql import CARGOS_SQL, PROGRESS_SQL
+from .sql import CARGOS_SQL, PARTY_PENDING_SQL, PROGRESS_SQL
 
 
 class Filtros(BaseModel):
@@ -86,8 +86,13 @@ async def dashboard(request: web.Request) -> web.Response:
     filtros = Filtros.model_validate(dict(request.query))
     rows = await _rows(request, filtros)
     pool = request.app[DB_POOL]
+    ident = identity(request)
     context = {
         "candidaturas": rows,
+        # The party-validation step: what waits for this representante's decision.
+        "por_validar": (
+            await pool.fetch(PARTY_PENDING_SQL, ident.postulante_id) if ident.role == "representante" else []
+        ),
         "filtros": filtros,
         "cargos": await pool.fetch(CARGOS_SQL),
         "estados": STATE_LABELS,

@@ -22,11 +22,11 @@ from services.common.curricular import (
 )
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
-from services.common.observaciones import FUNDAMENTOS
+from services.common.observaciones import ETIQUETAS
 from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
-from . import envios
+from . import envios, partido
 from .domain import EDITABLE_STATES, curricular_missing
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import (
@@ -61,9 +61,10 @@ async def curricular(request: web.Request) -> dict[str, Any]:
         "can_submit": estado["estado"] in EDITABLE_STATES and not curricular_missing(saved),
         "enviado": request.query.get("enviado") == "1",
         "observaciones": await _observaciones(pool, candidatura["id"]),
-        "fundamentos": FUNDAMENTOS,
+        "fundamentos": ETIQUETAS,
         # The photo belongs to rubro 1; captura/foto_views.py saves it as the draft's `foto` row.
         "foto": saved.get("foto"),
+        **partido.overview_context(request, CURRICULAR, [(r.clave, r.titulo) for r in RUBROS]),
     }
 
 
@@ -96,7 +97,7 @@ async def rubro_form(request: web.Request) -> web.Response:
         "editable": estado["estado"] in EDITABLE_STATES,
         "guardado": request.query.get("guardado") == "1",
         "observacion": (await _observaciones(pool, candidatura["id"])).get(rubro.clave),
-        "fundamentos": FUNDAMENTOS,
+        "fundamentos": ETIQUETAS,
         "limits": await _limits(pool, rubro),
     }
     return aiohttp_jinja2.render_template("captura/rubro.html", request, context)
@@ -138,7 +139,7 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
             "editable": True,
             "guardado": False,
             "observacion": None,
-            "fundamentos": FUNDAMENTOS,
+            "fundamentos": ETIQUETAS,
             "limits": limits,
         }
         if estado["estado"] not in EDITABLE_STATES:

@@ -3,6 +3,7 @@
 STATE_LABELS = {
     "pendiente": "Pendiente",
     "en_captura": "En captura",
+    "revision_partido": "En revisión del partido",
     "enviado": "Enviado a validación",
     "con_observaciones": "Con observaciones",
     "validado": "Validado",

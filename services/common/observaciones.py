@@ -11,3 +11,8 @@ FUNDAMENTOS = {
     "datos_sensibles": "Contiene datos personales sensibles",
     "incompleto": "Información incompleta o que no corresponde al rubro",
 }
+
+# The party's comments when its representante returns a version (optional party-validation step). Not a legal
+# ground the institute may choose, so it stays out of FUNDAMENTOS; screens that show observations use ETIQUETAS.
+PARTIDO = "partido"
+ETIQUETAS = {**FUNDAMENTOS, PARTIDO: "Observación del partido"}
