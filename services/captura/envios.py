@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from services.common import outbox
+from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
 from services.common.proceso import active_proceso
 
@@ -100,10 +101,8 @@ async def submit(conn: asyncpg.Connection, candidatura_id: int, cuestionario: st
     await conn.execute(SUBMITTED_SQL, candidatura_id, cuestionario, numero, nuevo)
     if nuevo == ENVIADO:
         await enqueue_review(conn, row["id"], candidatura_id, cuestionario, numero, datos, row["enviado_at"])
-    await outbox.enqueue(
+    await report_status(
         conn,
-        "reportes",
-        "reportes.record_status",
         **status_changed(candidatura_id, cuestionario, nuevo, f"envio:{row['id']}"),
     )
     return Envio(row["id"], numero, row["enviado_at"], nuevo)

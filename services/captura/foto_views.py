@@ -9,9 +9,10 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, media, outbox
+from services.common import audit, media
 from services.common.access import requires
 from services.common.db import DB_POOL
+from services.common.estados import report_status
 from services.common.web import identity
 
 from . import envios, fotos
@@ -95,11 +96,11 @@ async def _save(request: web.Request, foto: fotos.Foto) -> web.StreamResponse:
         version = await conn.fetchval(SAVE_FOTO_RUBRO_SQL, candidatura_id, {"sha256": foto.sha256}, ident.user_id)
         if estado == "pendiente":
             await conn.execute(SET_ESTADO_SQL, candidatura_id, CURRICULAR, "en_captura")
-            await outbox.enqueue(
+            await report_status(
                 conn,
-                "reportes",
-                "reportes.record_status",
-                **envios.status_changed(candidatura_id, CURRICULAR, "en_captura", f"captura:{candidatura_id}:inicio"),
+                **envios.status_changed(
+                    candidatura_id, CURRICULAR, "en_captura", f"captura:{candidatura_id}:{CURRICULAR}:inicio"
+                ),
             )
         await audit.record(
             conn,

@@ -13,7 +13,7 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, identidad, outbox
+from services.common import audit, identidad
 from services.common.access import requires
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
@@ -21,7 +21,7 @@ from services.common.identidad import IDENTIDAD, Cuestionario, Dimension
 from services.common.observaciones import ETIQUETAS
 from services.common.web import identity
 
-from . import autorizaciones, envios, identidad_envio, partido
+from . import autorizaciones, envios, guardado, identidad_envio, partido
 from .domain import EDITABLE_STATES
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import (
@@ -32,7 +32,6 @@ from .sql import (
     RESPUESTA_SQL,
     RESPUESTAS_SQL,
     SAVE_SQL,
-    SET_ESTADO_SQL,
 )
 
 NO_CONFIGURADO = identidad_envio.SIN_CONJUNTO
@@ -172,25 +171,15 @@ async def _dimension_save(request: web.Request, form: dict[str, list[str]]) -> w
                 errors={"_": CONFLICTO},
             )
             return aiohttp_jinja2.render_template("captura/identidad_dimension.html", request, context, status=409)
-        if estado["estado"] == "pendiente":
-            await conn.execute(SET_ESTADO_SQL, candidatura["id"], IDENTIDAD, "en_captura")
-            await outbox.enqueue(
-                conn,
-                "reportes",
-                "reportes.record_status",
-                **envios.status_changed(
-                    candidatura["id"], IDENTIDAD, "en_captura", f"captura:{candidatura['id']}:identidad:inicio"
-                ),
-            )
-        await audit.record(
+        await guardado.after_save(
             conn,
             request,
             ident,
-            service="captura",
-            action="guardar_rubro",
-            entity="candidatura",
-            entity_id=candidatura["id"],
-            details={"cuestionario": IDENTIDAD, "rubro": dimension.clave, "version": new_version},
+            candidatura_id=candidatura["id"],
+            cuestionario=IDENTIDAD,
+            rubro=dimension.clave,
+            version=new_version,
+            estado=estado["estado"],
         )
     location = request.app.router["identidad-dimension"].url_for(id=str(candidatura["id"]), dimension=dimension.clave)
     raise web.HTTPSeeOther(location.with_query(guardado="1"))

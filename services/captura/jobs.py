@@ -6,7 +6,7 @@ from typing import Any
 
 from arq.worker import func
 
-from services.common import outbox
+from services.common.estados import report_status
 from services.common.outbox import outbox_job
 
 from .sql import DECIDE_REQUEST_SQL, INSERT_OBSERVACION_SQL, OPEN_FOR_CORRECTION_SQL, SET_ESTADO_FOR_ENVIO_SQL
@@ -47,10 +47,8 @@ async def correction_decided(ctx: dict[str, Any], *, solicitud_id: int, aprobada
             OPEN_FOR_CORRECTION_SQL, request["candidatura_id"], request["cuestionario"], request["numero"]
         )
         if opened is not None:
-            await outbox.enqueue(
+            await report_status(
                 conn,
-                "reportes",
-                "reportes.record_status",
                 candidatura_id=request["candidatura_id"],
                 cuestionario=request["cuestionario"],
                 estado="en_correccion",

@@ -16,10 +16,11 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, identidad, outbox
+from services.common import audit, identidad
 from services.common.access import requires
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
+from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
 from services.common.observaciones import PARTIDO
 from services.common.web import identity
@@ -96,10 +97,8 @@ async def _waiting(conn: asyncpg.Connection, candidatura_id: int, cuestionario: 
 async def _record_status(
     conn: asyncpg.Connection, candidatura_id: int, cuestionario: str, estado: str, key: str
 ) -> None:
-    await outbox.enqueue(
+    await report_status(
         conn,
-        "reportes",
-        "reportes.record_status",
         **envios.status_changed(candidatura_id, cuestionario, estado, key),
     )
 

@@ -9,7 +9,7 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, outbox
+from services.common import audit
 from services.common.access import requires
 from services.common.curricular import (
     RUBROS,
@@ -26,7 +26,7 @@ from services.common.observaciones import ETIQUETAS
 from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
-from . import envios, partido
+from . import envios, guardado, partido
 from .domain import EDITABLE_STATES, curricular_missing
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import (
@@ -38,7 +38,6 @@ from .sql import (
     RESPUESTA_SQL,
     RESPUESTAS_SQL,
     SAVE_SQL,
-    SET_ESTADO_SQL,
 )
 
 CURRICULAR = "curricular"
@@ -165,25 +164,15 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
                 "ajusta el tuyo y vuelve a guardar."
             }
             return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
-        if estado["estado"] == "pendiente":
-            await conn.execute(SET_ESTADO_SQL, candidatura["id"], CURRICULAR, "en_captura")
-            await outbox.enqueue(
-                conn,
-                "reportes",
-                "reportes.record_status",
-                **envios.status_changed(
-                    candidatura["id"], CURRICULAR, "en_captura", f"captura:{candidatura['id']}:inicio"
-                ),
-            )
-        await audit.record(
+        await guardado.after_save(
             conn,
             request,
             ident,
-            service="captura",
-            action="guardar_rubro",
-            entity="candidatura",
-            entity_id=candidatura["id"],
-            details={"cuestionario": CURRICULAR, "rubro": rubro.clave, "version": new_version},
+            candidatura_id=candidatura["id"],
+            cuestionario=CURRICULAR,
+            rubro=rubro.clave,
+            version=new_version,
+            estado=estado["estado"],
         )
     location = request.app.router["rubro"].url_for(id=str(candidatura["id"]), rubro=rubro.clave)
     raise web.HTTPSeeOther(location.with_query(guardado="1"))

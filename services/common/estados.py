@@ -1,4 +1,11 @@
-"""The states of a questionnaire (DESIGN.md §4), as every service names and shows them."""
+"""The states of a questionnaire (DESIGN.md §4), as every service names and shows them, and how a change of
+state reaches reportes."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from . import outbox
 
 STATE_LABELS = {
     "pendiente": "Pendiente",
@@ -12,3 +19,19 @@ STATE_LABELS = {
     "retirado": "Retirado",
     "pausado": "Pausado",
 }
+
+
+async def report_status(
+    conn: asyncpg.Connection, *, candidatura_id: int, cuestionario: str, estado: str, at: str, job_key: str
+) -> None:
+    """Tell reportes of a state change, in the caller's transaction; ``job_key`` makes a redelivery count once."""
+    await outbox.enqueue(
+        conn,
+        "reportes",
+        "reportes.record_status",
+        candidatura_id=candidatura_id,
+        cuestionario=cuestionario,
+        estado=estado,
+        at=at,
+        job_key=job_key,
+    )

@@ -16,6 +16,7 @@ import asyncpg
 from pydantic import BaseModel, ConfigDict
 
 from services.common import identidad, outbox
+from services.common.estados import report_status
 
 from .cache import GENERATION_KEY
 from .sql import BUMP_GENERATION_SQL
@@ -119,10 +120,8 @@ async def publish_identidad(
             numero=numero,
             estado="publicado",
         )
-        await outbox.enqueue(
+        await report_status(
             conn,
-            "reportes",
-            "reportes.record_status",
             candidatura_id=candidatura_id,
             cuestionario=identidad.IDENTIDAD,
             estado="publicado",

@@ -11,6 +11,7 @@ import asyncpg
 from arq.worker import func
 
 from services.common import media, outbox
+from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
 from services.common.outbox import outbox_job
 
@@ -97,10 +98,8 @@ async def publish(
             numero=numero,
             estado="publicado",
         )
-        await outbox.enqueue(
+        await report_status(
             conn,
-            "reportes",
-            "reportes.record_status",
             candidatura_id=candidatura_id,
             cuestionario=cuestionario,
             estado="publicado",

@@ -7,6 +7,7 @@ from typing import Any
 import asyncpg
 
 from services.common import outbox
+from services.common.estados import report_status
 
 
 async def enqueue_publish(conn: asyncpg.Connection, review: asyncpg.Record) -> None:
@@ -33,10 +34,8 @@ async def enqueue_state(conn: asyncpg.Connection, review: asyncpg.Record | dict[
         numero=review["numero"],
         estado=estado,
     )
-    await outbox.enqueue(
+    await report_status(
         conn,
-        "reportes",
-        "reportes.record_status",
         candidatura_id=review["candidatura_id"],
         cuestionario=review["cuestionario"],
         estado=estado,

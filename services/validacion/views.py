@@ -12,6 +12,7 @@ from services.common import audit, outbox
 from services.common.access import requires
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
+from services.common.estados import report_status
 from services.common.observaciones import FUNDAMENTOS
 from services.common.web import identity
 
@@ -128,10 +129,8 @@ async def _return(request: web.Request, form: dict[str, str]) -> web.StreamRespo
             numero=review["numero"],
             observaciones=[o.model_dump() for o in observaciones],
         )
-        await outbox.enqueue(
+        await report_status(
             conn,
-            "reportes",
-            "reportes.record_status",
             candidatura_id=review["candidatura_id"],
             cuestionario=review["cuestionario"],
             estado="con_observaciones",
