@@ -36,8 +36,9 @@ format: $(STAMP)  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP)  ## measure the budgets of DESIGN.md §9 and print a table
+bench: $(STAMP)  ## measure the budgets of DESIGN.md §9 and print tables (public site, publication, capture)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.capture
 
 # Secrets come from the environment, or from deploy/secrets.env when it exists (never committed).
 COMPOSE := docker compose --env-file deploy/$(ENV).env $(if $(wildcard deploy/secrets.env),--env-file deploy/secrets.env) -f compose.yaml
