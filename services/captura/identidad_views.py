@@ -13,7 +13,7 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, identidad
+from services.common import identidad
 from services.common.access import requires
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
@@ -21,7 +21,7 @@ from services.common.identidad import IDENTIDAD, Cuestionario, Dimension
 from services.common.observaciones import ETIQUETAS
 from services.common.web import identity
 
-from . import autorizaciones, envios, guardado, identidad_envio, partido
+from . import autorizaciones, guardado, identidad_envio, partido
 from .domain import EDITABLE_STATES
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import (
@@ -187,28 +187,4 @@ async def _dimension_save(request: web.Request, form: dict[str, list[str]]) -> w
 
 @requires(*CANDIDATE_ROLES)
 async def submit(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_submit(request))
-
-
-async def _submit(request: web.Request) -> web.StreamResponse:
-    ident = identity(request)
-    async with request.app[DB_POOL].acquire() as conn, conn.transaction():
-        candidatura = await candidatura_in_scope(request, conn)
-        try:
-            envio = await envios.submit(conn, candidatura["id"], IDENTIDAD, ident.user_id)
-        except envios.SubmitRefusedError as exc:
-            if exc.status == 409:
-                raise web.HTTPConflict(text=exc.message) from None
-            raise web.HTTPUnprocessableEntity(text=exc.message) from None
-        await audit.record(
-            conn,
-            request,
-            ident,
-            service="captura",
-            action="enviar",
-            entity="candidatura",
-            entity_id=candidatura["id"],
-            details={"cuestionario": IDENTIDAD, "numero": envio.numero},
-        )
-    location = request.app.router["identidad"].url_for(id=str(candidatura["id"]))
-    raise web.HTTPSeeOther(location.with_query(enviado="1"))
+    return await asyncio.shield(guardado.submit_view(request, IDENTIDAD, "identidad"))

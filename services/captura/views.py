@@ -9,7 +9,6 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit
 from services.common.access import requires
 from services.common.curricular import (
     RUBROS,
@@ -26,7 +25,7 @@ from services.common.observaciones import ETIQUETAS
 from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
-from . import envios, guardado, partido
+from . import guardado, partido
 from .domain import EDITABLE_STATES, curricular_missing
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import (
@@ -180,32 +179,4 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
 
 @requires(*CANDIDATE_ROLES)
 async def submit(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_submit(request))
-
-
-async def _submit(request: web.Request) -> web.StreamResponse:
-    ident = identity(request)
-    async with request.app[DB_POOL].acquire() as conn, conn.transaction():
-        candidatura = await candidatura_in_scope(request, conn)
-        try:
-            envio = await envios.submit(conn, candidatura["id"], CURRICULAR, ident.user_id)
-        except envios.SubmitRefusedError as exc:
-            raise _refused(exc) from None
-        await audit.record(
-            conn,
-            request,
-            ident,
-            service="captura",
-            action="enviar",
-            entity="candidatura",
-            entity_id=candidatura["id"],
-            details={"cuestionario": CURRICULAR, "numero": envio.numero},
-        )
-    location = request.app.router["curricular"].url_for(id=str(candidatura["id"]))
-    raise web.HTTPSeeOther(location.with_query(enviado="1"))
-
-
-def _refused(exc: envios.SubmitRefusedError) -> web.HTTPException:
-    if exc.status == 409:
-        return web.HTTPConflict(text=exc.message)
-    return web.HTTPUnprocessableEntity(text=exc.message)
+    return await asyncio.shield(guardado.submit_view(request, CURRICULAR, "curricular"))
