@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import asyncpg
+from PIL import Image
 from playwright.async_api import Browser, Page, expect
 
 from . import factories
@@ -160,3 +163,67 @@ async def test_every_captura_page_passes_axe_and_the_counter_counts(
     await page.goto(f"{base}/curricular/profesional")
     await page.get_by_label("Historia profesional y/o laboral", exact=True).fill("Doce letras")
     await expect(page.locator("#historia_profesional-contador")).to_have_text("11 de 5000 caracteres")
+
+
+async def test_the_candidates_whole_path_in_chromium(
+    browser: Browser, base_url: str, db: asyncpg.Pool, tmp_path: Path
+) -> None:
+    """Photo, consents and signed form, both questionnaires, both submitted: only clicks and typing."""
+    photo, signed = tmp_path / "foto.jpg", tmp_path / "formato-firmado.png"
+    Image.new("RGB", (900, 1200), (120, 80, 60)).save(photo, "JPEG")
+    Image.new("RGB", (850, 1100), (255, 255, 255)).save(signed, "PNG")
+    candidata = await factories.candidata(db)
+    context = await browser.new_context(locale="es-MX")
+    page = await context.new_page()
+    await _login(page, base_url, candidata.username)
+    base = f"{base_url}/captura/candidaturas/{candidata.candidatura_id}"
+
+    await page.goto(f"{base}/foto")
+    await page.get_by_label("Archivo de la fotografía").set_input_files(photo)
+    await page.get_by_role("button", name="Guardar fotografía").click()
+    await expect(page.locator("img[src*='foto.jpg']").first).to_be_visible()
+
+    await page.goto(f"{base}/consentimiento")
+    for tipo in (1, 2, 3):
+        await page.locator(f"#consentimiento_{tipo}").check()
+    await page.get_by_role("button", name="Guardar autorizaciones").click()
+    await page.get_by_label("Formato firmado").set_input_files(signed)
+    await page.get_by_role("button", name="Subir formato firmado").click()
+    await expect(page.get_by_label("Reemplazar el formato firmado")).to_be_visible()
+
+    await page.goto(f"{base}/identidad")
+    dimensions = await page.eval_on_selector_all(
+        f"a[href^='/captura/candidaturas/{candidata.candidatura_id}/identidad/']",
+        "links => [...new Set(links.map(a => a.getAttribute('href')))]",
+    )
+    assert len(dimensions) == 8
+    for href in dimensions:
+        await page.goto(base_url + href)
+        for choice in await page.locator("input[value='prefiero_no_contestar']").all():
+            await choice.check()
+        await page.get_by_role("button", name="Guardar respuestas").click()
+        await expect(page.get_by_role("status").first).to_be_visible()
+    await page.goto(f"{base}/identidad")
+    await page.get_by_role("button", name="Enviar a validación").click()
+
+    await page.goto(f"{base}/curricular")
+    for rubro, fields in RUBROS_A_LLENAR.items():
+        await page.get_by_role("link", name=rubro, exact=True).click()
+        for label, value in fields.items():
+            field = page.get_by_label(label, exact=True)
+            if await field.evaluate("e => e.tagName") == "SELECT":
+                await field.select_option(value)
+            else:
+                await field.fill(value)
+        await page.get_by_role("button", name="Guardar rubro").click()
+        await page.get_by_role("link", name="← Cuestionario curricular").click()
+    await page.get_by_role("button", name="Enviar a validación").click()
+    await expect(page.get_by_role("status")).to_contain_text("se envió a validación")
+    await context.close()
+
+    submitted = await db.fetch(
+        "SELECT cuestionario, datos FROM captura.envios WHERE candidatura_id = $1 ORDER BY cuestionario",
+        candidata.candidatura_id,
+    )
+    assert [r["cuestionario"] for r in submitted] == ["curricular", "identidad"]
+    assert submitted[0]["datos"]["foto"]["sha256"]
