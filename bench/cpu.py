@@ -23,26 +23,48 @@ def mark_environment() -> str:
 
 
 def machine_ticks() -> tuple[int, int]:
-    """(busy, total) clock ticks of the whole machine since boot."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    return sum(values) - idle, sum(values)
+    """(busy, total) clock ticks of the whole machine since boot, interrupts left out of busy.
+
+    Interrupt and softirq time belongs to no process: here it is mostly the loopback traffic of the load itself.
+    """
+    user, nice, system, idle, iowait, irq, softirq, steal = (
+        int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]
+    )
+    busy = user + nice + system
+    return busy, busy + idle + iowait + irq + softirq + steal
 
 
 def _own_ticks(needle: bytes) -> dict[int, int]:
-    """utime + stime of every live process whose environment carries the marker, by pid."""
+    """utime + stime by pid of every live process that carries the marker or descends from one that does.
+
+    Descent matters: PostgreSQL's backends and redis-server overwrite their environment with their title, and
+    /proc shows the bench's own environment as it was when it started (without the marker).
+    """
+    parents: dict[int, int] = {}
     ticks: dict[int, int] = {}
+    marked: set[int] = {os.getpid()}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
+        pid = int(entry.name)
         try:
-            if needle not in (entry / "environ").read_bytes():
-                continue
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if needle in (entry / "environ").read_bytes():
+                marked.add(pid)
         except OSError:
             continue
-        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of proc(5))
-    return ticks
+        parents[pid] = int(fields[1])
+        ticks[pid] = int(fields[11]) + int(fields[12])  # ppid; utime, stime (fields 4, 14, 15 of proc(5))
+
+    def ours(pid: int) -> bool:
+        seen = 0
+        while pid > 1 and seen < 64:
+            if pid in marked:
+                return True
+            pid, seen = parents.get(pid, 0), seen + 1
+        return False
+
+    return {pid: t for pid, t in ticks.items() if ours(pid)}
 
 
 def _children_ticks() -> int:
@@ -69,10 +91,29 @@ class CpuWindow:
     def _needle(self) -> bytes:
         return f"{MARKER}={self.token}".encode()
 
-    def other_share(self) -> float:
-        """Share of the machine's CPU capacity used by processes that are not the bench's since ``start``."""
+    def stop(self) -> Usage:
+        """CPU used since ``start``: by each of the bench's processes, by finished children, and by the rest."""
         busy, total = machine_ticks()
         # A process that ended inside the window is lost from this sum (wrk is counted as a finished child).
-        own = sum(t - self.own.get(pid, 0) for pid, t in _own_ticks(self._needle).items())
-        own += _children_ticks() - self.children
-        return max(0.0, (busy - self.busy) - own) / max(total - self.total, 1)
+        by_pid = {pid: t - self.own.get(pid, 0) for pid, t in _own_ticks(self._needle).items()}
+        children = _children_ticks() - self.children
+        other = max(0, (busy - self.busy) - sum(by_pid.values()) - children)
+        return Usage(total=max(total - self.total, 1), other=other, children=children, by_pid=by_pid)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Clock ticks over a window; ``total`` is the machine's capacity (every CPU) in that window."""
+
+    total: int
+    other: int
+    children: int
+    by_pid: dict[int, int]
+
+    @property
+    def other_share(self) -> float:
+        return self.other / self.total
+
+    def cores(self, ticks: int) -> float:
+        """``ticks`` as a number of CPUs kept busy over the window (1.0 = one core all the time)."""
+        return ticks / self.total * (os.cpu_count() or 1)

@@ -42,6 +42,7 @@ class LoadResult:
     p99_ms: float
     max_ms: float
     other_cpu: float = 0.0  # share of the machine's CPU used by processes that are not the bench's
+    consumers: str = ""  # the biggest CPU users during the run, in cores
 
     @property
     def rps(self) -> float:

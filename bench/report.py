@@ -63,3 +63,11 @@ def load_table(results: Sequence[LoadResult]) -> str:
         "other CPU",
     )  # fmt: skip
     return table(headers, rows, right=range(1, 11))
+
+
+def cpu_table(results: Sequence[LoadResult]) -> str:
+    return table(
+        ("load run", "conns", "CPU used, in cores (2.00 = the whole machine)"),
+        [(r.name, str(r.connections), r.consumers) for r in results],
+        right=(1,),
+    )
