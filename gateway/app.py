@@ -206,10 +206,14 @@ async def _relay_response(
     if upstream.content_length is not None and "Content-Encoding" not in upstream.headers:
         response.content_length = upstream.content_length
     await response.prepare(request)
-    if request.method != "HEAD":
-        async for chunk in upstream.content.iter_chunked(CHUNK):
-            await response.write(chunk)
-    await response.write_eof()
+    try:
+        if request.method != "HEAD":
+            async for chunk in upstream.content.iter_chunked(CHUNK):
+                await response.write(chunk)
+        await response.write_eof()
+    except ConnectionResetError:
+        # The client went away mid-response (a closed tab, a load tester stopping): nothing is wrong here.
+        log.debug("request %s: client disconnected during the response", request_id)
     return response
 
 

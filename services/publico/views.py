@@ -113,6 +113,13 @@ async def candidaturas(request: web.Request) -> web.Response:
     return await _serve(request, render)
 
 
+async def _published(pool: asyncpg.Pool, candidatura_id: int) -> asyncpg.Record:
+    row = await pool.fetchrow(PROFILE_SQL, candidatura_id)
+    if row is None:
+        raise web.HTTPNotFound(text="Esta candidatura no está publicada.")
+    return row
+
+
 def _candidatura_id(request: web.Request) -> int:
     try:
         return int(request.match_info["id"])
@@ -124,11 +131,10 @@ def _candidatura_id(request: web.Request) -> int:
 async def perfil(request: web.Request) -> web.Response:
     candidatura_id = _candidatura_id(request)
     pool = request.app[DB_POOL]
-    row = await pool.fetchrow(PROFILE_SQL, candidatura_id)
-    if row is None:
-        raise web.HTTPNotFound(text="Esta candidatura no está publicada.")
 
+    # Looked up only on a cache miss: a cached profile costs no query. A 404 raised here is not cached.
     async def render() -> tuple[bytes, str]:
+        row = await _published(pool, candidatura_id)
         grupos = await grupos_del_perfil(pool, candidatura_id)
         return _html(request, "publico/perfil.html", {"c": row, "rubros": RUBROS, "sexos": SEXOS, "grupos": grupos})
 
@@ -149,11 +155,10 @@ async def api_candidaturas(request: web.Request) -> web.Response:
 
 @public
 async def api_candidatura(request: web.Request) -> web.Response:
-    row = await request.app[DB_POOL].fetchrow(PROFILE_SQL, _candidatura_id(request))
-    if row is None:
-        raise web.HTTPNotFound(text="Esta candidatura no está publicada.")
+    candidatura_id = _candidatura_id(request)
 
     async def render() -> tuple[bytes, str]:
+        row = await _published(request.app[DB_POOL], candidatura_id)
         return orjson.dumps(_profile(row)), "application/json"
 
     return await _serve(request, render)
