@@ -40,11 +40,15 @@ async def generation(redis: Redis, pool: asyncpg.Pool) -> int:
 
 
 async def cached(
-    request: web.Request, redis: Redis, pool: asyncpg.Pool, ttl: int, render: CachedRender
+    request: web.Request, redis: Redis, pool: asyncpg.Pool, ttl: int, render: CachedRender, variant: str = ""
 ) -> web.Response:
-    """Serve ``render()``'s bytes from the cache of this generation, with ETag and Cache-Control."""
+    """Serve ``render()``'s bytes from the cache of this generation, with ETag and Cache-Control.
+
+    The key is the path plus ``variant``, the *validated* parameters the answer depends on, never the raw query
+    string: otherwise every made-up parameter would store one more copy in Redis.
+    """
     gen = await generation(redis, pool)
-    key = f"publico:cache:{gen}:{request.path_qs}"
+    key = f"publico:cache:{gen}:{request.path}?{variant}"
     body: bytes | None = None
     content_type = "text/html"
     try:

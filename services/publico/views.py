@@ -29,8 +29,11 @@ def _settings(request: web.Request) -> PublicoSettings:
     return settings
 
 
-async def _serve(request: web.Request, render: Any) -> web.Response:
-    return await cached(request, request.app[REDIS], request.app[DB_POOL], _settings(request).cache_ttl, render)
+async def _serve(request: web.Request, render: Any, filters: ListFilters | None = None) -> web.Response:
+    variant = filters.model_dump_json(exclude_none=True) if filters is not None else ""
+    return await cached(
+        request, request.app[REDIS], request.app[DB_POOL], _settings(request).cache_ttl, render, variant
+    )
 
 
 def _html(request: web.Request, template: str, context: dict[str, Any]) -> tuple[bytes, str]:
@@ -110,7 +113,7 @@ async def candidaturas(request: web.Request) -> web.Response:
         }
         return _html(request, "publico/candidaturas.html", context)
 
-    return await _serve(request, render)
+    return await _serve(request, render, filters)
 
 
 async def _published(pool: asyncpg.Pool, candidatura_id: int) -> asyncpg.Record:
@@ -150,7 +153,7 @@ async def api_candidaturas(request: web.Request) -> web.Response:
         body = {"total": total, "siguiente": next_cursor, "resultados": [_profile(r) for r in rows]}
         return orjson.dumps(body), "application/json"
 
-    return await _serve(request, render)
+    return await _serve(request, render, filters)
 
 
 @public

@@ -1,0 +1,26 @@
+"""The public cache: one entry per answer, whatever parameters a client makes up."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from launcher.system import System
+
+from .helpers import Client
+
+
+async def test_made_up_parameters_do_not_multiply_cache_entries(system: System, client: Client) -> None:
+    redis = Redis.from_url(system.redis_url)
+    try:
+        for junk in range(5):
+            response = await client.get(f"/candidaturas?cargo=DIP_MR&relleno={junk}")
+            assert response.status == 200
+        keys = [k.decode() async for k in redis.scan_iter("publico:cache:*/candidaturas?*")]
+        variants = [k for k in keys if "DIP_MR" in k]
+        assert len(variants) == 1, keys
+        assert "relleno" not in variants[0]
+        first = await client.get("/candidaturas?cargo=DIP_MR")
+        again = await client.get("/candidaturas?relleno=9&cargo=DIP_MR")
+        assert first.headers["ETag"] == again.headers["ETag"]
+    finally:
+        await redis.aclose()
