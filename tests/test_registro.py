@@ -302,6 +302,7 @@ async def test_substitution_and_cancellation(make_client: type[Client], db: asyn
     candidate = make_client()
     await candidate.login(username)
     assert (await candidate.get("/captura/")).status == 200
+    assert (await candidate.get(f"/captura/candidaturas/{formula.propietaria}/curricular")).status == 200
 
     client = await coordinacion(make_client)
     page = await client.get(f"/validacion/registro/candidaturas/{formula.propietaria}")
@@ -356,6 +357,23 @@ async def test_substitution_and_cancellation(make_client: type[Client], db: asyn
         return not await db.fetchval("SELECT active FROM auth.users WHERE username = $1", username)
 
     await eventually(disabled, within=30, what="the substituted person's account disabled")
+
+    async def retired() -> bool:
+        return bool(
+            await db.fetchval(
+                "SELECT estado = 'retirado' FROM captura.cuestionarios WHERE candidatura_id = $1", formula.propietaria
+            )
+        )
+
+    await eventually(retired, within=30, what="captura to retire the substituted person's questionnaire")
+    await eventually(
+        lambda: db.fetchval(
+            "SELECT count(*) = 1 FROM reportes.historial_estados WHERE candidatura_id = $1 AND estado = 'retirado'",
+            formula.propietaria,
+        ),
+        within=30,
+        what="reportes to record the retirement",
+    )
     assert (await candidate.get("/captura/")).status in (303, 401)  # the session is gone
 
     async def new_account() -> bool:

@@ -9,7 +9,13 @@ from arq.worker import func
 from services.common.estados import report_status
 from services.common.outbox import outbox_job
 
-from .sql import DECIDE_REQUEST_SQL, INSERT_OBSERVACION_SQL, OPEN_FOR_CORRECTION_SQL, SET_ESTADO_FOR_ENVIO_SQL
+from .sql import (
+    DECIDE_REQUEST_SQL,
+    INSERT_OBSERVACION_SQL,
+    OPEN_FOR_CORRECTION_SQL,
+    RETIRE_SQL,
+    SET_ESTADO_FOR_ENVIO_SQL,
+)
 
 ESTADOS_FROM_ELSEWHERE = frozenset({"validado", "con_observaciones", "publicado", "retirado", "pausado"})
 
@@ -58,7 +64,25 @@ async def correction_decided(ctx: dict[str, Any], *, solicitud_id: int, aprobada
     return True
 
 
+@outbox_job
+async def retire(ctx: dict[str, Any], *, candidatura_id: int, at: str) -> int:
+    """The registration was cancelled or substituted (registro); idempotent: retired rows stay as they are."""
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        retired = await conn.fetch(RETIRE_SQL, candidatura_id)
+        for row in retired:
+            await report_status(
+                conn,
+                candidatura_id=candidatura_id,
+                cuestionario=row["cuestionario"],
+                estado="retirado",
+                at=at,
+                job_key=f"retiro:{candidatura_id}:{row['cuestionario']}",
+            )
+    return len(retired)
+
+
 FUNCTIONS = [
+    func(retire, name="captura.retire"),
     func(set_estado, name="captura.set_estado"),
     func(reopen, name="captura.reopen"),
     func(correction_decided, name="captura.correction_decided"),

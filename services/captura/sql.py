@@ -130,6 +130,13 @@ WHERE candidatura_id = $1 AND cuestionario = $2 AND envios = $3 AND estado = 'pu
 RETURNING estado
 """
 
+# A cancelled or substituted registration: its questionnaires are kept, never edited or shown again.
+RETIRE_SQL = """
+UPDATE captura.cuestionarios SET estado = 'retirado', updated_at = now()
+WHERE candidatura_id = $1 AND estado <> 'retirado'
+RETURNING cuestionario
+"""
+
 APPROVED_CORRECTION_RUBROS_SQL = """
 SELECT coalesce((SELECT rubros FROM captura.solicitudes_correccion
                   WHERE candidatura_id = $1 AND cuestionario = $2 AND estado = 'aprobada'

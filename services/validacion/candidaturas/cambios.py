@@ -4,7 +4,7 @@ person's account (auth owns its schema), and an ``auth.provision`` lote for the 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import asyncpg
 from aiohttp import web
@@ -35,6 +35,9 @@ async def _leave(conn: asyncpg.Connection, candidatura_id: int) -> None:
     # Captura's scope already requires estatus = 'registrada'; these reach the services that keep their own copy.
     await outbox.enqueue(conn, "publico", "publico.withdraw", candidatura_id=candidatura_id)
     await outbox.enqueue(conn, "auth", "auth.disable_for_candidatura", candidatura_id=candidatura_id)
+    await outbox.enqueue(
+        conn, "captura", "captura.retire", candidatura_id=candidatura_id, at=datetime.now(UTC).isoformat()
+    )
 
 
 async def cancel(
