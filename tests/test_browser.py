@@ -9,32 +9,8 @@ from PIL import Image
 from playwright.async_api import Browser, Page, expect
 
 from . import factories
-from .browser import axe_violations
+from .browser import PROPUESTA, RUBROS_A_LLENAR, axe_violations, fill_fields, login
 from .helpers import DEMO_PASSWORD, eventually
-
-PROPUESTA = "Bibliotecas abiertas hasta la noche en las tenencias"
-# What a person types, rubro by rubro, found by the labels they read.
-RUBROS_A_LLENAR = {
-    "Datos generales y contacto público": {"Teléfono público": "443 100 2000"},
-    "Formación académica": {"Grado máximo de estudios": "Maestría", "Estatus del grado máximo": "Título"},
-    "Historia profesional y/o laboral": {"Historia profesional y/o laboral": "Enfermera en el IMSS de Zamora."},
-    "Trayectoria política y/o participación social": {
-        "Trayectoria política y/o participación social": "Comité de agua potable de mi colonia.",
-        "¿Por qué quiero ocupar un cargo público?": "Para que la salud llegue a todas las tenencias.",
-    },
-    "Propuestas": {
-        "Propuesta 1": PROPUESTA,
-        "Propuesta 2": "Clínica móvil semanal.",
-        "Propuesta en materia de género o del grupo en situación de discriminación": "Refugios para mujeres.",
-    },
-}
-
-
-async def _login(page: Page, base_url: str, username: str) -> None:
-    await page.goto(f"{base_url}/cuenta/entrar")
-    await page.get_by_label("Usuario o correo electrónico").fill(username)
-    await page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    await page.get_by_role("button", name="Entrar").click()
 
 
 async def test_thin_path_in_chromium(browser: Browser, base_url: str, db: asyncpg.Pool) -> None:
@@ -42,19 +18,14 @@ async def test_thin_path_in_chromium(browser: Browser, base_url: str, db: asyncp
 
     context = await browser.new_context(locale="es-MX")
     page = await context.new_page()
-    await _login(page, base_url, candidata.username)
+    await login(page, base_url, candidata.username)
     await expect(page.get_by_role("heading", name="Mi candidatura")).to_be_visible()
     assert await axe_violations(page) == []
     await page.get_by_role("link", name=candidata.nombre).click()
     await expect(page.get_by_role("button", name="Enviar a validación")).to_have_count(0)
     for rubro, fields in RUBROS_A_LLENAR.items():
         await page.get_by_role("link", name=rubro, exact=True).click()
-        for label, value in fields.items():
-            field = page.get_by_label(label, exact=True)
-            if await field.evaluate("e => e.tagName") == "SELECT":
-                await field.select_option(value)
-            else:
-                await field.fill(value)
+        await fill_fields(page, fields)
         await page.get_by_role("button", name="Guardar rubro").click()
         await expect(page.get_by_role("status")).to_have_text("Se guardó el rubro.")
         assert await axe_violations(page) == []
@@ -69,7 +40,7 @@ async def test_thin_path_in_chromium(browser: Browser, base_url: str, db: asyncp
     )
     context = await browser.new_context(locale="es-MX")
     page = await context.new_page()
-    await _login(page, base_url, "demo-validador")
+    await login(page, base_url, "demo-validador")
     await expect(page.get_by_role("heading", name="Cola de revisión")).to_be_visible()
     await page.locator(f"a[href='/validacion/revisiones/{review_id}']").click()
     await expect(page.get_by_text(PROPUESTA)).to_be_visible()
@@ -109,7 +80,7 @@ async def test_axe_check_finds_a_real_violation(page: Page) -> None:
 
 async def test_first_login_forces_a_new_password_then_logout(page: Page, base_url: str, db: asyncpg.Pool) -> None:
     username = await factories.cuenta(db, "coordinacion", must_change_password=True)
-    await _login(page, base_url, username)
+    await login(page, base_url, username)
     await expect(page.get_by_role("heading", name="Cambiar contraseña")).to_be_visible()
     assert await axe_violations(page) == []
     await page.get_by_label("Contraseña actual", exact=True).fill(DEMO_PASSWORD)
@@ -133,7 +104,7 @@ async def test_every_captura_page_passes_axe_and_the_counter_counts(
     page: Page, base_url: str, db: asyncpg.Pool
 ) -> None:
     candidata = await factories.candidata(db)
-    await _login(page, base_url, candidata.username)
+    await login(page, base_url, candidata.username)
     await expect(page.get_by_role("heading", name="Mi candidatura")).to_be_visible()
     base = f"{base_url}/captura/candidaturas/{candidata.candidatura_id}"
     paths = [
@@ -175,7 +146,7 @@ async def test_the_candidates_whole_path_in_chromium(
     candidata = await factories.candidata(db)
     context = await browser.new_context(locale="es-MX")
     page = await context.new_page()
-    await _login(page, base_url, candidata.username)
+    await login(page, base_url, candidata.username)
     base = f"{base_url}/captura/candidaturas/{candidata.candidatura_id}"
 
     await page.goto(f"{base}/foto")
@@ -209,12 +180,7 @@ async def test_the_candidates_whole_path_in_chromium(
     await page.goto(f"{base}/curricular")
     for rubro, fields in RUBROS_A_LLENAR.items():
         await page.get_by_role("link", name=rubro, exact=True).click()
-        for label, value in fields.items():
-            field = page.get_by_label(label, exact=True)
-            if await field.evaluate("e => e.tagName") == "SELECT":
-                await field.select_option(value)
-            else:
-                await field.fill(value)
+        await fill_fields(page, fields)
         await page.get_by_role("button", name="Guardar rubro").click()
         await page.get_by_role("link", name="← Cuestionario curricular").click()
     await page.get_by_role("button", name="Enviar a validación").click()

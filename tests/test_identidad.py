@@ -11,8 +11,8 @@ from playwright.async_api import Browser, expect
 from services.common import outbox
 
 from . import factories
-from .browser import axe_violations
-from .helpers import DEMO_PASSWORD, Client, eventually
+from .browser import axe_violations, login
+from .helpers import Client, eventually
 
 DIMENSIONES = (
     "indigena",
@@ -298,10 +298,7 @@ async def test_answering_one_dimension_in_chromium(browser: Browser, base_url: s
     candidata = await factories.candidata(db)
     context = await browser.new_context(locale="es-MX")
     page = await context.new_page()
-    await page.goto(f"{base_url}/cuenta/entrar")
-    await page.get_by_label("Usuario o correo electrónico").fill(candidata.username)
-    await page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    await page.get_by_role("button", name="Entrar").click()
+    await login(page, base_url, candidata.username)
     await page.get_by_role("link", name="Cuestionario de identidad").click()
     await expect(page.get_by_role("heading", name="Cuestionario de identidad")).to_be_visible()
     assert await axe_violations(page) == []

@@ -13,8 +13,8 @@ import asyncpg
 from playwright.async_api import Browser, expect
 
 from . import factories
+from .browser import RUBROS_A_LLENAR, fill_fields, login
 from .helpers import DEMO_PASSWORD, eventually
-from .test_browser import RUBROS_A_LLENAR
 
 DOCS_IMG = Path(__file__).resolve().parents[1] / "docs" / "img" / "manual"
 
@@ -42,8 +42,7 @@ async def test_manual_screenshots(browser: Browser, base_url: str, db: asyncpg.P
     await page.get_by_role("link", name=person.nombre).click()
     await shot("cuestionario-curricular")
     await page.get_by_role("link", name="Propuestas", exact=True).click()
-    for label, value in RUBROS_A_LLENAR["Propuestas"].items():
-        await page.get_by_label(label, exact=True).fill(value)
+    await fill_fields(page, RUBROS_A_LLENAR["Propuestas"])
     await page.get_by_role("button", name="Guardar rubro").click()
     await expect(page.get_by_role("status")).to_have_text("Se guardó el rubro.")
     await shot("rubro-guardado")
@@ -52,12 +51,7 @@ async def test_manual_screenshots(browser: Browser, base_url: str, db: asyncpg.P
             continue
         await page.goto(f"{base_url}/captura/candidaturas/{person.candidatura_id}/curricular")
         await page.get_by_role("link", name=rubro, exact=True).click()
-        for label, value in fields.items():
-            field = page.get_by_label(label, exact=True)
-            if await field.evaluate("e => e.tagName") == "SELECT":
-                await field.select_option(value)
-            else:
-                await field.fill(value)
+        await fill_fields(page, fields)
         await page.get_by_role("button", name="Guardar rubro").click()
     await page.goto(f"{base_url}/captura/candidaturas/{person.candidatura_id}/curricular")
     await shot("listo-para-enviar")
@@ -72,10 +66,7 @@ async def test_manual_screenshots(browser: Browser, base_url: str, db: asyncpg.P
     )
     staff = await browser.new_context(locale="es-MX", viewport={"width": 900, "height": 700})
     page = await staff.new_page()
-    await page.goto(f"{base_url}/cuenta/entrar")
-    await page.get_by_label("Usuario o correo electrónico").fill("demo-validador")
-    await page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    await page.get_by_role("button", name="Entrar").click()
+    await login(page, base_url, "demo-validador")
     await page.goto(f"{base_url}/validacion/revisiones/{review_id}")
     await page.get_by_label("Observar este rubro").nth(4).check()
     await page.locator("#fundamento_propuestas").select_option("propuesta_copiada")
@@ -87,10 +78,7 @@ async def test_manual_screenshots(browser: Browser, base_url: str, db: asyncpg.P
 
     context = await browser.new_context(locale="es-MX", viewport={"width": 900, "height": 700})
     page = await context.new_page()
-    await page.goto(f"{base_url}/cuenta/entrar")
-    await page.get_by_label("Usuario o correo electrónico").fill(person.username)
-    await page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    await page.get_by_role("button", name="Entrar").click()
+    await login(page, base_url, person.username)
 
     async def observed() -> bool:
         await page.goto(f"{base_url}/captura/candidaturas/{person.candidatura_id}/curricular")

@@ -20,8 +20,8 @@ from services.auth import credenciales, provision
 from services.auth.provision import candidatura_username, initials, representante_username, slug
 
 from . import factories
-from .browser import axe_violations
-from .helpers import DEMO_PASSWORD, Client, eventually
+from .browser import axe_violations, login
+from .helpers import Client, eventually
 
 LOTES = "/cuenta/lotes"
 LOTE_PATH = re.compile(r"/cuenta/lotes/(\d+)")
@@ -283,10 +283,7 @@ async def test_a_long_lote_continues_in_a_new_job_and_repeats_harmlessly(
 
 @pytest.mark.browser
 async def test_lote_pages_in_chromium(page: Page, base_url: str) -> None:
-    await page.goto(f"{base_url}/cuenta/entrar?siguiente={LOTES}")
-    await page.get_by_label("Usuario o correo electrónico").fill("demo-coordinacion")
-    await page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    await page.get_by_role("button", name="Entrar").click()
+    await login(page, base_url, "demo-coordinacion", path=f"?siguiente={LOTES}")
     await expect(page.get_by_role("heading", name="Cuentas en bloque")).to_be_visible()
     assert await axe_violations(page) == []
     await page.get_by_role("button", name="Generar cuentas para las candidaturas registradas").click()
