@@ -94,3 +94,20 @@ async def fill_curricular(client: Client, candidatura_id: int, **rubros: dict[st
         assert version, text
         response = await client.submit(path, path, {"version": version.group(1), **values})
         assert response.status == 303, await response.text()
+
+
+async def approve_review(validador: Client, db: Any, candidatura_id: int, cuestionario: str = "curricular") -> int:
+    """Wait for the pending review of a submitted questionnaire and approve it as ``validador`` would."""
+    review_id: int = await eventually(
+        lambda: db.fetchval(
+            "SELECT id FROM validacion.revisiones WHERE candidatura_id = $1 AND cuestionario = $2 "
+            "AND estado = 'pendiente'",
+            candidatura_id,
+            cuestionario,
+        ),
+        what=f"the pending {cuestionario} review",
+    )
+    detail = f"/validacion/revisiones/{review_id}"
+    response = await validador.submit(detail, f"{detail}/aprobar", {})
+    assert response.status == 303, await response.text()
+    return review_id

@@ -7,20 +7,13 @@ import re
 import asyncpg
 
 from . import factories
-from .helpers import CURRICULAR_COMPLETO, Client, eventually, fill_curricular
+from .helpers import CURRICULAR_COMPLETO, Client, approve_review, eventually, fill_curricular
 
 
-async def _publish(candidata: Client, validador: Client, db: asyncpg.Pool, candidatura_id: int, numero: int) -> None:
+async def _publish(candidata: Client, validador: Client, db: asyncpg.Pool, candidatura_id: int) -> None:
     overview = f"/captura/candidaturas/{candidatura_id}/curricular"
     assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
-    review_id = await eventually(
-        lambda: db.fetchval(
-            "SELECT id FROM validacion.revisiones WHERE candidatura_id = $1 AND numero = $2", candidatura_id, numero
-        ),
-        what="the review",
-    )
-    detail = f"/validacion/revisiones/{review_id}"
-    assert (await validador.submit(detail, f"{detail}/aprobar", {})).status == 303
+    await approve_review(validador, db, candidatura_id)
     await eventually(
         lambda: db.fetchval(
             "SELECT estado = 'publicado' FROM captura.cuestionarios WHERE candidatura_id = $1", candidatura_id
@@ -35,7 +28,7 @@ async def test_correction_round_trip(make_client: type[Client], db: asyncpg.Pool
     await candidata.login(person.username)
     await validador.login("demo-validador")
     await fill_curricular(candidata, person.candidatura_id)
-    await _publish(candidata, validador, db, person.candidatura_id, 1)
+    await _publish(candidata, validador, db, person.candidatura_id)
 
     page = f"/captura/candidaturas/{person.candidatura_id}/curricular/correccion"
     bad = await candidata.submit(page, page, {"motivo": "corto"})
@@ -79,7 +72,7 @@ async def test_correction_round_trip(make_client: type[Client], db: asyncpg.Pool
     # Until the corrected version is approved, the public profile keeps the published one.
     profile = await (await citizen.get(f"/candidaturas/{person.candidatura_id}")).text()
     assert CURRICULAR_COMPLETO["propuestas"]["propuesta_1"] in profile
-    await _publish(candidata, validador, db, person.candidatura_id, 2)
+    await _publish(candidata, validador, db, person.candidatura_id)
 
     async def corrected() -> bool:
         return (

@@ -14,7 +14,7 @@ from launcher.system import System
 from services.common import outbox
 
 from . import factories
-from .helpers import Client, eventually, fill_curricular
+from .helpers import Client, approve_review, eventually, fill_curricular
 from .uploads import (
     RED,
     SVG,
@@ -189,15 +189,9 @@ async def test_the_photo_is_published_served_at_media_and_withdrawn(
     late = await post_photo(client, person.candidatura_id, encode(halves(), "PNG"), "otra.png", "image/png")
     assert late.status == 409 and "no puede cambiarse" in await late.text()
 
-    review_id = await eventually(
-        lambda: db.fetchval("SELECT id FROM validacion.revisiones WHERE candidatura_id = $1", person.candidatura_id),
-        what="the review task",
-    )
     validador = make_client()
     await validador.login("demo-validador")
-    detail = f"/validacion/revisiones/{review_id}"
-    approved = await validador.submit(detail, f"{detail}/aprobar", {})
-    assert approved.status == 303, await approved.text()
+    await approve_review(validador, db, person.candidatura_id)
 
     citizen = make_client()
 
