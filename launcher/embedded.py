@@ -124,6 +124,9 @@ class EmbeddedRedis:
                 str(self.data_dir / "redis.log"),
             ],
             stdin=subprocess.DEVNULL,
+            # Its own session: Ctrl-C in the terminal reaches the launcher only, which stops Redis after every
+            # process that uses it (a Redis killed first makes each worker print a traceback).
+            start_new_session=True,
         )
         wait_for_port(self.port, timeout=10, what="Redis embebido")
         return self.url

@@ -40,6 +40,16 @@ SERVICE_OFFSETS = {"auth": 1, "captura": 2, "validacion": 3, "publico": 4, "repo
 MAILSINK_OFFSET = 25  # the local SMTP sink (launcher/mailsink.py) listens on port_base + 25
 
 
+
+
+def stop_stage(name: str) -> int:
+    """When a process stops (System.stop): 0 the gateway, 1 the services, 2 what serves them from behind (the
+    relay, the workers, the mail sink); each stage ends before the next starts, and Redis and PostgreSQL after."""
+    if name == "gateway":
+        return 0
+    return 1 if name.split("-")[0] in SERVICE_OFFSETS else 2
+
+
 class StartupError(RuntimeError):
     """Something the person starting the system must fix; the message says what and how."""
 
@@ -301,25 +311,37 @@ class System:
     def process(self, name: str) -> Running:
         return next(r for r in self.running if r.spec.name == name)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10) -> None:
+        """Stop everything in dependency order, so nothing is left talking to a server that is gone: the
+        gateway (no new requests), the services, then the relay, the workers and the mail sink, and Redis and
+        PostgreSQL last."""
         with self._lock:
             self.stopping = True
-        for run in self.running:
-            if run.process.poll() is None:
-                os.killpg(run.process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for run in self.running:
-            try:
-                run.process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(run.process.pid, signal.SIGKILL)
-                run.process.wait()
+        for stage in sorted({stop_stage(r.spec.name) for r in self.running}):
+            self._stop_group([r for r in self.running if stop_stage(r.spec.name) == stage], timeout)
         if self.redis:
             self.redis.stop()
         if self.postgres:
             self.postgres.stop()
         if self._log:
             self._log.close()
+            self._log = None
+
+    def _stop_group(self, runs: list[Running], timeout: float) -> None:
+        for run in runs:
+            if run.process.poll() is None:
+                try:
+                    os.killpg(run.process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass  # it ended between poll() and killpg()
+        deadline = time.monotonic() + timeout
+        for run in runs:
+            try:
+                run.process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("%s no terminó en %.0f s; se detiene a la fuerza", run.spec.name, timeout)
+                os.killpg(run.process.pid, signal.SIGKILL)
+                run.process.wait()
 
     def start(self) -> None:
         try:
