@@ -458,6 +458,7 @@ async def test_process_settings_are_saved_and_read_back(make_client: type[Client
         "edad_SIND": "21",
         "edad_REG_MR": "18",
         "edad_REG_RP": "18",
+        "avisos_plazo_horas": "72, 24",
     }
     try:
         wrong = await client.submit(
@@ -485,6 +486,7 @@ async def test_process_settings_are_saved_and_read_back(make_client: type[Client
             "rondas_correccion",
             "validacion_partido",
             "edades_minimas",
+            "avisos_plazo_horas",
         }
         assert await db.fetchval(
             "SELECT count(*) FROM audit.eventos WHERE action = 'ajustes_proceso' AND entity_id = $1", str(proceso.id)

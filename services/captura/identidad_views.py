@@ -105,6 +105,8 @@ def _context(
         "prefiero_texto": identidad.PREFIERO_TEXTO,
         "text_max": identidad.TEXT_MAX,
         "siguiente": _next(cuestionario, dimension),
+        "observacion": None,
+        "fundamentos": ETIQUETAS,
     }
 
 
@@ -128,6 +130,9 @@ async def dimension_form(request: web.Request) -> web.Response:
     )
     context["editable"] = estado["estado"] in EDITABLE_STATES
     context["guardado"] = request.query.get("guardado") == "1"
+    # The mail about a return links here (#observacion), as it does to a curricular rubro.
+    observaciones = await pool.fetch(OPEN_OBSERVACIONES_SQL, candidatura["id"], IDENTIDAD)
+    context["observacion"] = next((o for o in observaciones if o["rubro"] == dimension.clave), None)
     return aiohttp_jinja2.render_template("captura/identidad_dimension.html", request, context)
 
 

@@ -1,14 +1,17 @@
-"""Jobs captura runs: state changes decided elsewhere (validacion, publico) about a submitted version."""
+"""Jobs captura runs: state changes decided elsewhere (validacion, publico) about a submitted version, and the
+reminder of the approaching close of the capture (a cron)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from arq.cron import cron
 from arq.worker import func
 
 from services.common.estados import report_status
 from services.common.outbox import outbox_job
 
+from . import avisos
 from .sql import (
     DECIDE_REQUEST_SQL,
     INSERT_OBSERVACION_SQL,
@@ -39,6 +42,14 @@ async def reopen(
             [(candidatura_id, cuestionario, numero, o["rubro"], o["fundamento"], o["texto"]) for o in observaciones],
         )
         row = await conn.fetchrow(SET_ESTADO_FOR_ENVIO_SQL, candidatura_id, cuestionario, numero, "con_observaciones")
+        if row is not None:
+            await avisos.returned(
+                conn,
+                candidatura_id=candidatura_id,
+                cuestionario=cuestionario,
+                numero=numero,
+                rubros=[o["rubro"] for o in observaciones],
+            )
     return row is not None
 
 
@@ -47,8 +58,18 @@ async def correction_decided(ctx: dict[str, Any], *, solicitud_id: int, aprobada
     """The institute's answer to a correction request; an approval opens the questionnaire for correction."""
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         request = await conn.fetchrow(DECIDE_REQUEST_SQL, solicitud_id, "aprobada" if aprobada else "rechazada")
-        if request is None or not aprobada:
-            return request is not None
+        if request is None:
+            return False
+        await avisos.correction_decided(
+            conn,
+            solicitud_id=solicitud_id,
+            candidatura_id=request["candidatura_id"],
+            cuestionario=request["cuestionario"],
+            rubros=request["rubros"],
+            aprobada=aprobada,
+        )
+        if not aprobada:
+            return True
         opened = await conn.fetchrow(
             OPEN_FOR_CORRECTION_SQL, request["candidatura_id"], request["cuestionario"], request["numero"]
         )
@@ -86,4 +107,9 @@ FUNCTIONS = [
     func(set_estado, name="captura.set_estado"),
     func(reopen, name="captura.reopen"),
     func(correction_decided, name="captura.correction_decided"),
+    func(avisos.remind_deadline, name="captura.remind_deadline"),
+]
+# Every five minutes: a reminder goes out at most five minutes after its hour.
+CRON_JOBS = [
+    cron(avisos.remind_deadline, name="captura.remind_deadline", minute=set(range(0, 60, 5)), run_at_startup=True)
 ]

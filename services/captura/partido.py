@@ -25,7 +25,7 @@ from services.common.identidad import IDENTIDAD
 from services.common.observaciones import PARTIDO
 from services.common.web import identity
 
-from . import envios
+from . import avisos, envios
 from .scope import candidatura_in_scope
 from .sql import CUESTIONARIO_FOR_UPDATE_SQL, ENVIO_SQL, INSERT_OBSERVACION_SQL, SET_ESTADO_SQL
 
@@ -158,6 +158,14 @@ async def _return(request: web.Request, cuestionario: str, form: dict[str, str])
             [(candidatura["id"], cuestionario, numero, rubro, PARTIDO, texto) for rubro, texto in comentarios.items()],
         )
         await conn.execute(SET_ESTADO_SQL, candidatura["id"], cuestionario, "con_observaciones")
+        await avisos.returned(
+            conn,
+            candidatura_id=candidatura["id"],
+            cuestionario=cuestionario,
+            numero=numero,
+            rubros=comentarios,
+            by_party=True,
+        )
         await _record_status(
             conn, candidatura["id"], cuestionario, "con_observaciones", f"partido:{envio['id']}:con_observaciones"
         )

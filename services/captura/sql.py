@@ -121,7 +121,7 @@ RETURNING id, created_at
 DECIDE_REQUEST_SQL = """
 UPDATE captura.solicitudes_correccion SET estado = $2, resuelto_at = now()
 WHERE id = $1 AND estado = 'pendiente'
-RETURNING candidatura_id, cuestionario, numero
+RETURNING candidatura_id, cuestionario, numero, rubros
 """
 # An approved correction opens the published questionnaire again; the public site keeps the published version.
 OPEN_FOR_CORRECTION_SQL = """

@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ACTIVE_PROCESO_SQL = """
 SELECT id, clave, nombre, captura_inicio, captura_fin, publicacion_inicio, configuracion
 FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1
 """
+
+AVISOS_PLAZO_MAX = 5
+AVISOS_PLAZO_HORAS_MAX = 30 * 24
 
 
 class Configuracion(BaseModel):
@@ -30,6 +33,16 @@ class Configuracion(BaseModel):
     edades_minimas: dict[str, int] = Field(
         default_factory=lambda: {"DIP_MR": 21, "DIP_RP": 21, "PRES_MUN": 21, "SIND": 21, "REG_MR": 18, "REG_RP": 18}
     )
+    # Hours before the close of the capture at which a candidacy that has not submitted is reminded by mail
+    # (services/captura/avisos.py); empty: no reminders.
+    avisos_plazo_horas: list[int] = Field(default_factory=lambda: [48, 24], max_length=AVISOS_PLAZO_MAX)
+
+    @field_validator("avisos_plazo_horas")
+    @classmethod
+    def _horas(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= h <= AVISOS_PLAZO_HORAS_MAX for h in value):
+            raise ValueError(f"Cada aviso debe ser de 1 a {AVISOS_PLAZO_HORAS_MAX} horas antes del cierre.")
+        return sorted(set(value), reverse=True)
 
 
 class Proceso(BaseModel):

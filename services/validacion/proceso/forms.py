@@ -61,10 +61,16 @@ def from_form(form: MultiMapping[Any], cargos: list[str]) -> Ajustes:
                 # An unchecked checkbox sends nothing.
                 "validacion_partido": form.get("validacion_partido") == "1",
                 "edades_minimas": edades,
+                "avisos_plazo_horas": horas_de_aviso(str(form.get("avisos_plazo_horas", ""))),
             },
         }
     )
     return ajustes
+
+
+def horas_de_aviso(raw: str) -> list[str]:
+    """"48, 24" → ["48", "24"]: the model turns each into an hour count and says which one is wrong."""
+    return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
 
 
 def check_edades(form: MultiMapping[Any], cargos: list[str]) -> dict[str, str]:
@@ -85,6 +91,8 @@ def errores(exc: ValidationError) -> dict[str, str]:
         loc = [str(p) for p in err["loc"]]
         if loc[:2] == ["configuracion", "edades_minimas"] and len(loc) > 2:
             field = f"edad_{loc[2]}"
+        elif loc[:2] == ["configuracion", "avisos_plazo_horas"]:
+            field = "avisos_plazo_horas"
         else:
             field = loc[-1] if loc else "captura_fin"
         ctx = err.get("ctx", {})
@@ -97,6 +105,8 @@ def errores(exc: ValidationError) -> dict[str, str]:
             message = "Escribe un número entero."
         elif kind.startswith(("date_", "datetime_")):
             message = "Escribe una fecha válida."
+        elif kind == "too_long":
+            message = f"Escribe como máximo {ctx['max_length']} valores."
         elif kind == "missing":
             message = "Este dato es obligatorio."
         elif "error" in ctx:

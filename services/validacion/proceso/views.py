@@ -36,6 +36,7 @@ async def _context(request: web.Request) -> dict[str, Any]:
     valores["jornada_electoral"] = proceso["jornada_electoral"].isoformat() if proceso["jornada_electoral"] else ""
     valores.update({n: getattr(configuracion, n) for n in forms.NUMEROS})
     valores["validacion_partido"] = configuracion.validacion_partido
+    valores["avisos_plazo_horas"] = ", ".join(str(h) for h in configuracion.avisos_plazo_horas)
     cargos = await pool.fetch(sql.CARGOS_SQL)
     for cargo in cargos:
         valores[f"edad_{cargo['clave']}"] = configuracion.edades_minimas.get(cargo["clave"], "")
