@@ -5,10 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ENV    ?= staging
 
-.PHONY: help install run test lint format migrate bench up down clean
+.PHONY: help install run test test-unit system-packages-test system-packages-bench lint format migrate bench up down clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,15 @@ run: $(STAMP)  ## start the whole system (embedded PostgreSQL/Redis unless DATAB
 migrate: $(STAMP)  ## apply database migrations and load the catalogs
 	$(BIN)/python -m launcher migrate
 
-test: $(STAMP)  ## run every test against real PostgreSQL, Redis, workers, gateway and Chromium
+# Chromium, docker-compose, apache2…: installed with apt-get when root on Debian, otherwise the command to run.
+system-packages-test system-packages-bench:
+	@scripts/system-packages.sh $(@:system-packages-%=%)
+
+test: system-packages-test $(STAMP)  ## install what is missing (Chromium, docker-compose, apache2), then run every test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-unit: $(STAMP)  ## only tests/unit/: fast, no servers, no system packages
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check .
@@ -36,7 +43,7 @@ format: $(STAMP)  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP)  ## measure the budgets of DESIGN.md §9 and print tables (public site, publication, capture)
+bench: system-packages-bench $(STAMP)  ## install wrk and apache2 if missing, measure the budgets of docs/design.md and print tables
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.capture
 
