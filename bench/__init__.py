@@ -1,4 +1,4 @@
-"""``make bench``: measures the budgets of DESIGN.md §9 that exist today, on a system of its own.
+"""``make bench``: measures the budgets of docs/design.md §9 that exist today, on a system of its own.
 
 It starts the whole system (``launcher.system.System``) on private ports (gateway 28080, services 28101-28106,
 Redis 26390) with a temporary data folder, seeds 8,000 published candidacies through the real publication

@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             findings.append(f"{name} died during the bench and was restarted by the supervisor")
         findings += [f"system.log: {problem}" for problem in log_problems(log_file)]
         print()
-        print(f"Budgets of DESIGN.md §9 (make bench; {os.cpu_count()} CPUs, {busy:.0%} busy before the start)")
+        print(f"Budgets of docs/design.md §9 (make bench; {os.cpu_count()} CPUs, {busy:.0%} busy before the start)")
         print(budgets_table(rows))
         print()
         print("Load runs (wrk, 127.0.0.1)")

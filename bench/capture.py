@@ -1,4 +1,4 @@
-"""Capture scenario of ``make bench`` (DESIGN.md §9): 200 logged-in candidacies saving rubros through the
+"""Capture scenario of ``make bench`` (docs/design.md §9): 200 logged-in candidacies saving rubros through the
 gateway for 30 s, then a check in PostgreSQL that every acknowledged save is stored exactly as sent.
 
 Run alone with ``python -m bench.capture``; ``make bench`` runs it after the public-site scenarios. It starts

@@ -1,4 +1,4 @@
-"""The gateway: one entry for every service (DESIGN.md §2).
+"""The gateway: one entry for every service (docs/design.md §2).
 
 It routes by path prefix, balances over the upstreams of a service, resolves the session cookie in Redis and
 forwards the identity in signed headers (dropping any such header a client sent), adds a request id and the

@@ -30,6 +30,10 @@ for need in "${needs[@]}"; do
     command -v "$check" >/dev/null 2>&1 || missing+=("$package")
   fi
 done
+# Debian ships venv apart from Python; `make install` needs it once, to create .venv.
+if [[ ! -x .venv/bin/python ]] && ! python3 -c "import ensurepip" >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 install="apt-get update -qq && apt-get install -y --no-install-recommends ${missing[*]}"

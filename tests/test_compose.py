@@ -1,4 +1,4 @@
-"""The compose deployment, validated offline (no Docker engine runs here; DESIGN.md §7).
+"""The compose deployment, validated offline (no Docker engine runs here; docs/design.md §7).
 
 compose.yaml is read as YAML and checked by Debian's `docker-compose` 1.29 (`config` enforces `${VAR:?}`);
 the Apache site is checked by Debian's `apache2ctl -t` and then run on a private port in front of a small

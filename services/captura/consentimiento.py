@@ -1,4 +1,4 @@
-"""The consent form (DESIGN.md §4, domain.md §4.4): the pre-filled PDF to sign, and what a signed upload must be.
+"""The consent form (docs/design.md §4, domain.md §4.4): the pre-filled PDF to sign, and what a signed upload must be.
 
 No I/O here. The PDF is drawn with reportlab and Helvetica, like the credentials sheet (services/auth/credenciales.py).
 """

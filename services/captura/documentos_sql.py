@@ -25,7 +25,7 @@ CURRENT_DOCUMENTO_SQL = """
 SELECT sha256, extension, bytes, nombre_original, created_at FROM captura.documentos_consentimiento
 WHERE candidatura_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1
 """
-# The rule of independents (DESIGN.md §4 Consentimiento): the signed form comes before any submit.
+# The rule of independents (docs/design.md §4 Consentimiento): the signed form comes before any submit.
 FALTA_DOCUMENTO_INDEPENDIENTE_SQL = """
 SELECT p.tipo = 'independiente'
        AND NOT EXISTS (SELECT 1 FROM captura.documentos_consentimiento d WHERE d.candidatura_id = c.id)

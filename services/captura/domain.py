@@ -1,4 +1,4 @@
-"""Rules of the capture workflow that need no I/O (DESIGN.md §4)."""
+"""Rules of the capture workflow that need no I/O (docs/design.md §4)."""
 
 from __future__ import annotations
 

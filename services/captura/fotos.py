@@ -1,4 +1,4 @@
-"""The photo rules (DESIGN.md §4, rubro 1): what is accepted, and the JPEG the server makes of it. No I/O.
+"""The photo rules (docs/design.md §4, rubro 1): what is accepted, and the JPEG the server makes of it. No I/O.
 
 Only the bytes decide: the file name and the Content-Type the browser sent are never trusted. Whatever is
 accepted is decoded and encoded again from its pixels, so nothing of the original file survives: no EXIF

@@ -1,4 +1,4 @@
-"""The optional party-validation step (DESIGN.md §4): with ``validacion_partido`` on, a submitted questionnaire
+"""The optional party-validation step (docs/design.md §4): with ``validacion_partido`` on, a submitted questionnaire
 waits in ``revision_partido`` until the candidacy's representante approves it (it goes to the institute, as a
 submit does without the step) or returns it with a comment per rubro (it reopens, ``con_observaciones``).
 

@@ -135,7 +135,7 @@ RUBRO_MODELS = {r.clave: _model_for(r) for r in RUBROS}
 
 
 def limits_for(rubro: Rubro, limite_texto_largo: int, limite_propuesta: int) -> dict[str, int]:
-    """Each field's maximum length under the process's configured limits (DESIGN.md §4: configurable)."""
+    """Each field's maximum length under the process's configured limits (docs/design.md §4: configurable)."""
     limits = {}
     for campo in rubro.campos:
         if campo.kind == "textarea":

@@ -1,4 +1,4 @@
-"""The states of a questionnaire (DESIGN.md §4), as every service names and shows them, and how a change of
+"""The states of a questionnaire (docs/design.md §4), as every service names and shows them, and how a change of
 state reaches reportes."""
 
 from __future__ import annotations

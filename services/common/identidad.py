@@ -322,7 +322,7 @@ def grupo_accion_afirmativa(accion: str | None) -> str | None:
 
 
 def grupos_publicables(identidad: Mapping[str, Any] | None, publica: bool, accion_afirmativa: str | None) -> list[str]:
-    """What a profile may show (DESIGN.md §4): the self-identified groups only with consent 2; the group of the
+    """What a profile may show (docs/design.md §4): the self-identified groups only with consent 2; the group of the
     acción afirmativa always (the registration makes it public), never the sub-identity."""
     shown: list[str] = []
     if publica and identidad:

@@ -130,7 +130,7 @@ async def withdraw(ctx: dict[str, Any], *, candidatura_id: int) -> bool:
 async def identidad_visible(
     ctx: dict[str, Any], *, candidatura_id: int, publicacion: bool, estadistica: bool, seq: int
 ) -> bool:
-    """A consent given or revoked in captura: show or hide the identity groups (DESIGN.md §4) at once."""
+    """A consent given or revoked in captura: show or hide the identity groups (docs/design.md §4) at once."""
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         if not await set_visible(conn, candidatura_id, publicacion, estadistica, seq):
             return False

@@ -41,7 +41,7 @@ GENERATION_SQL = "SELECT generacion, updated_at FROM publico.publicacion"
 COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, distrito, municipio, municipio_nombre, numero,
              tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at, foto"""
 
-# Filters are optional: a NULL parameter leaves its filter out. Order is neutral (DESIGN.md §6): cargo and
+# Filters are optional: a NULL parameter leaves its filter out. Order is neutral (docs/design.md §6): cargo and
 # ámbito, then position, then surname; never by party.
 # Only the COLUMNS constant is interpolated into these two.
 LIST_SQL = f"""

@@ -263,7 +263,7 @@ async def _seed(conn: asyncpg.Connection, proceso_id: int) -> None:
             ids[p.clave] = await conn.fetchval(
                 INSERT_PREGUNTA_SQL, conjunto, clave, p.clave, p.texto, p.ayuda, p.tipo, orden
             )
-            # Every question of a choice allows "Prefiero no contestar" (DESIGN.md §4); a text question offers it
+            # Every question of a choice allows "Prefiero no contestar" (docs/design.md §4); a text question offers it
             # as a checkbox next to the text.
             opciones = (*p.opciones, (PREFIERO, PREFIERO_TEXTO))
             await conn.executemany(

@@ -25,7 +25,12 @@ def _bin(folder: Path, *commands: str) -> dict[str, str]:
 
 def _run(target: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(Path(env["PATH"]) / "bash"), str(SCRIPT), target], env=env, capture_output=True, text=True, timeout=30
+        [str(Path(env["PATH"]) / "bash"), str(SCRIPT), target],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
 
 

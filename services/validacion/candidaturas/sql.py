@@ -1,6 +1,6 @@
 """SQL of the candidacies screens and of substitutions and cancellations."""
 
-# Accent-free search over name and CURP: core PostgreSQL only (no unaccent), see DESIGN.md §7.
+# Accent-free search over name and CURP: core PostgreSQL only (no unaccent), see docs/design.md §7.
 LIST_SQL = """
 SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.curp, c.numero, c.tipo, c.estatus,
        k.nombre AS cargo, p.siglas,
