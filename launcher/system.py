@@ -40,8 +40,6 @@ SERVICE_OFFSETS = {"auth": 1, "captura": 2, "validacion": 3, "publico": 4, "repo
 MAILSINK_OFFSET = 25  # the local SMTP sink (launcher/mailsink.py) listens on port_base + 25
 
 
-
-
 def stop_stage(name: str) -> int:
     """When a process stops (System.stop): 0 the gateway, 1 the services, 2 what serves them from behind (the
     relay, the workers, the mail sink); each stage ends before the next starts, and Redis and PostgreSQL after."""

@@ -1,4 +1,4 @@
-"""The three consents of a candidacy (docs/design.md §4, domain.md §4.4), each with its timestamp and history.
+"""The three consents of a candidacy (docs/design.md §4, Consentimiento), each with its timestamp and history.
 
 1 processing under the aviso de privacidad, 2 publication of the identity answers, 3 use in statistics.
 Every grant or revocation is a new row of ``captura.consentimientos`` (append-only), audited, and — for 2 and 3,

@@ -1,4 +1,4 @@
-"""The consent form (docs/design.md §4, domain.md §4.4): the pre-filled PDF to sign, and what a signed upload must be.
+"""The consent form (docs/design.md §4, Consentimiento): the pre-filled PDF to sign, and what a signed upload must be.
 
 No I/O here. The PDF is drawn with reportlab and Helvetica, like the credentials sheet (services/auth/credenciales.py).
 """
@@ -24,7 +24,7 @@ MAX_BYTES = 10 * 1024 * 1024
 # Where %%EOF must appear: PDF writers may put a newline or a few bytes of padding after it.
 PDF_TAIL = 1024
 
-# The three consents, in the words of domain.md §4.4 (the same three the capture screen records).
+# The three consents, in the words of the Lineamientos (docs/design.md §4) (the same three the capture screen records).
 CONSENTIMIENTOS = (
     "Autorizo el tratamiento de mis datos personales para las finalidades señaladas en el Aviso de Privacidad "
     "Integral del sistema «Candidatas y Candidatos, Conóceles».",
@@ -138,7 +138,7 @@ def _datos(persona: Persona) -> Table:
 
 
 def _consentimientos() -> Table:
-    # A box to mark with an X for each consent, and its text: each one is given separately (domain.md §4.4).
+    # A box to mark with an X for each consent, and its text: each one is given separately (docs/design.md §4).
     data = [["", Paragraph(f"{n}. {_escape(text)}", _BODY)] for n, text in enumerate(CONSENTIMIENTOS, 1)]
     table = Table(data, colWidths=(1.2 * cm, 16.3 * cm))
     table.setStyle(

@@ -1,4 +1,4 @@
-"""The catalog of grounds for an observation (docs/design.md §4; domain.md §5.1, normalised)."""
+"""The catalog of grounds for an observation (docs/design.md §4, normalised)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Seeds the default question set of the cuestionario de identidad (domain.md §4) for every process without one.
+"""Seeds the default question set of the cuestionario de identidad (docs/design.md §4) for every process without one.
 
 Idempotent, run at every start after the catalogs and the demo data (launcher/system.py). A seeded version is
 never changed here: candidacies may have answered it; a new wording is a new version row.

@@ -69,7 +69,7 @@ def from_form(form: MultiMapping[Any], cargos: list[str]) -> Ajustes:
 
 
 def horas_de_aviso(raw: str) -> list[str]:
-    """"48, 24" → ["48", "24"]: the model turns each into an hour count and says which one is wrong."""
+    """ "48, 24" → ["48", "24"]: the model turns each into an hour count and says which one is wrong."""
     return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
 
 
