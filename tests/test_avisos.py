@@ -17,6 +17,7 @@ from services.common import outbox
 
 from . import factories
 from .helpers import Client, approve_review, eventually, fill_curricular
+from .test_identidad import RESPUESTAS, _consentir, _save
 from .test_validacion_partido import paso_del_partido
 
 LINK = re.compile(r"https?://\S+")
@@ -134,6 +135,40 @@ async def test_a_return_with_observations_mails_the_candidate_a_link_to_each_rub
     )
     assert await _mails_sent_for(db, clave) == 2
     assert len([m for m in _mail_to(system, email) if m["Subject"] == subject]) == 1
+
+
+async def test_a_returned_identity_questionnaire_links_to_the_dimension(
+    system: System, make_client: type[Client], db: asyncpg.Pool, base_url: str
+) -> None:
+    person = await factories.candidata(db)
+    email = await _with_email(db, person.username)
+    candidata = make_client()
+    await candidata.login(person.username)
+    for dimension, data in RESPUESTAS.items():
+        await _save(candidata, person.candidatura_id, dimension, data)
+    await _consentir(candidata, person.candidatura_id, 1)
+    overview = f"/captura/candidaturas/{person.candidatura_id}/identidad"
+    assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
+    review_id = await eventually(
+        lambda: db.fetchval(
+            "SELECT id FROM validacion.revisiones WHERE candidatura_id = $1 AND cuestionario = 'identidad'",
+            person.candidatura_id,
+        ),
+        what="the identity review",
+    )
+    validador = make_client()
+    await validador.login("demo-validador")
+    detail = f"/validacion/revisiones/{review_id}"
+    texto = "La lengua indicada no corresponde al pueblo."
+    form = {"observar_indigena": "1", "fundamento_indigena": "incompleto", "texto_indigena": texto}
+    assert (await validador.submit(detail, f"{detail}/devolver", form)).status == 303
+
+    body = _body(await _mail(system, email, "Conóceles: el Instituto hizo observaciones a tu cuestionario"))
+    assert "cuestionario de identidad" in body
+    assert _paths(body, base_url) == [f"{overview}/indigena#observacion"]
+    assert texto not in body
+    page = await (await candidata.get(f"{overview}/indigena")).text()
+    assert 'id="observacion"' in page and texto in page
 
 
 async def test_the_partys_return_mails_the_candidate_not_the_party(
