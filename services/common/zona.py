@@ -8,7 +8,6 @@ import asyncio
 import logging
 from zoneinfo import ZoneInfo
 
-import asyncpg
 from aiohttp import web
 
 from . import tiempo
@@ -31,8 +30,8 @@ async def request_zona(request: web.Request) -> ZoneInfo:
     try:
         tz = await asyncio.wait_for(zona_activa(request.app[DB_POOL]), READ_TIMEOUT)
         last["zona"] = tz
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, KeyError, tiempo.ZonaInvalidaError):
-        log.warning("process time zone unavailable; using the last one read")
+    except Exception as exc:  # an error page (PostgreSQL down, say) must still render, in the last zone known
+        log.warning("process time zone unavailable (%s); using the last one read", type(exc).__name__)
         tz = last.get("zona") or ZoneInfo(tiempo.DEFAULT_ZONA)
     request[REQUEST_KEY] = tz
     return tz
