@@ -26,14 +26,18 @@ def test_deadline_says_the_time_left_in_the_process_zone() -> None:
         publicacion_inicio=None,
         configuracion=Configuracion(),
     )
-    assert deadline_text(proceso, now) == "La captura cierra el 12/04/2024 a las 15:00; quedan 2 días y 3 horas."
+    assert deadline_text(proceso, now) == (
+        "La captura cierra el 12/04/2024 a las 15:00 (hora del centro); quedan 2 días y 3 horas."
+    )
     assert "queda 1 hora." in (deadline_text(proceso, proceso.captura_fin - timedelta(minutes=90)) or "")
     assert "queda 1 minuto." in (deadline_text(proceso, proceso.captura_fin - timedelta(seconds=90)) or "")
     assert "quedan 45 minutos" in (deadline_text(proceso, proceso.captura_fin - timedelta(minutes=45)) or "")
     closed = deadline_text(proceso, proceso.captura_fin + timedelta(seconds=1))
-    assert closed == "La captura cerró el 12/04/2024 a las 15:00."
+    assert closed == "La captura cerró el 12/04/2024 a las 15:00 (hora del centro)."
     tijuana = proceso.model_copy(update={"zona_horaria": "America/Tijuana"})
-    assert (deadline_text(tijuana, now) or "").startswith("La captura cierra el 12/04/2024 a las 14:00;")
+    assert (deadline_text(tijuana, now) or "").startswith(
+        "La captura cierra el 12/04/2024 a las 14:00 (hora del noroeste);"
+    )
 
 
 async def test_representative_sees_progress_missing_rubros_filters_and_csv(

@@ -62,6 +62,13 @@ async def test_the_close_typed_at_15_local_is_stored_in_utc_and_follows_the_zone
         "UPDATE auth.users SET created_at = '2024-03-16 03:30+00' WHERE username = $1 RETURNING id", cuenta
     )
 
+    await db.execute(
+        "INSERT INTO captura.consentimientos (candidatura_id, tipo, otorgado, at) VALUES ($1, 1, true, $2)",
+        persona.candidatura_id,
+        datetime(2024, 3, 16, 3, 30, tzinfo=UTC),
+    )
+    consentimientos = f"/captura/candidaturas/{persona.candidatura_id}/consentimiento"
+
     form = await settings_form(coordinacion)
     assert form["zona_horaria"] == "America/Mexico_City"
     saved = await coordinacion.submit(PAGE, PAGE, {**form, "captura_fin": CIERRE_LOCAL})
@@ -72,11 +79,13 @@ async def test_the_close_typed_at_15_local_is_stored_in_utc_and_follows_the_zone
     settings = await (await coordinacion.get("/validacion/proceso")).text()
     assert f'value="{CIERRE_LOCAL}"' in settings and "hora del centro (America/Mexico_City)" in settings
     tablero = await (await candidata.get("/captura/")).text()
-    assert "La captura cierra el 15/01/2030 a las 15:00;" in tablero, tablero
+    assert "La captura cierra el 15/01/2030 a las 15:00 (hora del centro);" in tablero, tablero
     assert "21:00" not in tablero
     # Another service (auth) shows its dates in the same zone: 03:30 UTC on the 16th is the evening of the 15th.
     usuario = await (await admin.get(f"/cuenta/usuarios/{cuenta_id}")).text()
     assert "15/03/2024 21:30" in usuario
+    consent = await (await candidata.get(consentimientos)).text()
+    assert "Otorgada el 15/03/2024 a las 21:30." in consent and "15/03/2024 21:30:00" in consent
 
     # Moving the process to Baja California keeps the stored instants and moves what everyone reads.
     form = await settings_form(coordinacion)
@@ -89,11 +98,12 @@ async def test_the_close_typed_at_15_local_is_stored_in_utc_and_follows_the_zone
     # The form works in minutes, so the demo's seconds are gone, but not one minute moved.
     assert stored["captura_inicio"] == proceso_original["captura_inicio"].replace(second=0, microsecond=0)
     tablero = await (await candidata.get("/captura/")).text()
-    assert "La captura cierra el 15/01/2030 a las 13:00;" in tablero, tablero
+    assert "La captura cierra el 15/01/2030 a las 13:00 (hora del noroeste);" in tablero, tablero
     settings = await (await coordinacion.get("/validacion/proceso")).text()
     assert 'value="2030-01-15T13:00"' in settings and "America/Tijuana" in settings
     usuario = await (await admin.get(f"/cuenta/usuarios/{cuenta_id}")).text()
     assert "15/03/2024 20:30" in usuario  # Tijuana is on daylight time (UTC-7) in March
+    assert "Otorgada el 15/03/2024 a las 20:30." in await (await candidata.get(consentimientos)).text()
 
     # A time typed now is read in Tijuana's zone.
     form = await settings_form(coordinacion)

@@ -73,7 +73,7 @@ def deadline_text(proceso: Proceso | None, now: datetime) -> str | None:
     if proceso is None or proceso.captura_fin is None:
         return None
     fin = proceso.captura_fin
-    cuando = tiempo.format_fecha_hora(fin, proceso.zona)
+    cuando = tiempo.format_fecha_hora_zona(fin, proceso.zona_horaria)
     if now >= fin:
         return f"La captura cerró el {cuando}."
     left = fin - now

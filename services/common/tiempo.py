@@ -26,14 +26,15 @@ ETIQUETAS = {
     "America/Mexico_City": "hora del centro",
     "America/Monterrey": "hora del centro",
     "America/Merida": "hora del centro",
-    "America/Matamoros": "hora del centro, con horario de verano fronterizo",
+    "America/Chihuahua": "hora del centro",
+    "America/Bahia_Banderas": "hora del centro",
+    "America/Matamoros": "hora del centro fronteriza",
+    "America/Ojinaga": "hora del centro fronteriza",
     "America/Cancun": "hora del sureste",
     "America/Mazatlan": "hora del Pacífico",
-    "America/Hermosillo": "hora del Pacífico, sin horario de verano",
-    "America/Chihuahua": "hora del centro",
-    "America/Ciudad_Juarez": "hora de la montaña, con horario de verano fronterizo",
-    "America/Ojinaga": "hora del centro, con horario de verano fronterizo",
-    "America/Tijuana": "hora del noroeste, con horario de verano fronterizo",
+    "America/Hermosillo": "hora de Sonora",
+    "America/Ciudad_Juarez": "hora de la montaña fronteriza",
+    "America/Tijuana": "hora del noroeste",
 }
 
 
@@ -59,6 +60,11 @@ def zona(name: str) -> ZoneInfo:
 def nombre_zona(name: str) -> str:
     """``America/Mexico_City`` → ``hora del centro``; an unlisted zone by its IANA name."""
     return ETIQUETAS.get(name, name)
+
+
+def format_fecha_hora_zona(value: datetime, name: str) -> str:
+    """``15/03/2024 a las 15:00 (hora del centro)``: for a deadline, where the reader's own clock may differ."""
+    return f"{format_fecha_hora(value, zona(name))} ({nombre_zona(name)})"
 
 
 def etiqueta(name: str) -> str:

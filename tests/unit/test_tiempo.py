@@ -73,6 +73,8 @@ def test_zone_labels() -> None:
     assert tiempo.etiqueta("America/Mexico_City") == "hora del centro (America/Mexico_City)"
     assert tiempo.nombre_zona("America/Mexico_City") == "hora del centro"
     assert tiempo.etiqueta("Europe/Madrid") == "Europe/Madrid"
+    cierre = datetime(2024, 3, 15, 21, 0, tzinfo=UTC)
+    assert tiempo.format_fecha_hora_zona(cierre, "America/Tijuana") == "15/03/2024 a las 14:00 (hora del noroeste)"
 
 
 def test_template_filters_use_the_zone_of_the_context() -> None:
