@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 
 import asyncpg
 import pytest
+from playwright.async_api import Page, expect
 
 from . import factories
+from .browser import axe_violations, login
 from .helpers import Client
 
 PAGE = "/validacion/proceso"
@@ -142,3 +144,19 @@ async def test_a_time_the_clock_skips_is_refused(
     )
     assert refused.status == 422
     assert "Esa hora no existe en la zona del proceso" in await refused.text()
+
+
+async def test_the_zone_field_is_labelled_and_its_error_reachable_in_chromium(
+    page: Page, base_url: str, proceso_original: asyncpg.Record
+) -> None:
+    await login(page, base_url, "demo-coordinacion")
+    await page.goto(base_url + PAGE)
+    zona = page.get_by_label("Zona horaria del proceso (nombre IANA)")
+    await expect(zona).to_have_value("America/Mexico_City")
+    await expect(page.get_by_text("En hora del centro (America/Mexico_City).").first).to_be_visible()
+    assert await axe_violations(page) == []
+    await zona.fill("Hora de Michoacán")
+    await page.get_by_role("button", name="Guardar los ajustes").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Escribe el nombre de una zona horaria")
+    await expect(zona).to_have_value("Hora de Michoacán")
+    assert await axe_violations(page) == []
