@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
 from playwright.async_api import Page, expect
 
+from launcher.system import System
+
 from . import factories
 from .browser import axe_violations, login
-from .helpers import Client
+from .helpers import Client, eventually
 
 PAGE = "/validacion/proceso"
 INPUT = re.compile(r'<input type="(?:text|number|datetime-local|date)" id="[^"]+" name="([^"]+)" value="([^"]*)"')
@@ -160,3 +166,35 @@ async def test_the_zone_field_is_labelled_and_its_error_reachable_in_chromium(
     await expect(page.get_by_role("alert")).to_contain_text("Escribe el nombre de una zona horaria")
     await expect(zona).to_have_value("Hora de Michoacán")
     assert await axe_violations(page) == []
+
+
+async def test_the_recovery_mail_says_until_when_in_the_process_zone(
+    system: System, client: Client, db: asyncpg.Pool, proceso_original: asyncpg.Record
+) -> None:
+    await db.execute("UPDATE registro.procesos SET zona_horaria = 'America/Tijuana' WHERE id = $1", proceso_original[0])
+    username = await factories.cuenta(db)
+    address = f"{username}@correo.invalid"
+    before = datetime.now(UTC)
+    sent = await client.submit("/cuenta/recuperar", "/cuenta/recuperar", {"usuario": username})
+    assert sent.status == 303
+    after = datetime.now(UTC)
+
+    def mail() -> str | None:
+        for path in sorted(system.maildir.glob("*.eml")):
+            with path.open("rb") as f:
+                message = BytesParser(policy=policy.default).parse(f)
+            if isinstance(message, EmailMessage) and message["Delivered-To"] == address:
+                body = message.get_body(preferencelist=("plain",))
+                return body.get_content() if isinstance(body, EmailMessage) else None
+        return None
+
+    async def arrived() -> str | None:
+        return mail()
+
+    body = await eventually(arrived, within=30, what="the recovery mail")
+    match = re.search(r"hasta el (\d{2}/\d{2}/\d{4}) a las (\d{2}:\d{2}), hora del noroeste", body)
+    assert match, body
+    tijuana = ZoneInfo("America/Tijuana")
+    vence = datetime.strptime(" ".join(match.groups()), "%d/%m/%Y %H:%M").replace(tzinfo=tijuana)
+    earliest = (before + timedelta(minutes=30)).astimezone(tijuana).replace(second=0, microsecond=0)
+    assert earliest <= vence <= (after + timedelta(minutes=30)).astimezone(tijuana)
