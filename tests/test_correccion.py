@@ -88,6 +88,6 @@ async def test_correction_round_trip(make_client: type[Client], db: asyncpg.Pool
     try:
         exhausted = await candidata.submit(page, page, {"rubro": "propuestas", "motivo": "Una más, por favor."})
         assert exhausted.status == 422
-        assert "Ya usaste las 1 solicitud(es) de corrección" in await exhausted.text()
+        assert "Ya usaste la única solicitud de corrección" in await exhausted.text()
     finally:
         await db.execute("UPDATE registro.procesos SET configuracion = $1 WHERE activo", original)

@@ -26,12 +26,12 @@ ESTADOS = {
     "error": "Interrumpido por un error (se reintentará)",
 }
 
-# Times as the institute reads them (Michoacán), whatever the server's time zone.
+# Instants in UTC: the templates show them in the process's zone (services.common.tiempo).
 LOTES_SQL = """
 SELECT l.id, l.estado, l.total, l.procesadas, l.creadas, l.error, l.deleted_at IS NOT NULL AS eliminada,
-       to_char(l.created_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS creado,
-       to_char(l.finished_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS terminado,
-       to_char(l.deleted_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS eliminado,
+       l.created_at AS creado,
+       l.finished_at AS terminado,
+       l.deleted_at AS eliminado,
        u.username AS solicitante
 FROM auth.lotes_cuentas l LEFT JOIN auth.users u ON u.id = l.requested_by
 ORDER BY l.id DESC
@@ -39,9 +39,9 @@ LIMIT 100
 """
 LOTE_SQL = """
 SELECT l.id, l.estado, l.total, l.procesadas, l.creadas, l.error, l.deleted_at IS NOT NULL AS eliminada,
-       to_char(l.created_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS creado,
-       to_char(l.finished_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS terminado,
-       to_char(l.deleted_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS eliminado,
+       l.created_at AS creado,
+       l.finished_at AS terminado,
+       l.deleted_at AS eliminado,
        u.username AS solicitante
 FROM auth.lotes_cuentas l LEFT JOIN auth.users u ON u.id = l.requested_by
 WHERE l.id = $1

@@ -27,11 +27,12 @@ import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 
-from services.common import audit, outbox
+from services.common import audit, outbox, tiempo
 from services.common.identity import Identity
 from services.common.outbox import outbox_job
 from services.common.settings import CommonSettings
@@ -123,8 +124,7 @@ WHERE id = $1
 
 SHEET_SQL = "SELECT hoja_csv, total, procesadas, creadas FROM auth.lotes_cuentas WHERE id = $1"
 CONTEXT_SQL = """
-SELECT (SELECT nombre FROM registro.procesos WHERE activo ORDER BY id LIMIT 1) AS proceso,
-       to_char(now() AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS generado
+SELECT nombre, zona_horaria FROM registro.procesos WHERE activo ORDER BY id LIMIT 1
 """
 POSTULANTES_SQL = "SELECT siglas, nombre FROM registro.postulantes WHERE siglas = ANY($1::text[])"
 FINISH_SQL = """
@@ -331,6 +331,8 @@ async def _finish(pool: asyncpg.Pool, lote_id: int, actor: Identity | None, acce
     lote = await pool.fetchrow(SHEET_SQL, lote_id)
     rows = credenciales.parse_csv(lote["hoja_csv"] or credenciales.csv_header())
     context = await pool.fetchrow(CONTEXT_SQL)
+    proceso, zona = (context["nombre"], context["zona_horaria"]) if context else ("", tiempo.DEFAULT_ZONA)
+    generado = tiempo.format_fecha_hora(datetime.now(UTC), tiempo.zona(zona), conector=" ")
     postulantes = {
         r["siglas"]: r["nombre"] for r in await pool.fetch(POSTULANTES_SQL, list({r.postulante for r in rows}))
     }
@@ -341,9 +343,9 @@ async def _finish(pool: asyncpg.Pool, lote_id: int, actor: Identity | None, acce
         rows,
         postulantes,
         lote_id=lote_id,
-        proceso=context["proceso"] or "",
+        proceso=proceso,
         acceso=acceso,
-        generado=context["generado"],
+        generado=generado,
     )
     counts = {"total": lote["total"], "procesadas": lote["procesadas"], "creadas": lote["creadas"]}
     async with pool.acquire() as conn, conn.transaction():

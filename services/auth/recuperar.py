@@ -9,16 +9,18 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, outbox, sessions
+from services.common import audit, outbox, sessions, tiempo
 from services.common.access import public
 from services.common.db import DB_POOL
 from services.common.web import REDIS, SETTINGS
+from services.common.zona import request_zona
 
 from . import lockout
 from .passwords import hash_password
@@ -50,7 +52,8 @@ MAIL_SUBJECT = "Conóceles: recupera tu contraseña"
 MAIL_BODY = """Hola, {nombre}:
 
 Recibimos una solicitud para cambiar la contraseña de la cuenta «{usuario}» en Conóceles.
-Para elegir una contraseña nueva, abre este enlace. Sirve una sola vez y durante {minutos} minutos:
+Para elegir una contraseña nueva, abre este enlace. Sirve una sola vez y durante {minutos} minutos
+(hasta el {vence}, {zona}):
 
 {enlace}
 
@@ -86,6 +89,7 @@ async def request_link(request: web.Request) -> web.StreamResponse:
 async def _request_link(request: web.Request, usuario: str) -> None:
     settings = request.app[SETTINGS]
     token = secrets.token_urlsafe(32)
+    zona = await request_zona(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         user = await conn.fetchrow(RECOVERY_USER_SQL, usuario)
         # The same queries run for an unknown account (user id 0 matches nothing), so timing tells little.
@@ -100,6 +104,8 @@ async def _request_link(request: web.Request, usuario: str) -> None:
                 nombre=user["nombre"] or user["username"],
                 usuario=user["username"],
                 minutos=TOKEN_LIFETIME // 60,
+                vence=tiempo.format_fecha_hora(datetime.now(UTC) + timedelta(seconds=TOKEN_LIFETIME), zona),
+                zona=tiempo.nombre_zona(zona.key),
                 enlace=f"{settings.public_url}/cuenta/recuperar/{token}",
             )
             await outbox.enqueue(conn, "auth", "auth.mail", to=user["email"], subject=MAIL_SUBJECT, body=body)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from services.common import audit, sessions
 from services.common.access import public, requires
 from services.common.db import DB_POOL
+from services.common.plural import contar
 from services.common.web import PASSWORD_CHANGE_PATH, REDIS, SETTINGS, identity
 
 from . import lockout
@@ -117,7 +118,7 @@ async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
         )
         minutes = max(1, round(locked / 60))
         message = (
-            f"Por seguridad, esta cuenta está bloqueada durante {minutes} minuto(s) más tras "
+            f"Por seguridad, esta cuenta está bloqueada durante {contar(minutes, 'minuto', 'minutos')} más tras "
             f"{lockout.MAX_FAILURES} intentos fallidos. Espera o recupera tu contraseña."
         )
         context = {"errors": {"usuario": message}, "usuario": form.usuario, "siguiente": form.siguiente}

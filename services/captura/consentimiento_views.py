@@ -7,17 +7,18 @@ The three consents themselves (checkboxes with timestamps) are rendered on the s
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, media
+from services.common import audit, media, tiempo
 from services.common.access import requires
 from services.common.db import DB_POOL
 from services.common.web import identity
+from services.common.zona import request_zona
 
 from . import autorizaciones_views, consentimiento
 from .documentos_sql import (
@@ -83,7 +84,8 @@ async def formato_pdf(request: web.Request) -> web.Response:
         tipo=candidatura["tipo"],
         postulante=f"{candidatura['postulante_nombre']} ({candidatura['siglas']})",
     )
-    pdf = await asyncio.to_thread(consentimiento.formato_pdf, persona, proceso=proceso, generado=date.today())
+    generado = tiempo.today(datetime.now(UTC), await request_zona(request))
+    pdf = await asyncio.to_thread(consentimiento.formato_pdf, persona, proceso=proceso, generado=generado)
     return web.Response(
         body=pdf,
         content_type="application/pdf",

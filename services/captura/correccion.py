@@ -66,7 +66,14 @@ async def _request(request: web.Request, rubros: list[str], motivo: str) -> web.
         if context["estado"] != "publicado":
             errors["_"] = "Solo puedes pedir una corrección cuando tu información ya está publicada."
         elif context["restantes"] <= 0:
-            errors["_"] = f"Ya usaste las {context['rondas']} solicitud(es) de corrección que permite el proceso."
+            rondas = context["rondas"]
+            errors["_"] = (
+                "El proceso no permite solicitudes de corrección."
+                if rondas == 0
+                else "Ya usaste la única solicitud de corrección que permite el proceso."
+                if rondas == 1
+                else f"Ya usaste las {rondas} solicitudes de corrección que permite el proceso."
+            )
         if not rubros or any(r not in RUBROS_BY_KEY for r in rubros):
             errors["rubros"] = "Marca el o los rubros que quieres corregir."
         if not 10 <= len(motivo) <= 1000:

@@ -13,10 +13,12 @@ import asyncpg
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.common import tiempo
 from services.common.access import requires
 from services.common.curricular import RUBROS, missing_rubros
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
+from services.common.plural import contar
 from services.common.proceso import Proceso, active_proceso
 from services.common.web import identity
 
@@ -71,14 +73,16 @@ def deadline_text(proceso: Proceso | None, now: datetime) -> str | None:
     if proceso is None or proceso.captura_fin is None:
         return None
     fin = proceso.captura_fin
+    cuando = tiempo.format_fecha_hora_zona(fin, proceso.zona_horaria)
     if now >= fin:
-        return f"La captura cerró el {fin:%d/%m/%Y a las %H:%M} (hora del servidor)."
+        return f"La captura cerró el {cuando}."
     left = fin - now
     days, hours = left.days, left.seconds // 3600
     minutes = (left.seconds % 3600) // 60
-    parts = [f"{days} día(s)"] if days else []
-    parts.append(f"{hours} hora(s)" if days or hours else f"{minutes} minuto(s)")
-    return f"La captura cierra el {fin:%d/%m/%Y a las %H:%M}; quedan {' y '.join(parts)}."
+    parts = [contar(days, "día", "días")] if days else []
+    parts.append(contar(hours, "hora", "horas") if days or hours else contar(minutes, "minuto", "minutos"))
+    queda = "queda" if (days or hours or minutes) == 1 and len(parts) == 1 else "quedan"
+    return f"La captura cierra el {cuando}; {queda} {' y '.join(parts)}."
 
 
 @requires(*CANDIDATE_ROLES)

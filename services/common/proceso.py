@@ -7,14 +7,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from . import tiempo
+
 ACTIVE_PROCESO_SQL = """
-SELECT id, clave, nombre, captura_inicio, captura_fin, publicacion_inicio, configuracion
+SELECT id, clave, nombre, captura_inicio, captura_fin, publicacion_inicio, configuracion, zona_horaria
 FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1
 """
+ZONA_HORARIA_SQL = "SELECT zona_horaria FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1"
 
 AVISOS_PLAZO_MAX = 5
 AVISOS_PLAZO_HORAS_MAX = 30 * 24
@@ -53,6 +57,12 @@ class Proceso(BaseModel):
     captura_fin: datetime | None
     publicacion_inicio: datetime | None
     configuracion: Configuracion
+    # IANA name; dates are stored in UTC and shown and read in this zone (services.common.tiempo).
+    zona_horaria: str = tiempo.DEFAULT_ZONA
+
+    @property
+    def zona(self) -> ZoneInfo:
+        return tiempo.zona(self.zona_horaria)
 
     def capture_open(self, now: datetime) -> bool:
         return (self.captura_inicio is None or self.captura_inicio <= now) and (
@@ -65,3 +75,9 @@ async def active_proceso(conn: asyncpg.Connection | asyncpg.Pool) -> Proceso | N
     if row is None:
         return None
     return Proceso.model_validate({**dict(row), "configuracion": row["configuracion"] or {}})
+
+
+async def zona_activa(conn: asyncpg.Connection | asyncpg.Pool) -> ZoneInfo:
+    """The active process's zone (the default one when there is no process yet)."""
+    name = await conn.fetchval(ZONA_HORARIA_SQL)
+    return tiempo.zona(name or tiempo.DEFAULT_ZONA)

@@ -21,11 +21,13 @@ from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import ValidationError
 from redis.asyncio import Redis
 
+from . import plural, tiempo
 from .access import access_of, public
 from .db import DB_POOL, pool_ctx
 from .identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, verify
 from .logs import setup_logging
 from .settings import ServiceSettings, load_settings
+from .zona import LAST_ZONA, request_zona
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +195,8 @@ def _base_context(request: web.Request) -> dict[str, Any]:
 
 
 async def _template_context(request: web.Request) -> dict[str, Any]:
-    return _base_context(request)
+    # Every date filter (services.common.tiempo) reads the process's zone from here.
+    return {**_base_context(request), tiempo.CONTEXT_KEY: await request_zona(request)}
 
 
 def redis_ctx(settings: ServiceSettings) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -252,13 +255,16 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     )
     app[SETTINGS] = settings
     app[METRICS] = Counter()
-    aiohttp_jinja2.setup(
+    app[LAST_ZONA] = {}
+    env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(templates), jinja2.FileSystemLoader(COMMON_TEMPLATES)]),
         autoescape=jinja2.select_autoescape(default=True),
         undefined=jinja2.StrictUndefined,
         context_processors=[_template_context],
     )
+    tiempo.register_filters(env)
+    plural.register_filters(env)
     app.cleanup_ctx.append(pool_ctx(settings))
     app.cleanup_ctx.append(redis_ctx(settings))
     app.router.add_get("/health", health, name="health")

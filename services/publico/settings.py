@@ -11,3 +11,8 @@ class PublicoSettings(ServiceSettings):
     service_name: str = "publico"
     port: int = 8104
     cache_ttl: int = 600
+    # The meta description of the public pages that have no more specific one (search engines show it).
+    descripcion: str = (
+        "Consulta la información curricular, la trayectoria y las propuestas que declararon las candidaturas "
+        "registradas en el proceso electoral, revisadas por la autoridad electoral."
+    )

@@ -19,8 +19,8 @@ RETURNING id
 """
 IMPORTACION_SQL = """
 SELECT i.id, i.tipo, i.proceso_id, i.archivo, i.estado, i.filas, i.errores, i.resumen, i.lote_id,
-       to_char(i.created_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS creada,
-       to_char(i.committed_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS aplicada
+       i.created_at AS creada,
+       i.committed_at AS aplicada
 FROM registro.importaciones i WHERE i.id = $1
 """
 # The first rows only: the preview shows a sample, the counts tell the rest.
@@ -29,7 +29,7 @@ SELECT jsonb_path_query_array(datos, '$[0 to 19]') FROM registro.importaciones W
 """
 RECENT_SQL = """
 SELECT id, archivo, estado, filas,
-       to_char(created_at AT TIME ZONE 'America/Mexico_City', 'DD/MM/YYYY HH24:MI') AS creada
+       created_at AS creada
 FROM registro.importaciones WHERE tipo = ANY($1::text[]) ORDER BY id DESC LIMIT 10
 """
 # Taken FOR UPDATE so two clicks on "Aplicar" cannot apply one preview twice.

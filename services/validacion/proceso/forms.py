@@ -7,12 +7,11 @@ from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from multidict import MultiMapping
-from pydantic import BaseModel, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator, model_validator
 
+from services.common import tiempo
 from services.common.proceso import Configuracion
 
-# The institute's clock: a date typed in the form is Michoacán's local time, whatever the server's zone.
-ZONA = ZoneInfo("America/Mexico_City")
 EDAD_MIN, EDAD_MAX = 18, 99
 FECHAS = ("captura_inicio", "captura_fin", "publicacion_inicio")
 NUMEROS = ("limite_texto_largo", "limite_propuesta", "rondas_correccion")
@@ -24,18 +23,23 @@ class Ajustes(BaseModel):
     publicacion_inicio: datetime | None
     jornada_electoral: date | None
     configuracion: Configuracion
+    zona_horaria: str
 
     @field_validator(*FECHAS, mode="before")
     @classmethod
-    def _local(cls, value: Any) -> Any:
+    def _local(cls, value: Any, info: ValidationInfo) -> Any:
+        # Typed in the zone the form showed them in (the process's zone before this save), stored in UTC.
         if value in (None, ""):
             return None
         if isinstance(value, str):
-            try:
-                return datetime.fromisoformat(value).replace(tzinfo=ZONA)
-            except ValueError:
-                raise ValueError("Escribe una fecha y hora válidas.") from None
+            return tiempo.parse_local(value, (info.context or {})["zona"])
         return value
+
+    @field_validator("zona_horaria")
+    @classmethod
+    def _zona(cls, value: str) -> str:
+        tiempo.zona(value.strip())
+        return value.strip()
 
     @field_validator("jornada_electoral", mode="before")
     @classmethod
@@ -49,13 +53,16 @@ class Ajustes(BaseModel):
         return self
 
 
-def from_form(form: MultiMapping[Any], cargos: list[str]) -> Ajustes:
-    """Builds the model from the posted fields; a ValidationError carries every field's problem."""
+def from_form(form: MultiMapping[Any], cargos: list[str], zona: ZoneInfo) -> Ajustes:
+    """Builds the model from the posted fields, dates read in ``zona``; a ValidationError carries every field's
+    problem."""
     edades: dict[str, Any] = {c: form.get(f"edad_{c}", "") for c in cargos}
     ajustes = Ajustes.model_validate(
         {
             **{f: form.get(f, "") for f in FECHAS},
             "jornada_electoral": form.get("jornada_electoral", ""),
+            # A form without the field (an older page) keeps the zone.
+            "zona_horaria": form.get("zona_horaria", zona.key),
             "configuracion": {
                 **{n: form.get(n, "") for n in NUMEROS},
                 # An unchecked checkbox sends nothing.
@@ -63,7 +70,8 @@ def from_form(form: MultiMapping[Any], cargos: list[str]) -> Ajustes:
                 "edades_minimas": edades,
                 "avisos_plazo_horas": horas_de_aviso(str(form.get("avisos_plazo_horas", ""))),
             },
-        }
+        },
+        context={"zona": zona},
     )
     return ajustes
 

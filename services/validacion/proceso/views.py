@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 from pydantic import ValidationError
 
-from services.common import audit
+from services.common import audit, tiempo
 from services.common.access import requires
 from services.common.db import DB_POOL
 from services.common.proceso import Configuracion
@@ -22,17 +21,15 @@ from . import forms, sql
 STAFF = ("coordinacion", "admin")
 
 
-def _local(value: datetime | None) -> str:
-    return value.astimezone(forms.ZONA).strftime("%Y-%m-%dT%H:%M") if value else ""
-
-
 async def _context(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]
     proceso = await pool.fetchrow(sql.PROCESO_SQL)
     if proceso is None:
         raise web.HTTPNotFound(text="No hay un proceso electoral activo.")
     configuracion = Configuracion.model_validate(proceso["configuracion"] or {})
-    valores: dict[str, Any] = {f: _local(proceso[f]) for f in forms.FECHAS}
+    zona = tiempo.zona(proceso["zona_horaria"])
+    valores: dict[str, Any] = {f: tiempo.format_input(proceso[f], zona) for f in forms.FECHAS}
+    valores["zona_horaria"] = proceso["zona_horaria"]
     valores["jornada_electoral"] = proceso["jornada_electoral"].isoformat() if proceso["jornada_electoral"] else ""
     valores.update({n: getattr(configuracion, n) for n in forms.NUMEROS})
     valores["validacion_partido"] = configuracion.validacion_partido
@@ -40,7 +37,15 @@ async def _context(request: web.Request) -> dict[str, Any]:
     cargos = await pool.fetch(sql.CARGOS_SQL)
     for cargo in cargos:
         valores[f"edad_{cargo['clave']}"] = configuracion.edades_minimas.get(cargo["clave"], "")
-    return {"proceso": proceso, "cargos": cargos, "valores": valores, "errors": {}, "guardado": False}
+    return {
+        "proceso": proceso,
+        "cargos": cargos,
+        "valores": valores,
+        "errors": {},
+        "guardado": False,
+        "zona_etiqueta": tiempo.etiqueta(proceso["zona_horaria"]),
+        "zonas_sugeridas": tiempo.ETIQUETAS,
+    }
 
 
 @requires(*STAFF)
@@ -62,7 +67,7 @@ async def _guardar(request: web.Request) -> web.StreamResponse:
     cargos = [c["clave"] for c in context["cargos"]]
     errors = forms.check_edades(form, cargos)
     try:
-        nuevos = forms.from_form(form, cargos)
+        nuevos = forms.from_form(form, cargos, tiempo.zona(context["proceso"]["zona_horaria"]))
     except ValidationError as exc:
         errors = {**forms.errores(exc), **errors}
     if errors:
@@ -82,6 +87,7 @@ async def _guardar(request: web.Request) -> web.StreamResponse:
             nuevos.publicacion_inicio,
             nuevos.jornada_electoral,
             configuracion,
+            nuevos.zona_horaria,
         )
         await audit.record(
             conn,
