@@ -1,4 +1,4 @@
-"""The one place that turns stored instants (UTC) into the process's local time and back (DESIGN.md §10).
+"""The one place that turns stored instants (UTC) into the process's local time and back (docs/design.md §10).
 
 Pure functions, no I/O: the zone comes from the active process (``registro.procesos.zona_horaria``) and is
 passed in. Templates use them through the filters of :func:`register_filters`, which read the zone that
