@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp_jinja2
 import jinja2
@@ -149,7 +150,8 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
     if not ident.is_authenticated:
         if wants_json(request) or request.method != "GET":
             raise web.HTTPUnauthorized()
-        raise web.HTTPSeeOther(f"/cuenta/entrar?siguiente={request.path_qs}")
+        # Encoded, so the whole path and query come back after login (an unencoded `&` would cut it short).
+        raise web.HTTPSeeOther(f"/cuenta/entrar?{urlencode({'siguiente': request.rel_url.raw_path_qs}, safe='/')}")
     raise web.HTTPForbidden()
 
 
