@@ -173,6 +173,26 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
 
 
 @web.middleware
+async def no_store_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A page that needs a session is never kept by a browser or proxy: after logout, Back must refetch it.
+
+    So is a public page that says nothing about caching but was made for a visitor holding a session (the
+    login and recovery forms carry that session's CSRF token); public pages that set their own caching keep it.
+    """
+    response = await handler(request)
+    if isinstance(request.match_info.route.resource, web.StaticResource):
+        return response
+    access = access_of(request.match_info.handler)
+    cache_control = response.headers.get("Cache-Control")
+    if access is None or not access.public:
+        if "no-store" not in (cache_control or ""):
+            response.headers["Cache-Control"] = "no-store"
+    elif cache_control is None and (identity(request).session_id or response.cookies):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@web.middleware
 async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     metrics = request.app[METRICS]
     started = time.perf_counter()
@@ -245,6 +265,7 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     app = web.Application(
         middlewares=[
             metrics_middleware,
+            no_store_middleware,
             error_middleware,
             identity_middleware(settings),
             access_middleware,
