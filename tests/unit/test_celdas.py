@@ -25,7 +25,7 @@ HOSTILE = [
     "\r=1+1",
     "\n=1+1",
     "  =1+1",
-    "＝1+1",  # noqa: RUF001 - the full-width sign is the point
+    "＝1+1",
 ]
 PLAIN = ["Lucía Hernández", "PAN", "Distrito 7", "", "a=b", "correo@campana.invalid", "100%"]
 
@@ -65,17 +65,19 @@ def test_an_xlsx_cell_written_through_the_helper_is_text_not_a_formula() -> None
 
 
 def _credencial(nombre: str, contrasena: str) -> credenciales.Credencial:
-    return credenciales.Credencial("PAN", "Presidencia municipal", "Morelia", "1", "propietaria", nombre, "u1", contrasena)
+    return credenciales.Credencial(
+        "PAN", "Presidencia municipal", "Morelia", "1", "propietaria", nombre, "u1", contrasena
+    )
 
 
 def test_the_credentials_sheet_neutralises_names_and_its_working_record_round_trips() -> None:
-    hostile = _credencial("=HYPERLINK(\"http://evil.example\")", "-abc123")
+    hostile = _credencial('=HYPERLINK("http://evil.example")', "-abc123")
     record = credenciales.csv_header() + credenciales.csv_rows([hostile])
     # The job reads its working record back exactly: a password starting with "-" stays that password.
     assert credenciales.parse_csv(record) == [hostile]
     sheet = credenciales.csv_sheet([hostile]).decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(sheet)))[1]
-    assert row[5] == "'=HYPERLINK(\"http://evil.example\")" and row[7] == "'-abc123"
+    assert row[5] == '\'=HYPERLINK("http://evil.example")' and row[7] == "'-abc123"
 
 
 def test_no_service_writes_a_csv_or_xlsx_around_the_helper() -> None:
