@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 SERVICE_OFFSETS = {"auth": 1, "captura": 2, "validacion": 3, "publico": 4, "reportes": 6}
 MAILSINK_OFFSET = 25  # the local SMTP sink (launcher/mailsink.py) listens on port_base + 25
+OPERATOR_OFFSET = 9  # the gateway's operator port (detailed /health, /metrics) on 127.0.0.1: port_base + 9
 
 
 class StartupError(RuntimeError):
@@ -112,6 +113,15 @@ class System:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.config.gateway_port}"
+
+    @property
+    def operator_port(self) -> int:
+        return self.config.port_base + OPERATOR_OFFSET
+
+    @property
+    def operator_url(self) -> str:
+        """Where operators read the detailed health and the metrics of every process (local only)."""
+        return f"http://127.0.0.1:{self.operator_port}"
 
     @property
     def dev_mailbox_url(self) -> str | None:
@@ -214,6 +224,7 @@ class System:
         gateway_env = {
             **base,
             "GATEWAY_PORT": str(self.config.gateway_port),
+            "GATEWAY_OPERATOR_PORT": str(self.operator_port),
             "GATEWAY_UPSTREAMS": json.dumps(upstreams),
         }
         specs.append(ProcessSpec("gateway", [py, "-m", "gateway"], gateway_env, self.config.gateway_port))

@@ -24,7 +24,7 @@ from redis.asyncio import Redis
 
 from .access import access_of, public
 from .db import DB_POOL, pool_ctx
-from .identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, verify
+from .identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
 from .logs import setup_logging
 from .settings import ServiceSettings, load_settings
 
@@ -230,9 +230,17 @@ def redis_ctx(settings: ServiceSettings) -> Callable[[web.Application], AsyncIte
     return ctx
 
 
+def _for_operators(request: web.Request) -> None:
+    """/health and /metrics of a process are for the operators who reach it directly (the gateway's checks,
+    compose, Prometheus); through the gateway, whatever the path trick, only an admin sees them."""
+    if SIGNATURE_HEADER in request.headers and identity(request).role != "admin":
+        raise web.HTTPNotFound()
+
+
 @public
 async def health(request: web.Request) -> web.Response:
     """Up when its PostgreSQL pool and Redis answer; 503 with the failing part otherwise."""
+    _for_operators(request)
     checks: dict[str, str] = {}
     try:
         await request.app[DB_POOL].fetchval("SELECT 1", timeout=2)
@@ -251,6 +259,7 @@ async def health(request: web.Request) -> web.Response:
 
 @public
 async def metrics(request: web.Request) -> web.Response:
+    _for_operators(request)
     name = request.app[SETTINGS].service_name
     lines = [f"# conoceles {name}"]
     for key, value in sorted(request.app[METRICS].items()):
