@@ -256,6 +256,8 @@ class System:
     def start_processes(self, timeout: float = 60) -> None:
         specs = self.process_specs()
         busy = [f"{s.name} ({s.port})" for s in specs if s.port and port_in_use(s.port)]
+        if port_in_use(self.operator_port):
+            busy.append(f"gateway, puerto de operación ({self.operator_port})")
         if busy:
             raise StartupError(
                 "Puertos ocupados: " + ", ".join(busy) + ". ¿Quedó otra instancia de `make run` abierta? "
