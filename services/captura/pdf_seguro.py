@@ -53,6 +53,8 @@ OPEN_ACTION = "una acción que se ejecuta al abrirlo"
 # Decompressed object streams above this size are not inspected (a zip bomb), so the file is refused.
 MAX_INFLATED = 32 * 1024 * 1024
 HEAD = 1024
+# How much of an /OpenAction's value is read: an action dictionary is a few dozen bytes.
+ACTION_WINDOW = 4096
 
 _DELIMITER = rb"[\s/<>\[\]()%{}]"
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}]*)")
@@ -167,16 +169,45 @@ def _packed_objects(dictionary: bytes, content: bytes) -> dict[int, bytes]:
     return objects
 
 
-def _opens_an_action(text: bytes, after: int, objects: dict[int, bytes]) -> bool:
-    """An ``/OpenAction`` that only says which page to show (an array) is harmless; an action is not."""
-    value = text[after:].lstrip()
+def _dictionary_at(text: bytes, start: int) -> bytes:
+    """The ``<< … >>`` starting at ``start`` (nested dictionaries included); to the end if it never closes."""
+    depth, pos = 0, start
+    while pos < len(text) - 1:
+        pair = text[pos : pos + 2]
+        if pair == b"<<":
+            depth, pos = depth + 1, pos + 2
+            continue
+        if pair == b">>":
+            depth, pos = depth - 1, pos + 2
+            if depth == 0:
+                return text[start:pos]
+            continue
+        pos += 1
+    return text[start:]
+
+
+def _harmless_open(value: bytes) -> bool:
+    """A destination (an array) or a plain go-to-page action: what word processors and LaTeX write."""
+    value = value.lstrip()
     if value.startswith(b"["):
+        return True
+    if not value.startswith(b"<<"):
         return False
+    action = _dictionary_at(value, 0)
+    return bool(re.search(rb"/S\s*/GoTo(?=" + _DELIMITER + rb")", action)) and b"/Next" not in action
+
+
+def _opens_an_action(text: bytes, after: int, positions: dict[int, int], objects: dict[int, bytes]) -> bool:
+    """An ``/OpenAction`` that only says which page to show is harmless; any other action is not."""
     reference = _REFERENCE.match(text, after)
-    if reference:
-        target = objects.get(int(reference.group(1)))
-        return target is None or not target.lstrip().startswith(b"[")
-    return True
+    if not reference:
+        return not _harmless_open(text[after : after + ACTION_WINDOW])
+    number = int(reference.group(1))
+    if number in objects:
+        return not _harmless_open(objects[number])
+    if number in positions:
+        return not _harmless_open(text[positions[number] : positions[number] + ACTION_WINDOW])
+    return True  # pointing at an object we cannot find: not checked, not accepted
 
 
 def pdf_sin_cabecera(data: bytes) -> bool:
@@ -190,7 +221,9 @@ def problema(data: bytes) -> str | None:
     text = _normalize(b"".join(parts.text))
     if _HTML.search(text):
         return HTML
-    objects: dict[int, bytes] = {int(m.group(1)): text[m.end() : m.end() + 64] for m in _OBJECT.finditer(text)}
+    # Where each object outside the streams starts (read only if an /OpenAction points at it), and the packed ones.
+    positions = {int(m.group(1)): m.end() for m in _OBJECT.finditer(text)}
+    objects: dict[int, bytes] = {}
     if parts.object_streams and b"/Encrypt" in text:
         return CIFRADO  # its packed objects cannot be read
     budget = MAX_INFLATED
@@ -209,7 +242,7 @@ def problema(data: bytes) -> str | None:
         if key == b"Encrypt":
             return CIFRADO
         if key == b"OpenAction":
-            opens_an_action = opens_an_action or _opens_an_action(text, match.end(), objects)
+            opens_an_action = opens_an_action or _opens_an_action(text, match.end(), positions, objects)
             continue
         return ACTIVO.format(que=FORBIDDEN[key])  # the most telling reason (JavaScript) before "an action"
     return ACTIVO.format(que=OPEN_ACTION) if opens_an_action else None

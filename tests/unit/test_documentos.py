@@ -41,6 +41,16 @@ HOSTILE = {
         signed_form(b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /URI /URI (http://x) >> >>"),
         "al abrirlo",
     ),
+    "go-to on opening chained to another action": (
+        signed_form(
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /GoTo /D [3 0 R /Fit] /Next << /S /URI /URI (x) >> >> >>"
+        ),
+        "al abrirlo",
+    ),
+    "OpenAction to a missing object": (
+        signed_form(b"<< /Type /Catalog /Pages 2 0 R /OpenAction 40 0 R >>"),
+        "al abrirlo",
+    ),
     "additional actions": (
         signed_form(CATALOG, b"<< /Type /Page /Parent 2 0 R /AA << /O << /S /URI /URI (http://x) >> >> >>"),
         "se ejecutan solas",
@@ -100,6 +110,13 @@ def test_the_form_the_system_generates_and_a_plain_scan_are_accepted() -> None:
     assert consentimiento.validar(scan).data == scan
     assert pdf_seguro.problema(signed_form(CATALOG, PAGE, object_stream({5: b"<< /Type /Font >>"}))) is None
     assert pdf_seguro.problema(signed_form(b"<< /Type /Catalog /OpenAction 3 0 R /Pages 2 0 R >>", b"[0 0 R]")) is None
+    # What LaTeX and word processors write: "open at page 1", inline or as an object (also a packed one).
+    go_to = b"<< /S /GoTo /D [3 0 R /Fit] >>"
+    assert pdf_seguro.problema(signed_form(b"<< /Type /Catalog /Pages 2 0 R /OpenAction " + go_to + b" >>")) is None
+    by_reference = signed_form(b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>", PAGE, go_to)
+    assert pdf_seguro.problema(by_reference) is None
+    packed = signed_form(b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>", PAGE, object_stream({5: go_to}))
+    assert pdf_seguro.problema(packed) is None
 
 
 @pytest.mark.parametrize(
