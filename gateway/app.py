@@ -25,9 +25,10 @@ from redis.exceptions import RedisError
 from services.common import sessions
 from services.common.identity import ANONYMOUS, FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, Identity, sign
 
+from . import operadores
 from .routing import service_for
 from .settings import GatewaySettings
-from .upstreams import UpstreamPool, check, health_loop
+from .upstreams import UpstreamPool, health_loop
 
 log = logging.getLogger(__name__)
 
@@ -217,20 +218,29 @@ async def _relay_response(
     return response
 
 
+async def _is_admin(request: web.Request) -> bool:
+    try:
+        ident = await _identity(request)
+    except RedisError:
+        return False
+    return ident.is_authenticated and ident.role == "admin" and not ident.must_change_password
+
+
 async def health(request: web.Request) -> web.Response:
-    """Every upstream of every service, checked now; 200 only if each service has one healthy process."""
-    client, pools = request.app[CLIENT], request.app[POOLS]
-    names = list(pools)
-    results = await asyncio.gather(
-        *(asyncio.gather(*(check(client, pools[n], u) for u in pools[n].members)) for n in names)
-    )
-    services = {}
-    for name, checks in zip(names, results, strict=True):
-        healthy = sum(1 for c in checks if c.get("status") == "ok")
-        services[name] = {"healthy": healthy, "upstreams": checks}
-    ok = all(s["healthy"] for s in services.values())
-    body = orjson.dumps({"status": "ok" if ok else "degraded", "services": services})
-    return web.Response(body=body, status=200 if ok else 503, content_type="application/json")
+    """Up or degraded for everyone (200/503); the details of every upstream only for an admin."""
+    report = await operadores.health_report(request.app[CLIENT], request.app[POOLS])
+    response = operadores.health_response(report, detailed=await _is_admin(request))
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Every process's metrics for an admin; for anyone else this page does not exist."""
+    if not await _is_admin(request):
+        return _error(request, 404, "No encontramos esta página.")
+    response = operadores.metrics_response(await operadores.metrics_text(request.app[CLIENT], request.app[POOLS]))
+    response.headers.update(SECURITY_HEADERS)
+    return response
 
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:
@@ -257,6 +267,8 @@ def create_app(settings: GatewaySettings | None = None) -> web.Application:
     app = web.Application(client_max_size=settings.max_body_size)
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_resources)
+    app.cleanup_ctx.append(operadores.operator_site(settings, lambda: (app[CLIENT], app[POOLS])))
     app.router.add_get("/health", health)
+    app.router.add_get("/metrics", metrics)
     app.router.add_route("*", "/{path:.*}", proxy)
     return app

@@ -29,6 +29,9 @@ class GatewaySettings(CommonSettings):
     login_attempts_per_minute: int = 20
     api_requests_per_minute: int = 600
     max_body_size: int = 12 * 1024**2
+    # The operators' port (detailed /health and every process's /metrics), on a local address only; 0: none.
+    operator_host: str = "127.0.0.1"
+    operator_port: int = 0
     # Proxies in front of the gateway (Apache) whose X-Forwarded-For is believed: addresses or networks.
     trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 

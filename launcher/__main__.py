@@ -36,7 +36,9 @@ def _banner(system: System) -> str:
     )
     return (
         f"\n  Conóceles está listo en {system.url}\n"
-        f"  Entrar: {system.url}/cuenta/entrar    Salud: {system.url}/health\n{mailbox}{demo}"
+        f"  Entrar: {system.url}/cuenta/entrar    Salud: {system.url}/health\n"
+        f"  Operación (salud detallada y métricas, solo desde esta máquina): {system.operator_url}/health, "
+        f"{system.operator_url}/metrics\n{mailbox}{demo}"
         "\n  Ctrl-C detiene todo.\n"
     )
 

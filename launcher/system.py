@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
 SERVICE_OFFSETS = {"auth": 1, "captura": 2, "validacion": 3, "publico": 4, "reportes": 6}
 MAILSINK_OFFSET = 25  # the local SMTP sink (launcher/mailsink.py) listens on port_base + 25
+OPERATOR_OFFSET = 9  # the gateway's operator port (detailed /health, /metrics) on 127.0.0.1: port_base + 9
 
 
 def stop_stage(name: str) -> int:
@@ -120,6 +121,15 @@ class System:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.config.gateway_port}"
+
+    @property
+    def operator_port(self) -> int:
+        return self.config.port_base + OPERATOR_OFFSET
+
+    @property
+    def operator_url(self) -> str:
+        """Where operators read the detailed health and the metrics of every process (local only)."""
+        return f"http://127.0.0.1:{self.operator_port}"
 
     @property
     def dev_mailbox_url(self) -> str | None:
@@ -222,6 +232,7 @@ class System:
         gateway_env = {
             **base,
             "GATEWAY_PORT": str(self.config.gateway_port),
+            "GATEWAY_OPERATOR_PORT": str(self.operator_port),
             "GATEWAY_UPSTREAMS": json.dumps(upstreams),
         }
         specs.append(ProcessSpec("gateway", [py, "-m", "gateway"], gateway_env, self.config.gateway_port))
@@ -253,6 +264,8 @@ class System:
     def start_processes(self, timeout: float = 60) -> None:
         specs = self.process_specs()
         busy = [f"{s.name} ({s.port})" for s in specs if s.port and port_in_use(s.port)]
+        if port_in_use(self.operator_port):
+            busy.append(f"gateway, puerto de operación ({self.operator_port})")
         if busy:
             raise StartupError(
                 "Puertos ocupados: " + ", ".join(busy) + ". ¿Quedó otra instancia de `make run` abierta? "

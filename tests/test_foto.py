@@ -88,7 +88,7 @@ async def test_a_camera_photo_is_turned_cropped_resized_and_stripped(
     # The candidacy sees its own photo; nobody else does.
     own = await client.get(f"/captura/candidaturas/{person.candidatura_id}/foto.jpg")
     assert own.status == 200 and await own.read() == stored
-    assert own.headers["Content-Type"] == "image/jpeg" and "private" in own.headers["Cache-Control"]
+    assert own.headers["Content-Type"] == "image/jpeg" and own.headers["Cache-Control"] == "no-store"
     page = await (await client.get(f"/captura/candidaturas/{person.candidatura_id}/curricular")).text()
     assert f"/captura/candidaturas/{person.candidatura_id}/foto.jpg" in page
     other, _ = await logged_in(make_client, db)

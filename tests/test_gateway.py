@@ -53,15 +53,15 @@ async def test_a_dead_publico_process_is_skipped_and_health_reports_it(system: S
         await asyncio.to_thread(wait_for_port, victim.spec.port, 30, "publico-1")
 
         async def both_healthy() -> bool:
-            async with http.get(f"{system.url}/health") as response:
+            async with http.get(f"{system.operator_url}/health") as response:
                 body = await response.json()
             return response.status == 200 and body["services"]["publico"]["healthy"] == 2
 
         await eventually(both_healthy, what="publico-1 to be healthy again")
 
 
-async def test_health_aggregates_every_service(base_url: str) -> None:
-    async with aiohttp.ClientSession() as http, http.get(f"{base_url}/health") as response:
+async def test_health_aggregates_every_service(system: System) -> None:
+    async with aiohttp.ClientSession() as http, http.get(f"{system.operator_url}/health") as response:
         body = await response.json()
     assert response.status == 200, body
     assert set(body["services"]) == {"auth", "captura", "validacion", "publico", "reportes"}

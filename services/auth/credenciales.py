@@ -22,14 +22,14 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from services.common import celdas
+
 from .policy import MIN_LENGTH
 
 INSTITUTO = "Instituto Electoral de Michoacán"
 COLUMNS = ("postulante", "cargo", "ámbito", "número", "tipo", "nombre", "usuario", "contraseña")
 # Excel opens a UTF-8 CSV with accents intact only when it starts with a byte order mark.
 BOM = "\ufeff".encode()
-# Excel treats a cell starting with these as a formula; the registry's text must never run as one.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 REPRESENTANTE = "representante"
 
 
@@ -45,21 +45,20 @@ class Credencial:
     contrasena: str
 
 
-def _writer(buffer: io.StringIO) -> Any:
-    # CRLF: what Excel and the RFC expect.
-    return csv.writer(buffer, lineterminator="\r\n")
+# CRLF: what Excel and the RFC expect.
+LINE_END = "\r\n"
 
 
 def csv_header() -> bytes:
     buffer = io.StringIO()
-    _writer(buffer).writerow(COLUMNS)
+    celdas.writer(buffer, lineterminator=LINE_END).writerow(COLUMNS)
     return BOM + buffer.getvalue().encode()
 
 
 def csv_rows(credenciales: Iterable[Credencial]) -> bytes:
-    """Rows without header, to append to the sheet a batch at a time."""
+    """Rows without header, to append to the job's working record a batch at a time (read back exactly)."""
     buffer = io.StringIO()
-    _writer(buffer).writerows(astuple(c) for c in credenciales)
+    celdas.writer_interno(buffer, lineterminator=LINE_END).writerows(astuple(c) for c in credenciales)
     return buffer.getvalue().encode()
 
 
@@ -78,15 +77,11 @@ def group_by_postulante(credenciales: Iterable[Credencial]) -> list[tuple[str, l
     return [(siglas, sorted(rows, key=lambda c: c.tipo != REPRESENTANTE)) for siglas, rows in groups.items()]
 
 
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
 def csv_sheet(credenciales: Sequence[Credencial]) -> bytes:
     """The final CSV handed to staff: grouped by postulante, formula-looking cells neutralised."""
     ordered = [c for _, rows in group_by_postulante(credenciales) for c in rows]
     buffer = io.StringIO()
-    _writer(buffer).writerows([_cell(v) for v in astuple(c)] for c in ordered)
+    celdas.writer(buffer, lineterminator=LINE_END).writerows(astuple(c) for c in ordered)
     return csv_header() + buffer.getvalue().encode()
 
 

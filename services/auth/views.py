@@ -13,6 +13,7 @@ from services.common import audit, sessions
 from services.common.access import public, requires
 from services.common.db import DB_POOL
 from services.common.plural import contar
+from services.common.redirects import safe_next
 from services.common.web import PASSWORD_CHANGE_PATH, REDIS, SETTINGS, identity
 
 from . import lockout
@@ -32,13 +33,6 @@ HOME_BY_ROLE = {
 WRONG_CREDENTIALS = "El usuario o la contraseña no son correctos."
 # Messages the login page shows after a redirect (``?aviso=<key>``): only these texts, never one from the URL.
 LOGIN_NOTICES = {"restablecida": "Tu contraseña se cambió. Ya puedes entrar con la nueva."}
-
-
-def _safe_next(value: str) -> str | None:
-    # Only a local path: never an open redirect to another site.
-    if value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return None
 
 
 def set_session_cookie(request: web.Request, response: web.StreamResponse, session_id: str) -> None:
@@ -78,7 +72,7 @@ async def login_form(request: web.Request) -> web.Response:
     context: dict[str, Any] = {
         "errors": {},
         "usuario": "",
-        "siguiente": request.query.get("siguiente", ""),
+        "siguiente": safe_next(request.query.get("siguiente", "")) or "",
         "aviso": LOGIN_NOTICES.get(request.query.get("aviso", "")),
     }
     return await render_form(request, "auth/entrar.html", context)
@@ -179,7 +173,7 @@ async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
         entity_id=user["id"],
         details={"usuario": user["username"]},
     )
-    target = _safe_next(form.siguiente) or HOME_BY_ROLE[user["role"]]
+    target = safe_next(form.siguiente) or HOME_BY_ROLE[user["role"]]
     if user["must_change_password"]:
         target = PASSWORD_CHANGE_PATH
     redirect = web.HTTPSeeOther(target)

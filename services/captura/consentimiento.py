@@ -17,7 +17,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from . import fotos
+from . import fotos, pdf_seguro
 
 INSTITUTO = "Instituto Electoral de Michoacán"
 MAX_BYTES = 10 * 1024 * 1024
@@ -62,8 +62,9 @@ def validar(data: bytes) -> Documento:
     """The bytes to store for a signed form, or DocumentoRechazadoError.
 
     A PDF is kept as sent (it may carry a digital signature that any rewrite would break); it must start with
-    the PDF header and end with the end-of-file marker, which catches truncated uploads and renamed files. A JPG
-    or PNG scan is decoded and encoded again in its own format, which drops its metadata (a phone's GPS position)
+    the PDF header and end with the end-of-file marker, which catches truncated uploads and renamed files, and
+    it may not carry anything that runs or opens by itself (:mod:`.pdf_seguro`). A JPG or PNG scan is decoded
+    and rebuilt from its pixels in its own format, which drops its metadata (a phone's GPS position, comments)
     and anything hidden in or after it.
     """
     if not data:
@@ -73,19 +74,25 @@ def validar(data: bytes) -> Documento:
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-PDF_TAIL:]:
             raise DocumentoRechazadoError(BROKEN_PDF)
+        problem = pdf_seguro.problema(data)
+        if problem:
+            raise DocumentoRechazadoError(problem)
         return Documento(hashlib.sha256(data).hexdigest(), "pdf", data)
+    if pdf_seguro.pdf_sin_cabecera(data):
+        raise DocumentoRechazadoError(pdf_seguro.NO_EMPIEZA)
     try:
         with fotos.open_checked(data, ("JPEG", "PNG")) as image:
             fmt = image.format
-            buffer = io.BytesIO()
-            if fmt == "JPEG":
-                image.convert("RGB").save(buffer, "JPEG", quality=90, optimize=True)
-            else:
-                image.save(buffer, "PNG", optimize=True)
+            clean = fotos.limpia(image)
     except fotos.FotoRechazadaError as exc:
         message = NOT_ACCEPTED if exc.message in (fotos.NOT_AN_IMAGE, fotos.SVG) else exc.message
         raise DocumentoRechazadoError(message) from None
-    stored = buffer.getvalue()
+    if fmt == "JPEG":
+        stored = fotos.jpeg(clean, quality=90)
+    else:
+        buffer = io.BytesIO()
+        clean.save(buffer, "PNG", optimize=True)
+        stored = buffer.getvalue()
     return Documento(hashlib.sha256(stored).hexdigest(), "jpg" if fmt == "JPEG" else "png", stored)
 
 

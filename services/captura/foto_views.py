@@ -129,4 +129,4 @@ async def foto_jpg(request: web.Request) -> web.StreamResponse:
     if not await asyncio.to_thread(path.is_file):
         raise web.HTTPNotFound(text="No se encontró el archivo de la fotografía.")
     # Private and revalidated: a shared cache must never keep it, and a new upload shows at once.
-    return web.FileResponse(path, headers={"Cache-Control": "private, no-cache", "Content-Type": "image/jpeg"})
+    return web.FileResponse(path, headers={"Cache-Control": "no-store", "Content-Type": "image/jpeg"})

@@ -1,8 +1,11 @@
 """The photo rules (docs/design.md §4, rubro 1): what is accepted, and the JPEG the server makes of it. No I/O.
 
 Only the bytes decide: the file name and the Content-Type the browser sent are never trusted. Whatever is
-accepted is decoded and encoded again from its pixels, so nothing of the original file survives: no EXIF
-(GPS position, camera serial), no ICC profile, no comment, no data appended after the image. That is also
+accepted is decoded, its colours converted to sRGB if it carries an ICC profile, and a new image is built from
+the pixel data alone (:func:`solo_pixeles`) before it is encoded again, so nothing of the original file
+survives: no EXIF (GPS position, camera serial), no ICC profile, no comment, no XMP, no text chunks, no data
+appended after the image. (Pillow copies an image's ``info`` through every operation and writes its JPEG
+comment back on save: re-encoding alone is not enough.) That is also
 what we do with polyglots (a JPEG with a ZIP glued to its end, say): phones append data after a JPEG on
 their own (motion photos, multi-picture trailers), so trailing bytes cannot be refused without refusing real
 photos; re-encoding drops them instead.
@@ -14,7 +17,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 # 30 megapixels: more than any phone saves by default. A bigger image is almost surely a decompression bomb
@@ -90,21 +93,66 @@ def open_checked(data: bytes, formats: tuple[str, ...]) -> Image.Image:
     return image
 
 
-def flatten(image: Image.Image) -> Image.Image:
-    """RGB without transparency: transparent areas become white (the page's background), not black."""
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# The modes a pixels-only copy keeps; anything else (palette, 1-bit, 16-bit, CMYK…) is converted first.
+PIXEL_MODES = ("L", "RGB", "RGBA")
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
+def to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """The image in sRGB when it came with an ICC profile (a phone's Display P3, a scanner's Adobe RGB).
+
+    The profile is not kept, so the colours are converted instead of merely relabelled; an unreadable
+    profile is ignored (its pixels are kept as they are).
+    """
+    if not icc_profile:
+        return image
+    alpha = _has_alpha(image)
+    if image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+        image = image.convert("RGBA" if alpha else "RGB")
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGBA" if alpha else "RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
+    return converted if converted is not None else image
+
+
+def solo_pixeles(image: Image.Image) -> Image.Image:
+    """A new image built from the pixel data alone: an empty ``info`` (no comment, EXIF, XMP, ICC, text)."""
+    if image.mode in PIXEL_MODES:
+        mode = image.mode
+    elif image.mode in ("1", "I", "I;16", "I;16B", "I;16L", "F"):
+        mode = "L"
+    else:
+        mode = "RGBA" if _has_alpha(image) else "RGB"
+    pixels = image if image.mode == mode else image.convert(mode)
+    return Image.frombytes(mode, pixels.size, pixels.tobytes())
+
+
+def limpia(image: Image.Image) -> Image.Image:
+    """Upright (EXIF orientation applied), in sRGB, and nothing but pixels."""
+    icc_profile = image.info.get("icc_profile")
+    return solo_pixeles(to_srgb(ImageOps.exif_transpose(image), icc_profile))
+
+
+def flatten(image: Image.Image, icc_profile: bytes | None = None) -> Image.Image:
+    """RGB in sRGB, pixels only, without transparency: transparent areas become white (the page's background)."""
+    image = solo_pixeles(to_srgb(image, icc_profile))
+    if image.mode == "RGBA":
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
         return background
-    return image.convert("RGB")
+    return solo_pixeles(image.convert("RGB"))
 
 
-def _jpeg(image: Image.Image) -> bytes:
+def jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
+    """The JPEG of the pixels only: rebuilt here too, so nothing an earlier step carried along is written."""
     buffer = io.BytesIO()
-    # No exif=, icc_profile= or comment= arguments: Pillow writes none of them unless asked.
-    image.save(buffer, "JPEG", quality=JPEG_QUALITY, progressive=True, optimize=True)
+    solo_pixeles(image).save(buffer, "JPEG", quality=quality, progressive=True, optimize=True)
     return buffer.getvalue()
 
 
@@ -117,9 +165,15 @@ def procesar(data: bytes) -> Foto:
     with open_checked(data, ACCEPTED_FORMATS) as image:
         if min(image.size) < MINI_SIZE[0]:
             raise FotoRechazadaError(TOO_SMALL)
-        rgb = flatten(image)
-    # Centered crop to 4:5, then resampled to exactly 800×1000; the thumbnail comes from that same crop.
-    foto = ImageOps.fit(rgb, SIZE, method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+        icc_profile = image.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(image)
+        if upright.mode not in PIXEL_MODES:
+            # Palette and 1-bit images resample only by nearest neighbour: give them full colour first.
+            upright = upright.convert("RGBA" if _has_alpha(upright) else "RGB")
+        # Centered crop to 4:5, resampled to exactly 800×1000; colours and pixels-only on that small image (less
+        # memory than on the original). The thumbnail comes from that same crop.
+        cropped = ImageOps.fit(upright, SIZE, method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+    foto = flatten(cropped, icc_profile)
     mini = foto.resize(MINI_SIZE, Image.Resampling.LANCZOS)
-    foto_bytes = _jpeg(foto)
-    return Foto(hashlib.sha256(foto_bytes).hexdigest(), foto_bytes, _jpeg(mini))
+    foto_bytes = jpeg(foto)
+    return Foto(hashlib.sha256(foto_bytes).hexdigest(), foto_bytes, jpeg(mini))

@@ -3,7 +3,6 @@ progress of each, what is missing, pending observations, filters, the capture de
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +12,7 @@ import asyncpg
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.common import tiempo
+from services.common import celdas, tiempo
 from services.common.access import requires
 from services.common.curricular import RUBROS, missing_rubros
 from services.common.db import DB_POOL
@@ -111,7 +110,7 @@ async def dashboard(request: web.Request) -> web.Response:
 async def progress_csv(request: web.Request) -> web.Response:
     rows = await _rows(request, Filtros.model_validate(dict(request.query)))
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = celdas.writer(out)
     writer.writerow(
         [
             "candidatura",

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp_jinja2
 import jinja2
@@ -24,7 +25,7 @@ from redis.asyncio import Redis
 from . import plural, tiempo
 from .access import access_of, public
 from .db import DB_POOL, pool_ctx
-from .identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, verify
+from .identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
 from .logs import setup_logging
 from .settings import ServiceSettings, load_settings
 from .zona import LAST_ZONA, request_zona
@@ -151,7 +152,8 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
     if not ident.is_authenticated:
         if wants_json(request) or request.method != "GET":
             raise web.HTTPUnauthorized()
-        raise web.HTTPSeeOther(f"/cuenta/entrar?siguiente={request.path_qs}")
+        # Encoded, so the whole path and query come back after login (an unencoded `&` would cut it short).
+        raise web.HTTPSeeOther(f"/cuenta/entrar?{urlencode({'siguiente': request.rel_url.raw_path_qs}, safe='/')}")
     raise web.HTTPForbidden()
 
 
@@ -170,6 +172,26 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
                 text="El formulario caducó o no es válido. Vuelve a cargar la página e inténtalo de nuevo."
             )
     return await handler(request)
+
+
+@web.middleware
+async def no_store_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A page that needs a session is never kept by a browser or proxy: after logout, Back must refetch it.
+
+    So is a public page that says nothing about caching but was made for a visitor holding a session (the
+    login and recovery forms carry that session's CSRF token); public pages that set their own caching keep it.
+    """
+    response = await handler(request)
+    if isinstance(request.match_info.route.resource, web.StaticResource):
+        return response
+    access = access_of(request.match_info.handler)
+    cache_control = response.headers.get("Cache-Control")
+    if access is None or not access.public:
+        if "no-store" not in (cache_control or ""):
+            response.headers["Cache-Control"] = "no-store"
+    elif cache_control is None and (identity(request).session_id or response.cookies):
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @web.middleware
@@ -211,9 +233,17 @@ def redis_ctx(settings: ServiceSettings) -> Callable[[web.Application], AsyncIte
     return ctx
 
 
+def _for_operators(request: web.Request) -> None:
+    """/health and /metrics of a process are for the operators who reach it directly (the gateway's checks,
+    compose, Prometheus); through the gateway, whatever the path trick, only an admin sees them."""
+    if SIGNATURE_HEADER in request.headers and identity(request).role != "admin":
+        raise web.HTTPNotFound()
+
+
 @public
 async def health(request: web.Request) -> web.Response:
     """Up when its PostgreSQL pool and Redis answer; 503 with the failing part otherwise."""
+    _for_operators(request)
     checks: dict[str, str] = {}
     try:
         await request.app[DB_POOL].fetchval("SELECT 1", timeout=2)
@@ -232,6 +262,7 @@ async def health(request: web.Request) -> web.Response:
 
 @public
 async def metrics(request: web.Request) -> web.Response:
+    _for_operators(request)
     name = request.app[SETTINGS].service_name
     lines = [f"# conoceles {name}"]
     for key, value in sorted(request.app[METRICS].items()):
@@ -246,6 +277,7 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     app = web.Application(
         middlewares=[
             metrics_middleware,
+            no_store_middleware,
             error_middleware,
             identity_middleware(settings),
             access_middleware,
