@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 
 from .access import access_of, public
 from .db import DB_POOL, pool_ctx
+from .etiquetas import TEMPLATE_GLOBALS as ETIQUETAS_GLOBALS
 from .identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, verify
 from .logs import setup_logging
 from .settings import ServiceSettings, load_settings
@@ -252,13 +253,14 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     )
     app[SETTINGS] = settings
     app[METRICS] = Counter()
-    aiohttp_jinja2.setup(
+    env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(templates), jinja2.FileSystemLoader(COMMON_TEMPLATES)]),
         autoescape=jinja2.select_autoescape(default=True),
         undefined=jinja2.StrictUndefined,
         context_processors=[_template_context],
     )
+    env.globals.update(ETIQUETAS_GLOBALS)  # calidad(), postulante_nombre(): registry values as people read them
     app.cleanup_ctx.append(pool_ctx(settings))
     app.cleanup_ctx.append(redis_ctx(settings))
     app.router.add_get("/health", health, name="health")

@@ -7,7 +7,8 @@ RETURNING id
 
 QUEUE_SQL = """
 SELECT r.id, r.candidatura_id, r.cuestionario, r.numero, r.created_at,
-       c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas
+       c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas,
+       p.tipo AS postulante_tipo
 FROM validacion.revisiones r
 JOIN registro.candidaturas c ON c.id = r.candidatura_id
 JOIN registro.cargos g ON g.clave = c.cargo
@@ -18,7 +19,8 @@ LIMIT 500
 """
 
 REVIEW_SQL = """
-SELECT r.*, c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas
+SELECT r.*, c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas,
+       p.tipo AS postulante_tipo
 FROM validacion.revisiones r
 JOIN registro.candidaturas c ON c.id = r.candidatura_id
 JOIN registro.cargos g ON g.clave = c.cargo
@@ -66,7 +68,8 @@ RETURNING id
 """
 CORRECTIONS_SQL = """
 SELECT s.id, s.candidatura_id, s.cuestionario, s.numero, s.rubros, s.motivo, s.created_at,
-       c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas
+       c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas,
+       p.tipo AS postulante_tipo
 FROM validacion.solicitudes_correccion s
 JOIN registro.candidaturas c ON c.id = s.candidatura_id
 JOIN registro.cargos g ON g.clave = c.cargo

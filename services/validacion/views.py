@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import aiohttp_jinja2
+import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox
@@ -13,7 +14,7 @@ from services.common.access import requires
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.estados import report_status
-from services.common.observaciones import FUNDAMENTOS
+from services.common.observaciones import fundamentos_de
 from services.common.web import identity
 
 from . import identidad_revision
@@ -44,22 +45,28 @@ async def queue(request: web.Request) -> dict[str, Any]:
 @requires(*REVIEWERS)
 @aiohttp_jinja2.template("validacion/revision.html")
 async def review(request: web.Request) -> dict[str, Any]:
-    row = await request.app[DB_POOL].fetchrow(REVIEW_SQL, _review_id(request))
+    pool = request.app[DB_POOL]
+    row = await pool.fetchrow(REVIEW_SQL, _review_id(request))
     if row is None:
         raise web.HTTPNotFound()
-    return {**_review_context(row, {}, {}), **await identidad_revision.contexto(request.app[DB_POOL], row)}
+    return await _review_context(pool, row, {}, {})
 
 
-def _review_context(review: Any, errors: dict[str, str], values: dict[str, str]) -> dict[str, Any]:
-    titles = {r.clave: r.titulo for r in RUBROS}
+async def _review_context(
+    conn: asyncpg.Connection | asyncpg.Pool, review: Any, errors: dict[str, str], values: dict[str, str]
+) -> dict[str, Any]:
+    identidad = await identidad_revision.contexto(conn, review)
+    # A dimension of the cuestionario de identidad is observed under its title, like a rubro.
+    titles = {r.clave: r.titulo for r in RUBROS} | {d["clave"]: d["titulo"] for d in identidad["identidad"]}
     observables = [(clave, titles.get(clave, clave)) for clave in _observable_rubros(review)]
     return {
         "revision": review,
         "rubros": RUBROS,
-        "fundamentos": FUNDAMENTOS,
+        "fundamentos": fundamentos_de(review["cuestionario"]),
         "observables": observables,
         "errors": errors,
         "values": values,
+        **identidad,
     }
 
 
@@ -109,9 +116,10 @@ async def _return(request: web.Request, form: dict[str, str]) -> web.StreamRespo
         current = await conn.fetchrow(REVIEW_SQL, _review_id(request))
         if current is None:
             raise web.HTTPNotFound()
-        observaciones, errors = parse_observaciones(form, _observable_rubros(current))
+        fundamentos = fundamentos_de(current["cuestionario"])
+        observaciones, errors = parse_observaciones(form, _observable_rubros(current), fundamentos)
         if errors:
-            context = {**_review_context(current, errors, form), **await identidad_revision.contexto(conn, current)}
+            context = await _review_context(conn, current, errors, form)
             return aiohttp_jinja2.render_template("validacion/revision.html", request, context, status=422)
         review = await conn.fetchrow(RETURN_SQL, current["id"], ident.user_id)
         if review is None:
