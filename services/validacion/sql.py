@@ -83,3 +83,15 @@ UPDATE validacion.solicitudes_correccion SET estado = $2, resuelto_por = $3, res
 WHERE id = $1 AND estado = 'pendiente'
 RETURNING id, candidatura_id, cuestionario, numero, resuelto_at
 """
+
+# What a success message names after a decision (Post/Redirect/Get): the person and the questionnaire, not ids.
+DECIDED_REVIEW_SQL = """
+SELECT r.cuestionario, r.estado, concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')) AS persona
+FROM validacion.revisiones r JOIN registro.candidaturas c ON c.id = r.candidatura_id
+WHERE r.id = $1
+"""
+DECIDED_CORRECTION_SQL = """
+SELECT s.estado, concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')) AS persona
+FROM validacion.solicitudes_correccion s JOIN registro.candidaturas c ON c.id = s.candidatura_id
+WHERE s.id = $1
+"""

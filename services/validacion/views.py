@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp_jinja2
@@ -20,7 +21,15 @@ from services.common.web import identity
 from . import identidad_revision
 from .forms import parse_observaciones
 from .publication import enqueue_publish, enqueue_state
-from .sql import APPROVE_SQL, INSERT_OBSERVACION_SQL, PUBLICATION_OPEN_SQL, QUEUE_SQL, RETURN_SQL, REVIEW_SQL
+from .sql import (
+    APPROVE_SQL,
+    DECIDED_REVIEW_SQL,
+    INSERT_OBSERVACION_SQL,
+    PUBLICATION_OPEN_SQL,
+    QUEUE_SQL,
+    RETURN_SQL,
+    REVIEW_SQL,
+)
 
 REVIEWERS = ("validador", "coordinacion")
 
@@ -35,11 +44,25 @@ def _review_id(request: web.Request) -> int:
 @requires(*REVIEWERS, "transparencia", "admin")
 @aiohttp_jinja2.template("validacion/cola.html")
 async def queue(request: web.Request) -> dict[str, Any]:
-    return {
-        "revisiones": await request.app[DB_POOL].fetch(QUEUE_SQL),
-        "aprobada": request.query.get("aprobada"),
-        "devuelta": request.query.get("devuelta"),
-    }
+    pool = request.app[DB_POOL]
+    return {"revisiones": await pool.fetch(QUEUE_SQL), "aviso": await _decision_notice(pool, request.query)}
+
+
+CUESTIONARIOS = {"curricular": "el cuestionario curricular", "identidad": "el cuestionario de identidad"}
+
+
+async def _decision_notice(pool: asyncpg.Pool, query: Mapping[str, str]) -> str | None:
+    """The success message after approving or returning: whose questionnaire, never the review's id."""
+    for key, estado, verbo in (("aprobada", "aprobada", "Se aprobó"), ("devuelta", "devuelta", "Se devolvió")):
+        value = query.get(key, "")
+        if not value.isdigit() or len(value) > 9:  # an int4 id; anything else is no notice
+            continue
+        row = await pool.fetchrow(DECIDED_REVIEW_SQL, int(value))
+        if row is not None and row["estado"] == estado:
+            que = CUESTIONARIOS.get(row["cuestionario"], "el cuestionario")
+            extra = " con observaciones" if key == "devuelta" else ""
+            return f"{verbo}{extra} {que} de {row['persona']}."
+    return None
 
 
 @requires(*REVIEWERS)
