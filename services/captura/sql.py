@@ -96,6 +96,15 @@ ORDER BY g.orden, c.distrito, c.municipio, c.numero, c.tipo, c.primer_apellido
 LIMIT 5000
 """
 CARGOS_SQL = "SELECT clave, nombre FROM registro.cargos ORDER BY orden"
+# The dashboard's ámbito filter by name, accent- and case-free: a municipio by its name, else a district by its
+# cabecera (the catalogs are small; no index needed).
+AMBITO_POR_NOMBRE_SQL = """
+SELECT coalesce(
+    (SELECT clave FROM registro.municipios WHERE translate(lower(nombre), 'áéíóúüñ', 'aeiouun') = $1
+     ORDER BY clave LIMIT 1),
+    (SELECT numero FROM registro.distritos WHERE translate(lower(cabecera), 'áéíóúüñ', 'aeiouun') = $1
+     ORDER BY numero LIMIT 1))
+"""
 
 HISTORY_ENVIOS_SQL = """
 SELECT cuestionario, numero, datos, enviado_at FROM captura.envios

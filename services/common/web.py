@@ -26,6 +26,7 @@ from .db import DB_POOL, pool_ctx
 from .etiquetas import TEMPLATE_GLOBALS as ETIQUETAS_GLOBALS
 from .identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, verify
 from .logs import setup_logging
+from .menu import staff_menu
 from .settings import ServiceSettings, load_settings
 
 log = logging.getLogger(__name__)
@@ -261,6 +262,7 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
         context_processors=[_template_context],
     )
     env.globals.update(ETIQUETAS_GLOBALS)  # calidad(), postulante_nombre(): registry values as people read them
+    env.globals["staff_menu"] = staff_menu  # templates/_menu_staff.html
     app.cleanup_ctx.append(pool_ctx(settings))
     app.cleanup_ctx.append(redis_ctx(settings))
     app.router.add_get("/health", health, name="health")
