@@ -28,7 +28,7 @@ class GatewaySettings(CommonSettings):
     down_for: float = 5.0
     login_attempts_per_minute: int = 20
     api_requests_per_minute: int = 600
-    max_body_size: int = 12 * 1024**2
+    # max_body_size comes from CONOCELES_MAX_UPLOAD_MB (CommonSettings), shared with every service.
     # Proxies in front of the gateway (Apache) whose X-Forwarded-For is believed: addresses or networks.
     trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 

@@ -25,6 +25,7 @@ from .access import access_of, public
 from .db import DB_POOL, pool_ctx
 from .etiquetas import TEMPLATE_GLOBALS as ETIQUETAS_GLOBALS
 from .identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, verify
+from .limites import too_large_message
 from .logs import setup_logging
 from .menu import staff_menu
 from .settings import ServiceSettings, load_settings
@@ -103,6 +104,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         message = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else None
+        if exc.status == 413:  # aiohttp's own text is English and names no limit a person can act on
+            message = too_large_message(request.app[SETTINGS].max_upload_mb)
         return _error_response(request, exc.status, message)
     except ValidationError as exc:
         return _error_response(request, 422, None, validation_details(exc))
