@@ -139,6 +139,7 @@ async def test_the_identity_review_shows_titles_and_offers_identity_grounds(
     await validador.login("demo-validador")
     detail = f"/validacion/revisiones/{review_id}"
     page = await (await validador.get(detail)).text()
+    assert "cuestionario de identidad, envío 1" in page
     legends = re.findall(r"<legend>([^<]+)</legend>", page)
     assert legends and not [lg for lg in legends if "_" in lg or lg.islower()], legends
     assert "Contiene datos sensibles de terceros" in page and "Respuesta incongruente" in page
