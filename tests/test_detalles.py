@@ -227,3 +227,26 @@ async def test_the_413_page_states_the_limit_the_docs_state(make_client: type[Cl
     response = await client.post("/validacion/registro/importar", data=form)
     assert response.status == 413
     assert "el máximo es de 12 MB por archivo" in await response.text()
+
+
+async def test_every_too_large_answer_is_spanish_and_reaches_the_specific_message(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    # A form bigger than a service without uploads takes: its parser's 413, in Spanish.
+    anonymous = make_client()
+    token = await anonymous.csrf("/cuenta/entrar")
+    body = f"csrf_token={token}&contrasena=y&usuario=".encode() + b"x" * (2 * 1024**2)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    big = await anonymous.post("/cuenta/entrar", data=io.BytesIO(body), headers=form)
+    text = await big.text()
+    assert big.status == 413 and "El archivo o el formulario es demasiado grande." in text
+    assert "Maximum" not in text
+    # A signed form under the upload limit but over its own 10 MB gets the signed form's own message.
+    person = await factories.candidata(db)
+    candidata = make_client()
+    await candidata.login(person.username)
+    base = f"/captura/candidaturas/{person.candidatura_id}/consentimiento"
+    pdf = b"%PDF-1.4\n" + b"0" * int(11.5 * 1024**2) + b"%%EOF"
+    response = await upload(candidata, base, f"{base}/documento", "documento", pdf, "f.pdf", "application/pdf")
+    assert response.status == 422
+    assert "más de 10 MB" in await response.text()

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 SETTINGS: web.AppKey[ServiceSettings] = web.AppKey("settings", ServiceSettings)
 REDIS: web.AppKey[Redis] = web.AppKey("redis", Redis)
 METRICS: web.AppKey[Counter[str]] = web.AppKey("metrics", Counter)
+TOO_LARGE: web.AppKey[str] = web.AppKey("too_large", str)  # the 413 text for this app's own body limit
 IDENTITY = "identity"  # request key
 COMMON_TEMPLATES = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -105,7 +106,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             raise
         message = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else None
         if exc.status == 413:  # aiohttp's own text is English and names no limit a person can act on
-            message = too_large_message(request.app[SETTINGS].max_upload_mb)
+            message = request.app.get(TOO_LARGE)
         return _error_response(request, exc.status, message)
     except ValidationError as exc:
         return _error_response(request, 422, None, validation_details(exc))
@@ -257,6 +258,9 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     )
     app[SETTINGS] = settings
     app[METRICS] = Counter()
+    # An app that takes uploads states the upload limit; the others only take small forms.
+    uploads = client_max_size >= settings.max_body_size
+    app[TOO_LARGE] = too_large_message(settings.max_upload_mb) if uploads else SPANISH_REASONS[413]
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(templates), jinja2.FileSystemLoader(COMMON_TEMPLATES)]),
