@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 
 from services.common import sessions
 from services.common.identity import ANONYMOUS, FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, Identity, sign
+from services.common.limites import too_large_message
 
 from . import operadores
 from .routing import service_for
@@ -164,7 +165,7 @@ async def proxy(request: web.Request) -> web.StreamResponse:
     headers.update(sign(ident, settings.gateway_secret, request_id))
 
     if (request.content_length or 0) > settings.max_body_size:
-        return _error(request, 413, "El archivo o el formulario es demasiado grande.")
+        return _error(request, 413, too_large_message(settings.max_upload_mb))
 
     pool = request.app[POOLS][service_for(request.path)]
     body = _body(request, settings.max_body_size) if request.body_exists else None
@@ -183,10 +184,10 @@ async def proxy(request: web.Request) -> web.StreamResponse:
             pool.mark_down(upstream, type(exc).__name__)
             continue
         except BodyTooLargeError:
-            return _error(request, 413, "El archivo o el formulario es demasiado grande.")
+            return _error(request, 413, too_large_message(settings.max_upload_mb))
         except (aiohttp.ClientError, TimeoutError) as exc:
             if isinstance(exc.__cause__, BodyTooLargeError) or isinstance(exc.__context__, BodyTooLargeError):
-                return _error(request, 413, "El archivo o el formulario es demasiado grande.")
+                return _error(request, 413, too_large_message(settings.max_upload_mb))
             log.warning("request %s to %s failed: %s", request_id, upstream.url, exc)
             return _error(request, 502, "El servicio no respondió. Intenta de nuevo en un momento.")
         async with upstream_response:

@@ -28,7 +28,7 @@ class GatewaySettings(CommonSettings):
     down_for: float = 5.0
     login_attempts_per_minute: int = 20
     api_requests_per_minute: int = 600
-    max_body_size: int = 12 * 1024**2
+    # max_body_size comes from CONOCELES_MAX_UPLOAD_MB (CommonSettings), shared with every service.
     # The operators' port (detailed /health and every process's /metrics), on a local address only; 0: none.
     operator_host: str = "127.0.0.1"
     operator_port: int = 0

@@ -45,7 +45,9 @@ async def test_thin_path_in_chromium(browser: Browser, base_url: str, db: asyncp
     await page.locator(f"a[href='/validacion/revisiones/{review_id}']").click()
     await expect(page.get_by_text(PROPUESTA)).to_be_visible()
     await page.get_by_role("button", name="Aprobar").click()
-    await expect(page.get_by_role("status")).to_contain_text("quedó aprobada")
+    await expect(page.get_by_role("status")).to_have_text(
+        f"Se aprobó el cuestionario curricular de {candidata.nombre}."
+    )
     await page.get_by_role("button", name="Salir").click()
     await expect(page.get_by_role("heading", name="Entrar")).to_be_visible()
     await context.close()

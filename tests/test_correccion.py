@@ -52,9 +52,12 @@ async def test_correction_round_trip(make_client: type[Client], db: asyncpg.Pool
 
     queue = await eventually(listed, what="the request in the staff list")
     solicitud = re.search(r"/validacion/correcciones/(\d+)/aprobar", queue).group(1)  # type: ignore[union-attr]
-    assert (
-        await validador.submit("/validacion/correcciones", f"/validacion/correcciones/{solicitud}/aprobar", {})
-    ).status == 303
+    decided = await validador.submit("/validacion/correcciones", f"/validacion/correcciones/{solicitud}/aprobar", {})
+    assert decided.status == 303
+    # The success message names the person, never the request's internal id.
+    notice = await (await validador.get(decided.headers["Location"])).text()
+    assert f"Se aprobó la solicitud de corrección de {person.nombre}." in notice
+    assert f"solicitud {solicitud}" not in notice
     await eventually(
         lambda: db.fetchval(
             "SELECT estado = 'en_correccion' FROM captura.cuestionarios WHERE candidatura_id = $1",

@@ -19,13 +19,12 @@ from . import (
 )
 from .settings import CapturaSettings
 
-UPLOAD_MAX_SIZE = 11 * 1024**2
-
 
 def create_app(settings: CapturaSettings | None = None) -> web.Application:
     settings = settings or CapturaSettings()
-    # Uploads: a 10 MB signed consent form (a 5 MB photo) plus the multipart envelope; the gateway allows 12 MiB.
-    app = base_app(settings, Path(__file__).parent / "templates", client_max_size=UPLOAD_MAX_SIZE)
+    # Uploads: the photo (5 MB) and the signed form (10 MB) check their own limits with a Spanish message; the
+    # parser takes any body the gateway forwards (CONOCELES_MAX_UPLOAD_MB), so those messages are reached.
+    app = base_app(settings, Path(__file__).parent / "templates", client_max_size=settings.max_body_size)
     app.router.add_get("/captura/", tablero.dashboard, name="tablero")
     app.router.add_get("/captura/avance.csv", tablero.progress_csv, name="avance-csv")
     app.router.add_get("/captura/candidaturas/{id}/curricular", views.curricular, name="curricular")

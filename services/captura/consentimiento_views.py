@@ -17,6 +17,7 @@ from aiohttp import web
 from services.common import audit, media, tiempo
 from services.common.access import requires
 from services.common.db import DB_POOL
+from services.common.etiquetas import calidad, postulante_nombre
 from services.common.web import identity
 from services.common.zona import request_zona
 
@@ -81,8 +82,10 @@ async def formato_pdf(request: web.Request) -> web.Response:
         nombre=nombre(candidatura),
         cargo=candidatura["cargo_nombre"],
         ambito=ambito(candidatura),
-        tipo=candidatura["tipo"],
-        postulante=f"{candidatura['postulante_nombre']} ({candidatura['siglas']})",
+        tipo=calidad(candidatura["tipo"], candidatura["sexo"]),
+        postulante=postulante_nombre(
+            candidatura["postulante_nombre"], candidatura["siglas"], candidatura["postulante_tipo"]
+        ),
     )
     generado = tiempo.today(datetime.now(UTC), await request_zona(request))
     pdf = await asyncio.to_thread(consentimiento.formato_pdf, persona, proceso=proceso, generado=generado)

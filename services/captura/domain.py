@@ -12,3 +12,24 @@ EDITABLE_STATES = frozenset({"pendiente", "en_captura", "con_observaciones", "en
 def curricular_missing(saved: dict[str, Any]) -> list[str]:
     """Titles of the rubros still incomplete: the cuestionario curricular is submitted whole."""
     return [r.titulo for r in missing_rubros(saved)]
+
+
+LOCKED_REASONS = {
+    "revision_partido": "Tu partido está revisando el cuestionario: no puede modificarse hasta que lo apruebe o te lo "
+    "devuelva con comentarios.",
+    "enviado": "El cuestionario se envió a validación: no puede modificarse mientras el Instituto lo revisa. Si te "
+    "devuelve observaciones, podrás corregirlo.",
+    "validado": "El Instituto validó el cuestionario: ya no puede modificarse.",
+    "publicado": "El cuestionario está publicado: para cambiarlo, solicita una corrección desde el cuestionario "
+    "curricular.",
+    "retirado": "La candidatura ya no está registrada: su cuestionario no puede modificarse.",
+    "pausado": "El Instituto pausó el cuestionario: no puede modificarse por ahora.",
+}
+LOCKED_DEFAULT = "Este cuestionario no puede modificarse ahora."
+
+
+def locked_reason(estado: str) -> str | None:
+    """Why a form is shown read-only, in the words the person reads next to its disabled controls."""
+    if estado in EDITABLE_STATES:
+        return None
+    return LOCKED_REASONS.get(estado, LOCKED_DEFAULT)

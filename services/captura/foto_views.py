@@ -17,7 +17,7 @@ from services.common.web import identity
 
 from . import envios, fotos
 from .documentos_sql import CURRENT_FOTO_SQL, INSERT_FOTO_SQL, SAVE_FOTO_RUBRO_SQL
-from .domain import EDITABLE_STATES
+from .domain import EDITABLE_STATES, locked_reason
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import CUESTIONARIO_FOR_UPDATE_SQL, CUESTIONARIO_SQL, ENSURE_CUESTIONARIO_SQL, SET_ESTADO_SQL
 from .uploads import media_dir, read_upload
@@ -46,6 +46,7 @@ def _render(
         "candidatura": candidatura,
         "foto": foto,
         "editable": estado in EDITABLE_STATES,
+        "bloqueo": locked_reason(estado),
         "errors": errors or {},
         "guardado": request.query.get("guardado") == "1",
         "max_mb": fotos.MAX_BYTES // (1024 * 1024),

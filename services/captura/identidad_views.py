@@ -22,7 +22,7 @@ from services.common.observaciones import ETIQUETAS
 from services.common.web import identity
 
 from . import autorizaciones, guardado, identidad_envio, partido
-from .domain import EDITABLE_STATES
+from .domain import EDITABLE_STATES, locked_reason
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import (
     CUESTIONARIO_FOR_UPDATE_SQL,
@@ -129,6 +129,7 @@ async def dimension_form(request: web.Request) -> web.Response:
         candidatura, cuestionario, dimension, dict(saved["datos"]) if saved else {}, saved["version"] if saved else 0
     )
     context["editable"] = estado["estado"] in EDITABLE_STATES
+    context["bloqueo"] = locked_reason(estado["estado"])
     context["guardado"] = request.query.get("guardado") == "1"
     # The mail about a return links here (#observacion), as it does to a curricular rubro.
     observaciones = await pool.fetch(OPEN_OBSERVACIONES_SQL, candidatura["id"], IDENTIDAD)

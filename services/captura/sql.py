@@ -1,7 +1,8 @@
 # Scope: a candidate acts only on the candidacies in its session; a representative on its postulante's.
 CANDIDATURA_SQL = """
-SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.numero, c.cargo, g.nombre AS cargo_nombre,
-       p.siglas, p.nombre AS postulante_nombre, c.distrito, m.nombre AS municipio_nombre
+SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.sexo, c.numero, c.cargo,
+       g.nombre AS cargo_nombre, p.siglas, p.nombre AS postulante_nombre, p.tipo AS postulante_tipo, c.distrito,
+       m.nombre AS municipio_nombre
 FROM registro.candidaturas c
 JOIN registro.cargos g ON g.clave = c.cargo
 JOIN registro.postulantes p ON p.id = c.postulante_id
@@ -73,8 +74,9 @@ ORDER BY o.rubro
 
 # A representative's (or candidate's) table: every candidacy in scope with its answers and open observations.
 PROGRESS_SQL = """
-SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.numero, c.cargo, g.nombre AS cargo_nombre,
-       p.siglas, c.distrito, c.municipio, m.nombre AS municipio_nombre,
+SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.sexo, c.numero, c.cargo,
+       g.nombre AS cargo_nombre, p.siglas, p.tipo AS postulante_tipo, c.distrito, c.municipio,
+       m.nombre AS municipio_nombre,
        coalesce(q.estado, 'pendiente') AS estado,
        coalesce((SELECT jsonb_object_agg(r.rubro, r.datos) FROM captura.respuestas r
                   WHERE r.candidatura_id = c.id AND r.cuestionario = 'curricular'), '{}'::jsonb) AS respuestas,
@@ -94,6 +96,15 @@ ORDER BY g.orden, c.distrito, c.municipio, c.numero, c.tipo, c.primer_apellido
 LIMIT 5000
 """
 CARGOS_SQL = "SELECT clave, nombre FROM registro.cargos ORDER BY orden"
+# The dashboard's ámbito filter by name, accent- and case-free: a municipio by its name, else a district by its
+# cabecera (the catalogs are small; no index needed).
+AMBITO_POR_NOMBRE_SQL = """
+SELECT coalesce(
+    (SELECT clave FROM registro.municipios WHERE translate(lower(nombre), 'áéíóúüñ', 'aeiouun') = $1
+     ORDER BY clave LIMIT 1),
+    (SELECT numero FROM registro.distritos WHERE translate(lower(cabecera), 'áéíóúüñ', 'aeiouun') = $1
+     ORDER BY numero LIMIT 1))
+"""
 
 HISTORY_ENVIOS_SQL = """
 SELECT cuestionario, numero, datos, enviado_at FROM captura.envios
@@ -148,8 +159,8 @@ ENVIO_SQL = """
 SELECT id, datos, enviado_at FROM captura.envios WHERE candidatura_id = $1 AND cuestionario = $2 AND numero = $3
 """
 PARTY_PENDING_SQL = """
-SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, g.nombre AS cargo_nombre, q.cuestionario,
-       q.envios, q.updated_at
+SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.sexo, g.nombre AS cargo_nombre,
+       q.cuestionario, q.envios, q.updated_at
 FROM captura.cuestionarios q
 JOIN registro.candidaturas c ON c.id = q.candidatura_id
 JOIN registro.cargos g ON g.clave = c.cargo

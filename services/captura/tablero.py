@@ -4,13 +4,16 @@ progress of each, what is missing, pending observations, filters, the capture de
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.common import celdas, tiempo
 from services.common.access import requires
@@ -22,7 +25,7 @@ from services.common.proceso import Proceso, active_proceso
 from services.common.web import identity
 
 from .scope import CANDIDATE_ROLES, scope_of
-from .sql import CARGOS_SQL, PARTY_PENDING_SQL, PROGRESS_SQL
+from .sql import AMBITO_POR_NOMBRE_SQL, CARGOS_SQL, PARTY_PENDING_SQL, PROGRESS_SQL
 
 
 class Filtros(BaseModel):
@@ -30,7 +33,8 @@ class Filtros(BaseModel):
 
     cargo: str | None = Field(None, max_length=20)
     estado: str | None = None
-    ambito: int | None = Field(None, ge=1, le=99999)
+    # What the person typed: a district number, an INEGI key or a name; resolved by ``resolve_filtros``.
+    ambito: str | None = Field(None, max_length=100)
 
     @field_validator("cargo", "estado", "ambito", mode="before")
     @classmethod
@@ -43,6 +47,50 @@ class Filtros(BaseModel):
         if value is not None and value not in STATE_LABELS:
             raise ValueError("estado desconocido")
         return value
+
+
+FILTER_MESSAGES = {
+    "cargo": "Elige un cargo de la lista.",
+    "estado": "Elige un estado del cuestionario de la lista.",
+    "ambito": "Escribe el número del distrito, la clave INEGI o el nombre del municipio (hasta 100 caracteres).",
+}
+DISTRITO_RE = re.compile(r"^(?:distrito(?:\s+local)?\s*)?(\d{1,5})$")
+
+
+def parse_filtros(query: Mapping[str, str]) -> tuple[Filtros, dict[str, str]]:
+    """The filters that are valid and a Spanish message for each one that is not (never a bare error page)."""
+    values = {k: query.get(k, "") for k in FILTER_MESSAGES}
+    try:
+        return Filtros.model_validate(values), {}
+    except ValidationError as exc:
+        wrong = {str(err["loc"][0]) for err in exc.errors() if err["loc"]}
+    errors = {field: FILTER_MESSAGES[field] for field in FILTER_MESSAGES if field in wrong}
+    return Filtros.model_validate({k: v for k, v in values.items() if k not in wrong}), errors
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, single spaces: how the SQL side compares catalog names."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+def ambito_number(text: str) -> int | None:
+    """«10», «Distrito 10» or «16053» as the number the filter compares; None for a name."""
+    match = DISTRITO_RE.match(fold(text))
+    return int(match.group(1)) if match else None
+
+
+async def resolve_ambito(conn: asyncpg.Connection | asyncpg.Pool, text: str | None) -> tuple[int | None, str | None]:
+    """The district number or municipio key the person means, or a Spanish message if nothing matches."""
+    if text is None:
+        return None, None
+    number = ambito_number(text)
+    if number is not None:
+        return number, None
+    found = await conn.fetchval(AMBITO_POR_NOMBRE_SQL, fold(text))
+    if found is None:
+        return None, f"No encontramos el distrito o municipio «{text}». {FILTER_MESSAGES['ambito']}"
+    return int(found), None
 
 
 def _row(record: asyncpg.Record) -> dict[str, Any]:
@@ -59,12 +107,18 @@ def _row(record: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-async def _rows(request: web.Request, filtros: Filtros) -> list[dict[str, Any]]:
+async def _rows(request: web.Request, filtros: Filtros, ambito: int | None) -> list[dict[str, Any]]:
     ids, postulante = scope_of(identity(request))
-    records = await request.app[DB_POOL].fetch(
-        PROGRESS_SQL, ids, postulante, filtros.cargo, filtros.estado, filtros.ambito
-    )
+    records = await request.app[DB_POOL].fetch(PROGRESS_SQL, ids, postulante, filtros.cargo, filtros.estado, ambito)
     return [_row(r) for r in records]
+
+
+async def _filters(request: web.Request) -> tuple[Filtros, int | None, dict[str, str]]:
+    filtros, errors = parse_filtros(request.query)
+    ambito, problem = await resolve_ambito(request.app[DB_POOL], filtros.ambito)
+    if problem:
+        errors["ambito"] = problem
+    return filtros, ambito, errors
 
 
 def deadline_text(proceso: Proceso | None, now: datetime) -> str | None:
@@ -86,8 +140,9 @@ def deadline_text(proceso: Proceso | None, now: datetime) -> str | None:
 
 @requires(*CANDIDATE_ROLES)
 async def dashboard(request: web.Request) -> web.Response:
-    filtros = Filtros.model_validate(dict(request.query))
-    rows = await _rows(request, filtros)
+    filtros, ambito, errors = await _filters(request)
+    # A filter that cannot apply is left out (the rest still filter) and said, with the form and what was typed.
+    rows = await _rows(request, filtros, ambito)
     pool = request.app[DB_POOL]
     ident = identity(request)
     context = {
@@ -102,13 +157,18 @@ async def dashboard(request: web.Request) -> web.Response:
         "plazo": deadline_text(await active_proceso(pool), datetime.now(UTC)),
         "total_rubros": len(RUBROS),
         "request_query": request.query_string,
+        "errors": errors,
+        "valores": {k: request.query.get(k, "")[:100] for k in FILTER_MESSAGES},
     }
-    return aiohttp_jinja2.render_template("captura/tablero.html", request, context)
+    return aiohttp_jinja2.render_template("captura/tablero.html", request, context, status=422 if errors else 200)
 
 
 @requires(*CANDIDATE_ROLES)
 async def progress_csv(request: web.Request) -> web.Response:
-    rows = await _rows(request, Filtros.model_validate(dict(request.query)))
+    filtros, ambito, errors = await _filters(request)
+    if errors:
+        raise web.HTTPUnprocessableEntity(text=" ".join(errors.values()))
+    rows = await _rows(request, filtros, ambito)
     out = io.StringIO()
     writer = celdas.writer(out)
     writer.writerow(

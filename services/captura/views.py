@@ -26,7 +26,7 @@ from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
 from . import guardado, partido
-from .domain import EDITABLE_STATES, curricular_missing
+from .domain import EDITABLE_STATES, curricular_missing, locked_reason
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import (
     APPROVED_CORRECTION_RUBROS_SQL,
@@ -93,6 +93,7 @@ async def rubro_form(request: web.Request) -> web.Response:
         "errors": {},
         "conflict": None,
         "editable": estado["estado"] in EDITABLE_STATES,
+        "bloqueo": locked_reason(estado["estado"]),
         "guardado": request.query.get("guardado") == "1",
         "observacion": (await _observaciones(pool, candidatura["id"])).get(rubro.clave),
         "fundamentos": ETIQUETAS,
@@ -142,6 +143,7 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
         }
         if estado["estado"] not in EDITABLE_STATES:
             context["editable"] = False
+            context["bloqueo"] = locked_reason(estado["estado"])
             context["errors"] = {"_": "El cuestionario ya se envió a validación y no puede modificarse ahora."}
             return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
         if estado["estado"] == "en_correccion" and rubro.clave not in await conn.fetchval(

@@ -12,7 +12,22 @@ FUNDAMENTOS = {
     "incompleto": "Información incompleta o que no corresponde al rubro",
 }
 
+# The cuestionario de identidad is a self-identification: its answers are not judged like curricular texts
+# (nobody observes that a proposal was copied), only whether they can be published as they were given.
+FUNDAMENTOS_IDENTIDAD = {
+    "datos_terceros": "Contiene datos sensibles de terceros",
+    "respuesta_incongruente": "Respuesta incongruente con las demás respuestas",
+    "informacion_incompleta": "Información incompleta (por ejemplo, «Otro» sin especificar)",
+    "lenguaje_discriminatorio": FUNDAMENTOS["lenguaje_discriminatorio"],
+}
+
+
+def fundamentos_de(cuestionario: str) -> dict[str, str]:
+    """The grounds a reviewer may choose for this questionnaire."""
+    return FUNDAMENTOS_IDENTIDAD if cuestionario == "identidad" else FUNDAMENTOS
+
+
 # The party's comments when its representante returns a version (optional party-validation step). Not a legal
 # ground the institute may choose, so it stays out of FUNDAMENTOS; screens that show observations use ETIQUETAS.
 PARTIDO = "partido"
-ETIQUETAS = {**FUNDAMENTOS, PARTIDO: "Observación del partido"}
+ETIQUETAS = {**FUNDAMENTOS, **FUNDAMENTOS_IDENTIDAD, PARTIDO: "Observación del partido"}

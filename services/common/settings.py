@@ -13,6 +13,8 @@ from typing import Literal, TypeVar
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .limites import MULTIPART_ENVELOPE
+
 Environment = Literal["development", "test", "staging", "production"]
 
 # Known only to development and test runs; the launcher replaces it with a random one per run anyway.
@@ -54,6 +56,17 @@ class CommonSettings(BaseSettings):
     # and `publico/` (copies of published photos, served by publico or Apache at /media/). The launcher points it
     # at `<data dir>/media`; compose at the `media` volume.
     media_dir: Path = Field(Path(".data/media"), validation_alias=AliasChoices("CONOCELES_MEDIA_DIR"))
+    # The largest file anyone may upload (a registry file, a signed form, a photo); see services/common/limites.py.
+    max_upload_mb: int = Field(12, ge=1, le=1024, validation_alias=AliasChoices("CONOCELES_MAX_UPLOAD_MB"))
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024**2
+
+    @property
+    def max_body_size(self) -> int:
+        """The largest request body the gateway forwards and a service parses: one file and its form."""
+        return self.max_upload_bytes + MULTIPART_ENVELOPE
 
     @property
     def is_development(self) -> bool:

@@ -25,8 +25,11 @@ from redis.asyncio import Redis
 from . import plural, tiempo
 from .access import access_of, public
 from .db import DB_POOL, pool_ctx
+from .etiquetas import TEMPLATE_GLOBALS as ETIQUETAS_GLOBALS
 from .identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
+from .limites import too_large_message
 from .logs import setup_logging
+from .menu import staff_menu
 from .settings import ServiceSettings, load_settings
 from .zona import LAST_ZONA, request_zona
 
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 SETTINGS: web.AppKey[ServiceSettings] = web.AppKey("settings", ServiceSettings)
 REDIS: web.AppKey[Redis] = web.AppKey("redis", Redis)
 METRICS: web.AppKey[Counter[str]] = web.AppKey("metrics", Counter)
+TOO_LARGE: web.AppKey[str] = web.AppKey("too_large", str)  # the 413 text for this app's own body limit
 IDENTITY = "identity"  # request key
 COMMON_TEMPLATES = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -104,6 +108,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:
             raise
         message = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else None
+        if exc.status == 413:  # aiohttp's own text is English and names no limit a person can act on
+            message = request.app.get(TOO_LARGE)
         return _error_response(request, exc.status, message)
     except ValidationError as exc:
         return _error_response(request, 422, None, validation_details(exc))
@@ -288,6 +294,9 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     app[SETTINGS] = settings
     app[METRICS] = Counter()
     app[LAST_ZONA] = {}
+    # An app that takes uploads states the upload limit; the others only take small forms.
+    uploads = client_max_size >= settings.max_body_size
+    app[TOO_LARGE] = too_large_message(settings.max_upload_mb) if uploads else SPANISH_REASONS[413]
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(templates), jinja2.FileSystemLoader(COMMON_TEMPLATES)]),
@@ -297,6 +306,8 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     )
     tiempo.register_filters(env)
     plural.register_filters(env)
+    env.globals.update(ETIQUETAS_GLOBALS)  # calidad(), postulante_nombre(): registry values as people read them
+    env.globals["staff_menu"] = staff_menu  # templates/_menu_staff.html
     app.cleanup_ctx.append(pool_ctx(settings))
     app.cleanup_ctx.append(redis_ctx(settings))
     app.router.add_get("/health", health, name="health")

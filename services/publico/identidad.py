@@ -29,11 +29,11 @@ _ROW_FROM_REGISTRO = """
 INSERT INTO publico.candidaturas AS p (
     id, cargo, cargo_nombre, cargo_orden, postulante, postulante_nombre, distrito, municipio, municipio_nombre,
     numero, tipo, sexo, edad, nombre_completo, primer_apellido, nombre_busqueda, curricular, envio_numero,
-    declarado_at, revisado_at, accion_afirmativa, {columns})
+    declarado_at, revisado_at, accion_afirmativa, postulante_tipo, {columns})
 SELECT c.id, c.cargo, g.nombre, g.orden, s.siglas, s.nombre, c.distrito, c.municipio, m.nombre,
        c.numero, c.tipo, c.sexo, extract(year FROM age(current_date, c.fecha_nacimiento))::int,
        concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')), c.primer_apellido,
-       $2, NULL, 0, now(), now(), c.accion_afirmativa, {values}
+       $2, NULL, 0, now(), now(), c.accion_afirmativa, s.tipo, {values}
 FROM registro.candidaturas c
 JOIN registro.cargos g ON g.clave = c.cargo
 JOIN registro.postulantes s ON s.id = c.postulante_id

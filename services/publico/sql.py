@@ -3,11 +3,11 @@ PUBLISH_SQL = """
 INSERT INTO publico.candidaturas AS p (
     id, cargo, cargo_nombre, cargo_orden, postulante, postulante_nombre, distrito, municipio, municipio_nombre,
     numero, tipo, sexo, edad, nombre_completo, primer_apellido, nombre_busqueda, curricular, envio_numero,
-    declarado_at, revisado_at, published_at, foto, accion_afirmativa)
+    declarado_at, revisado_at, published_at, foto, accion_afirmativa, postulante_tipo)
 SELECT c.id, c.cargo, g.nombre, g.orden, s.siglas, s.nombre, c.distrito, c.municipio, m.nombre,
        c.numero, c.tipo, c.sexo, extract(year FROM age(current_date, c.fecha_nacimiento))::int,
        concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')), c.primer_apellido,
-       $2, $3, $4, $5, $6, now(), $7, c.accion_afirmativa
+       $2, $3, $4, $5, $6, now(), $7, c.accion_afirmativa, s.tipo
 FROM registro.candidaturas c
 JOIN registro.cargos g ON g.clave = c.cargo
 JOIN registro.postulantes s ON s.id = c.postulante_id
@@ -22,7 +22,7 @@ ON CONFLICT (id) DO UPDATE SET
     nombre_busqueda = EXCLUDED.nombre_busqueda, curricular = EXCLUDED.curricular,
     envio_numero = EXCLUDED.envio_numero, declarado_at = EXCLUDED.declarado_at,
     revisado_at = EXCLUDED.revisado_at, published_at = now(), foto = EXCLUDED.foto,
-    accion_afirmativa = EXCLUDED.accion_afirmativa
+    accion_afirmativa = EXCLUDED.accion_afirmativa, postulante_tipo = EXCLUDED.postulante_tipo
 WHERE p.envio_numero <= EXCLUDED.envio_numero
 RETURNING id
 """
@@ -38,8 +38,8 @@ BUMP_GENERATION_SQL = (
 )
 GENERATION_SQL = "SELECT generacion, updated_at FROM publico.publicacion"
 
-COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, distrito, municipio, municipio_nombre, numero,
-             tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at, foto"""
+COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, postulante_tipo, distrito, municipio,
+             municipio_nombre, numero, tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at, foto"""
 
 # Filters are optional: a NULL parameter leaves its filter out. Order is neutral (docs/design.md §6): cargo and
 # ámbito, then position, then surname; never by party.
@@ -79,4 +79,4 @@ SELECT cargo_nombre, count(*) AS total FROM publico.candidaturas WHERE curricula
 GROUP BY cargo_orden, cargo_nombre ORDER BY cargo_orden
 """
 CARGOS_SQL = "SELECT clave, nombre FROM registro.cargos ORDER BY orden"
-POSTULANTES_SQL = "SELECT siglas, nombre FROM registro.postulantes ORDER BY id"
+POSTULANTES_SQL = "SELECT siglas, nombre, tipo FROM registro.postulantes ORDER BY id"

@@ -12,6 +12,7 @@ from aiohttp import web
 from services.common.access import public
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
+from services.common.etiquetas import calidad
 from services.common.web import REDIS, SETTINGS
 
 from .cache import cached
@@ -66,11 +67,13 @@ def _card(row: asyncpg.Record) -> dict[str, Any]:
         "cargo_nombre": row["cargo_nombre"],
         "postulante": row["postulante"],
         "postulante_nombre": row["postulante_nombre"],
+        "postulante_tipo": row["postulante_tipo"],
         "distrito": row["distrito"],
         "municipio": row["municipio"],
         "municipio_nombre": row["municipio_nombre"],
         "numero": row["numero"],
         "tipo": row["tipo"],
+        "calidad": calidad(row["tipo"], row["sexo"]),
         "sexo": row["sexo"],
         "edad": row["edad"],
         "foto": f"/media/{row['foto']}.jpg" if row["foto"] else None,

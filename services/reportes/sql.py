@@ -14,11 +14,11 @@ WITH ultimo AS (
     WHERE cuestionario = 'curricular'
     ORDER BY candidatura_id, at DESC, id DESC
 )
-SELECT p.siglas, p.nombre, coalesce(u.estado, 'pendiente') AS estado, count(*) AS total
+SELECT p.siglas, p.nombre, p.tipo, coalesce(u.estado, 'pendiente') AS estado, count(*) AS total
 FROM registro.candidaturas c
 JOIN registro.postulantes p ON p.id = c.postulante_id
 LEFT JOIN ultimo u ON u.candidatura_id = c.id
 WHERE c.estatus = 'registrada'
-GROUP BY p.id, p.siglas, p.nombre, coalesce(u.estado, 'pendiente')
+GROUP BY p.id, p.siglas, p.nombre, p.tipo, coalesce(u.estado, 'pendiente')
 ORDER BY p.id
 """

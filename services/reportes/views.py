@@ -10,6 +10,7 @@ from aiohttp import web
 from services.common.access import requires
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
+from services.common.etiquetas import postulante_nombre
 
 from .sql import PROGRESS_SQL
 
@@ -20,7 +21,8 @@ async def progress(request: web.Request) -> dict[str, Any]:
     rows = await request.app[DB_POOL].fetch(PROGRESS_SQL)
     table: dict[str, dict[str, Any]] = {}
     for row in rows:
-        entry = table.setdefault(row["siglas"], {"nombre": row["nombre"], "estados": {}, "total": 0})
+        nombre = postulante_nombre(row["nombre"], row["siglas"], row["tipo"])
+        entry = table.setdefault(row["siglas"], {"nombre": nombre, "estados": {}, "total": 0})
         entry["estados"][row["estado"]] = row["total"]
         entry["total"] += row["total"]
     return {"table": table, "estados": list(STATE_LABELS), "labels": STATE_LABELS}

@@ -12,9 +12,6 @@ from .importacion import views as importacion
 from .proceso import views as proceso
 from .settings import ValidacionSettings
 
-# Registry files of 10,000 rows are about 2 MB; the gateway refuses bodies above its own 12 MB anyway.
-MAX_UPLOAD = 12 * 1024**2
-
 
 def _registro_routes(app: web.Application) -> None:
     add_get, add_post = app.router.add_get, app.router.add_post
@@ -34,7 +31,8 @@ def _registro_routes(app: web.Application) -> None:
 
 def create_app(settings: ValidacionSettings | None = None) -> web.Application:
     settings = settings or ValidacionSettings()
-    app = base_app(settings, Path(__file__).parent / "templates", client_max_size=MAX_UPLOAD)
+    # Registry files of 10,000 rows are about 2 MB; the limit is the one the gateway applies too.
+    app = base_app(settings, Path(__file__).parent / "templates", client_max_size=settings.max_body_size)
     app.router.add_get("/validacion/", views.queue, name="cola")
     app.router.add_get("/validacion/revisiones/{id}", views.review, name="revision")
     app.router.add_post("/validacion/revisiones/{id}/aprobar", views.approve, name="aprobar")

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import aiohttp_jinja2
+import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox
@@ -14,7 +15,7 @@ from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.web import identity
 
-from .sql import CORRECTIONS_SQL, DECIDE_CORRECTION_SQL
+from .sql import CORRECTIONS_SQL, DECIDE_CORRECTION_SQL, DECIDED_CORRECTION_SQL
 
 DECIDERS = ("coordinacion", "validador")
 
@@ -22,11 +23,23 @@ DECIDERS = ("coordinacion", "validador")
 @requires(*DECIDERS)
 @aiohttp_jinja2.template("validacion/correcciones.html")
 async def pending(request: web.Request) -> dict[str, Any]:
+    pool = request.app[DB_POOL]
     return {
-        "solicitudes": await request.app[DB_POOL].fetch(CORRECTIONS_SQL),
+        "solicitudes": await pool.fetch(CORRECTIONS_SQL),
         "titulos": {r.clave: r.titulo for r in RUBROS},
-        "resuelta": request.query.get("resuelta"),
+        "aviso": await _decision_notice(pool, request.query.get("resuelta", "")),
     }
+
+
+async def _decision_notice(pool: asyncpg.Pool, resuelta: str) -> str | None:
+    """The success message after deciding: whose request and what was decided, never the request's id."""
+    if not resuelta.isdigit() or len(resuelta) > 18:  # a bigint id; anything else is no notice
+        return None
+    row = await pool.fetchrow(DECIDED_CORRECTION_SQL, int(resuelta))
+    if row is None or row["estado"] == "pendiente":
+        return None
+    decision = "aprobó" if row["estado"] == "aprobada" else "rechazó"
+    return f"Se {decision} la solicitud de corrección de {row['persona']}."
 
 
 async def _decide(request: web.Request, aprobada: bool) -> web.StreamResponse:

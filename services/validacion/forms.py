@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from services.common.observaciones import FUNDAMENTOS
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 
 class Observacion(BaseModel):
@@ -18,25 +16,30 @@ class Observacion(BaseModel):
 
     @field_validator("fundamento")
     @classmethod
-    def _known(cls, value: str) -> str:
-        if value not in FUNDAMENTOS:
+    def _known(cls, value: str, info: ValidationInfo) -> str:
+        # The catalog of the questionnaire under review comes in the validation context.
+        if value not in (info.context or {}).get("fundamentos", ()):
             raise ValueError("elige un fundamento del catálogo")
         return value
 
 
-def parse_observaciones(form: Mapping[str, str], rubros: Iterable[str]) -> tuple[list[Observacion], dict[str, str]]:
-    """The observations ticked in the form (``observar_<rubro>``), and a Spanish message per faulty rubro."""
+def parse_observaciones(
+    form: Mapping[str, str], rubros: Iterable[str], fundamentos: Mapping[str, str]
+) -> tuple[list[Observacion], dict[str, str]]:
+    """The observations ticked in the form (``observar_<rubro>``), and a Spanish message per faulty rubro; a ground
+    must come from ``fundamentos``, the catalog of the questionnaire under review."""
     observaciones: list[Observacion] = []
     errors: dict[str, str] = {}
     for rubro in rubros:
         if form.get(f"observar_{rubro}") != "1":
             continue
         try:
-            observaciones.append(
-                Observacion(
-                    rubro=rubro, fundamento=form.get(f"fundamento_{rubro}", ""), texto=form.get(f"texto_{rubro}", "")
-                )
-            )
+            sent = {
+                "rubro": rubro,
+                "fundamento": form.get(f"fundamento_{rubro}", ""),
+                "texto": form.get(f"texto_{rubro}", ""),
+            }
+            observaciones.append(Observacion.model_validate(sent, context={"fundamentos": fundamentos}))
         except ValidationError:
             errors[f"texto_{rubro}"] = "Para observar un rubro elige el fundamento y explica qué debe corregirse."
     if not observaciones and not errors:

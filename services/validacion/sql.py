@@ -7,7 +7,8 @@ RETURNING id
 
 QUEUE_SQL = """
 SELECT r.id, r.candidatura_id, r.cuestionario, r.numero, r.created_at,
-       c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas
+       c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas,
+       p.tipo AS postulante_tipo
 FROM validacion.revisiones r
 JOIN registro.candidaturas c ON c.id = r.candidatura_id
 JOIN registro.cargos g ON g.clave = c.cargo
@@ -18,7 +19,8 @@ LIMIT 500
 """
 
 REVIEW_SQL = """
-SELECT r.*, c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas
+SELECT r.*, c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas,
+       p.tipo AS postulante_tipo
 FROM validacion.revisiones r
 JOIN registro.candidaturas c ON c.id = r.candidatura_id
 JOIN registro.cargos g ON g.clave = c.cargo
@@ -66,7 +68,8 @@ RETURNING id
 """
 CORRECTIONS_SQL = """
 SELECT s.id, s.candidatura_id, s.cuestionario, s.numero, s.rubros, s.motivo, s.created_at,
-       c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas
+       c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas,
+       p.tipo AS postulante_tipo
 FROM validacion.solicitudes_correccion s
 JOIN registro.candidaturas c ON c.id = s.candidatura_id
 JOIN registro.cargos g ON g.clave = c.cargo
@@ -79,4 +82,16 @@ DECIDE_CORRECTION_SQL = """
 UPDATE validacion.solicitudes_correccion SET estado = $2, resuelto_por = $3, resuelto_at = now()
 WHERE id = $1 AND estado = 'pendiente'
 RETURNING id, candidatura_id, cuestionario, numero, resuelto_at
+"""
+
+# What a success message names after a decision (Post/Redirect/Get): the person and the questionnaire, not ids.
+DECIDED_REVIEW_SQL = """
+SELECT r.cuestionario, r.estado, concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')) AS persona
+FROM validacion.revisiones r JOIN registro.candidaturas c ON c.id = r.candidatura_id
+WHERE r.id = $1
+"""
+DECIDED_CORRECTION_SQL = """
+SELECT s.estado, concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')) AS persona
+FROM validacion.solicitudes_correccion s JOIN registro.candidaturas c ON c.id = s.candidatura_id
+WHERE s.id = $1
 """

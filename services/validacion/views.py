@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp_jinja2
+import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox
@@ -13,13 +15,21 @@ from services.common.access import requires
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.estados import report_status
-from services.common.observaciones import FUNDAMENTOS
+from services.common.observaciones import fundamentos_de
 from services.common.web import identity
 
 from . import identidad_revision
 from .forms import parse_observaciones
 from .publication import enqueue_publish, enqueue_state
-from .sql import APPROVE_SQL, INSERT_OBSERVACION_SQL, PUBLICATION_OPEN_SQL, QUEUE_SQL, RETURN_SQL, REVIEW_SQL
+from .sql import (
+    APPROVE_SQL,
+    DECIDED_REVIEW_SQL,
+    INSERT_OBSERVACION_SQL,
+    PUBLICATION_OPEN_SQL,
+    QUEUE_SQL,
+    RETURN_SQL,
+    REVIEW_SQL,
+)
 
 REVIEWERS = ("validador", "coordinacion")
 
@@ -34,32 +44,52 @@ def _review_id(request: web.Request) -> int:
 @requires(*REVIEWERS, "transparencia", "admin")
 @aiohttp_jinja2.template("validacion/cola.html")
 async def queue(request: web.Request) -> dict[str, Any]:
-    return {
-        "revisiones": await request.app[DB_POOL].fetch(QUEUE_SQL),
-        "aprobada": request.query.get("aprobada"),
-        "devuelta": request.query.get("devuelta"),
-    }
+    pool = request.app[DB_POOL]
+    return {"revisiones": await pool.fetch(QUEUE_SQL), "aviso": await _decision_notice(pool, request.query)}
+
+
+CUESTIONARIOS = {"curricular": "el cuestionario curricular", "identidad": "el cuestionario de identidad"}
+
+
+async def _decision_notice(pool: asyncpg.Pool, query: Mapping[str, str]) -> str | None:
+    """The success message after approving or returning: whose questionnaire, never the review's id."""
+    for key, estado, verbo in (("aprobada", "aprobada", "Se aprobó"), ("devuelta", "devuelta", "Se devolvió")):
+        value = query.get(key, "")
+        if not value.isdigit() or len(value) > 9:  # an int4 id; anything else is no notice
+            continue
+        row = await pool.fetchrow(DECIDED_REVIEW_SQL, int(value))
+        if row is not None and row["estado"] == estado:
+            que = CUESTIONARIOS.get(row["cuestionario"], "el cuestionario")
+            extra = " con observaciones" if key == "devuelta" else ""
+            return f"{verbo}{extra} {que} de {row['persona']}."
+    return None
 
 
 @requires(*REVIEWERS)
 @aiohttp_jinja2.template("validacion/revision.html")
 async def review(request: web.Request) -> dict[str, Any]:
-    row = await request.app[DB_POOL].fetchrow(REVIEW_SQL, _review_id(request))
+    pool = request.app[DB_POOL]
+    row = await pool.fetchrow(REVIEW_SQL, _review_id(request))
     if row is None:
         raise web.HTTPNotFound()
-    return {**_review_context(row, {}, {}), **await identidad_revision.contexto(request.app[DB_POOL], row)}
+    return await _review_context(pool, row, {}, {})
 
 
-def _review_context(review: Any, errors: dict[str, str], values: dict[str, str]) -> dict[str, Any]:
-    titles = {r.clave: r.titulo for r in RUBROS}
+async def _review_context(
+    conn: asyncpg.Connection | asyncpg.Pool, review: Any, errors: dict[str, str], values: dict[str, str]
+) -> dict[str, Any]:
+    identidad = await identidad_revision.contexto(conn, review)
+    # A dimension of the cuestionario de identidad is observed under its title, like a rubro.
+    titles = {r.clave: r.titulo for r in RUBROS} | {d["clave"]: d["titulo"] for d in identidad["identidad"]}
     observables = [(clave, titles.get(clave, clave)) for clave in _observable_rubros(review)]
     return {
         "revision": review,
         "rubros": RUBROS,
-        "fundamentos": FUNDAMENTOS,
+        "fundamentos": fundamentos_de(review["cuestionario"]),
         "observables": observables,
         "errors": errors,
         "values": values,
+        **identidad,
     }
 
 
@@ -109,9 +139,10 @@ async def _return(request: web.Request, form: dict[str, str]) -> web.StreamRespo
         current = await conn.fetchrow(REVIEW_SQL, _review_id(request))
         if current is None:
             raise web.HTTPNotFound()
-        observaciones, errors = parse_observaciones(form, _observable_rubros(current))
+        fundamentos = fundamentos_de(current["cuestionario"])
+        observaciones, errors = parse_observaciones(form, _observable_rubros(current), fundamentos)
         if errors:
-            context = {**_review_context(current, errors, form), **await identidad_revision.contexto(conn, current)}
+            context = await _review_context(conn, current, errors, form)
             return aiohttp_jinja2.render_template("validacion/revision.html", request, context, status=422)
         review = await conn.fetchrow(RETURN_SQL, current["id"], ident.user_id)
         if review is None:

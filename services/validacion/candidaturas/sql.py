@@ -2,8 +2,8 @@
 
 # Accent-free search over name and CURP: core PostgreSQL only (no unaccent), see docs/design.md §7.
 LIST_SQL = """
-SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.curp, c.numero, c.tipo, c.estatus,
-       k.nombre AS cargo, p.siglas,
+SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.curp, c.numero, c.tipo, c.sexo, c.estatus,
+       k.nombre AS cargo, p.siglas, p.tipo AS postulante_tipo,
        coalesce('Distrito ' || c.distrito, m.nombre, 'Estatal') AS ambito
 FROM registro.candidaturas c
 JOIN registro.procesos pr ON pr.id = c.proceso_id AND pr.activo
@@ -18,7 +18,7 @@ LIMIT 200
 """
 DETAIL_SQL = """
 SELECT c.*, k.nombre AS cargo_nombre, k.ambito AS cargo_ambito, p.siglas, p.nombre AS postulante_nombre,
-       m.nombre AS municipio_nombre,
+       p.tipo AS postulante_tipo, m.nombre AS municipio_nombre, pa.tipo AS pareja_tipo, pa.sexo AS pareja_sexo,
        pa.nombre || ' ' || pa.primer_apellido || ' ' || pa.segundo_apellido AS pareja_nombre,
        (SELECT s.id FROM registro.candidaturas s WHERE s.sustituye_a = c.id ORDER BY s.id DESC LIMIT 1)
            AS sustituida_por

@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 XLSX_MAGIC = b"PK\x03\x04"
-MAX_BYTES = 20 * 1024**2
 Value = str | date | int | float | None
 
 
@@ -112,12 +111,12 @@ def read_xlsx(data: bytes) -> Tabla:
         workbook.close()
 
 
-def read_table(filename: str, data: bytes) -> Tabla:
+def read_table(filename: str, data: bytes, max_bytes: int) -> Tabla:
     """By content, not by extension: an XLSX is a ZIP; anything else must be delimited text."""
     if not data.strip():
         raise ArchivoInvalido("El archivo está vacío.")
-    if len(data) > MAX_BYTES:
-        raise ArchivoInvalido("El archivo pasa de 20 MB; divídelo en varios.")
+    if len(data) > max_bytes:  # CONOCELES_MAX_UPLOAD_MB, the limit the gateway and the docs state
+        raise ArchivoInvalido(f"El archivo pasa de {max_bytes // 1024**2} MB; divídelo en varios.")
     if data.startswith(XLSX_MAGIC):
         return read_xlsx(data)
     if b"\x00" in data[:4096]:

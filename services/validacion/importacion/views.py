@@ -18,7 +18,7 @@ from aiohttp import web
 
 from services.common.access import requires
 from services.common.db import DB_POOL
-from services.common.web import identity
+from services.common.web import SETTINGS, identity
 
 from . import catalogo, commit, sql, territorio, validate
 from .parse import ArchivoInvalido, read_table
@@ -57,8 +57,8 @@ async def territorio_form(request: web.Request) -> dict[str, Any]:
     return {**await _form_context(request, ("secciones", "composicion")), "errors": {}, "catalogo": "secciones"}
 
 
-def _analyze(tipo: str, filename: str, data: bytes, cat: catalogo.Catalogo) -> validate.Resultado:
-    tabla = read_table(filename, data)
+def _analyze(tipo: str, filename: str, data: bytes, cat: catalogo.Catalogo, max_bytes: int) -> validate.Resultado:
+    tabla = read_table(filename, data, max_bytes)
     if tipo == "candidaturas":
         return validate.validate(tabla, cat)
     return territorio.validate(tipo, tabla, cat)
@@ -83,7 +83,9 @@ async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[
     started = time.perf_counter()
     try:
         cat = await catalogo.load(pool)
-        resultado = await asyncio.to_thread(_analyze, tipo, archivo.filename, data, cat)
+        resultado = await asyncio.to_thread(
+            _analyze, tipo, archivo.filename, data, cat, request.app[SETTINGS].max_upload_bytes
+        )
     except (ArchivoInvalido, catalogo.SinProcesoActivo) as exc:
         context = {**await _form_context(request, volver), "errors": {"archivo": str(exc)}, "catalogo": tipo}
         return aiohttp_jinja2.render_template(template, request, context, status=422)
