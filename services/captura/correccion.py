@@ -13,9 +13,11 @@ from services.common import audit, outbox
 from services.common.access import requires
 from services.common.curricular import RUBROS, RUBROS_BY_KEY
 from services.common.db import DB_POOL
+from services.common.plazos import ventana_de
 from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
+from . import hechos, reglas
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import CUESTIONARIO_SQL, INSERT_REQUEST_SQL, OPEN_REQUEST_SQL, ROUNDS_USED_SQL
 
@@ -63,7 +65,10 @@ async def _request(request: web.Request, rubros: list[str], motivo: str) -> web.
         candidatura = await candidatura_in_scope(request, conn)
         context = await _context(conn, candidatura)
         errors = {}
-        if context["estado"] != "publicado":
+        decision = reglas.can_do(await ventana_de(conn, candidatura["id"]), hechos.now(), reglas.Accion.CORRECCION)
+        if not decision.allowed:
+            errors["_"] = decision.reason
+        elif context["estado"] != "publicado":
             errors["_"] = "Solo puedes pedir una corrección cuando tu información ya está publicada."
         elif context["restantes"] <= 0:
             errors["_"] = f"Ya usaste las {context['rondas']} solicitud(es) de corrección que permite el proceso."
