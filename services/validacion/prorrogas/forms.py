@@ -1,0 +1,76 @@
+"""What the prórroga form may submit. The date is read in the institute's clock, like the process settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from services.validacion.proceso.forms import ZONA
+
+ACUERDO_MAX = 200
+MOTIVO_MIN, MOTIVO_MAX = 10, 1000
+INT_MAX = 2**31 - 1
+
+
+class Prorroga(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    destino: Literal["candidatura", "postulante"]
+    candidatura_id: int | None = Field(None, ge=1, le=INT_MAX)
+    postulante_id: int | None = Field(None, ge=1, le=INT_MAX)
+    fin: datetime
+    acuerdo: str = Field(min_length=1, max_length=ACUERDO_MAX)
+    motivo: str = Field(min_length=MOTIVO_MIN, max_length=MOTIVO_MAX)
+
+    @field_validator("candidatura_id", "postulante_id", mode="before")
+    @classmethod
+    def _blank(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("fin", mode="before")
+    @classmethod
+    def _local(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value.strip()).replace(tzinfo=ZONA)
+            except ValueError:
+                raise ValueError("Escribe una fecha y hora válidas.") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        if self.destino == "candidatura":
+            if self.candidatura_id is None:
+                raise ValueError("Escribe el número de registro de la candidatura.")
+            self.postulante_id = None
+        else:
+            if self.postulante_id is None:
+                raise ValueError("Elige el partido, coalición o candidatura independiente.")
+            self.candidatura_id = None
+        return self
+
+
+MENSAJES = {
+    "destino": "Elige si la prórroga es para una candidatura o para un postulante.",
+    "candidatura_id": "Escribe el número de registro de la candidatura.",
+    "postulante_id": "Elige el partido, coalición o candidatura independiente.",
+    "fin": "Escribe una fecha y hora válidas.",
+    "acuerdo": f"Escribe el número o el texto del acuerdo (hasta {ACUERDO_MAX} caracteres).",
+    "motivo": f"Explica el motivo en {MOTIVO_MIN} a {MOTIVO_MAX:,} caracteres.",
+}
+
+
+def errores(exc: ValidationError) -> dict[str, str]:
+    """Field → Spanish message (pydantic's are English); a rule across fields names the field it is about."""
+    result: dict[str, str] = {}
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else ""
+        if not field:
+            message = str(err.get("ctx", {}).get("error", ""))
+            field = "candidatura_id" if "candidatura" in message else "postulante_id"
+            result.setdefault(field, message)
+        else:
+            result.setdefault(field, MENSAJES.get(field, "Revisa este dato."))
+    return result
