@@ -4,31 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from services.captura.tablero import deadline_text
-from services.common.proceso import Configuracion, Proceso
-
 from . import factories
 from .helpers import Client
-
-
-def test_deadline_says_the_time_left() -> None:
-    now = datetime(2024, 4, 10, 12, 0, tzinfo=UTC)
-    proceso = Proceso(
-        id=1,
-        clave="x",
-        nombre="x",
-        captura_inicio=None,
-        captura_fin=now + timedelta(days=2, hours=3),
-        publicacion_inicio=None,
-        configuracion=Configuracion(),
-    )
-    assert deadline_text(proceso, now) == "La captura cierra el 12/04/2024 a las 15:00; quedan 2 día(s) y 3 hora(s)."
-    assert "quedan 45 minuto(s)" in (deadline_text(proceso, proceso.captura_fin - timedelta(minutes=45)) or "")
-    assert "cerró" in (deadline_text(proceso, proceso.captura_fin + timedelta(seconds=1)) or "")
 
 
 async def test_representative_sees_progress_missing_rubros_filters_and_csv(

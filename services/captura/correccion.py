@@ -78,7 +78,8 @@ async def _request(request: web.Request, rubros: list[str], motivo: str) -> web.
             errors["motivo"] = "Explica en 10 a 1,000 caracteres qué quieres corregir y por qué."
         if errors:
             context.update(errors=errors, values={"rubros": rubros, "motivo": motivo}, enviada=False)
-            return aiohttp_jinja2.render_template(TEMPLATE, request, context, status=422)
+            status = 422 if decision.allowed else 409
+            return aiohttp_jinja2.render_template(TEMPLATE, request, context, status=status)
         numero = (await conn.fetchrow(CUESTIONARIO_SQL, candidatura["id"], CURRICULAR))["envios"]
         row = await conn.fetchrow(
             INSERT_REQUEST_SQL, candidatura["id"], CURRICULAR, numero, rubros, motivo, ident.user_id
