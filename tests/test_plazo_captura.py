@@ -295,3 +295,27 @@ async def test_only_coordinacion_and_admin_grant_prorrogas(make_client: type[Cli
         client = make_client()
         await client.login(username)
         assert (await client.get("/validacion/prorrogas")).status == status, username
+
+
+async def test_reading_the_pages_writes_nothing(make_client: type[Client], db: asyncpg.Pool) -> None:
+    person = await factories.candidata(db)
+    client = await _logged_in(make_client, person)
+    base = f"/captura/candidaturas/{person.candidatura_id}"
+    for path in (
+        "/captura/",
+        f"{base}/curricular",
+        f"{base}/curricular/propuestas",
+        f"{base}/foto",
+        f"{base}/identidad",
+        f"{base}/identidad/joven",
+        f"{base}/consentimiento",
+        f"{base}/curricular/correccion",
+        f"{base}/historial",
+    ):
+        response = await client.get(path)
+        assert response.status == 200, path
+    for table in ("cuestionarios", "respuestas", "fotos", "consentimientos"):
+        count = await db.fetchval(
+            f"SELECT count(*) FROM captura.{table} WHERE candidatura_id = $1", person.candidatura_id
+        )
+        assert count == 0, table

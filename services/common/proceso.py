@@ -11,6 +11,8 @@ from datetime import datetime
 import asyncpg
 from pydantic import BaseModel, ConfigDict, Field
 
+from .plazos import Ventana
+
 ACTIVE_PROCESO_SQL = """
 SELECT id, clave, nombre, captura_inicio, captura_fin, publicacion_inicio, configuracion
 FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1
@@ -42,9 +44,8 @@ class Proceso(BaseModel):
     configuracion: Configuracion
 
     def capture_open(self, now: datetime) -> bool:
-        return (self.captura_inicio is None or self.captura_inicio <= now) and (
-            self.captura_fin is None or now <= self.captura_fin
-        )
+        """The process's own window; a candidacy's may be longer (its prórrogas: see plazos.ventana_de)."""
+        return Ventana(self.captura_inicio, self.captura_fin).abierta(now)
 
 
 async def active_proceso(conn: asyncpg.Connection | asyncpg.Pool) -> Proceso | None:
