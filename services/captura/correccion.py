@@ -13,7 +13,7 @@ from services.common import audit, outbox
 from services.common.access import requires
 from services.common.curricular import RUBROS, RUBROS_BY_KEY
 from services.common.db import DB_POOL
-from services.common.plazos import ventana_de
+from services.common.plazos import motivo_cerrada, ventana_de
 from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
@@ -38,6 +38,7 @@ async def _context(conn: asyncpg.Connection | asyncpg.Pool, candidatura: asyncpg
         "rondas": rounds,
         "restantes": max(0, rounds - used),
         "ultima": await conn.fetchrow(OPEN_REQUEST_SQL, candidatura["id"], CURRICULAR),
+        "cerrada": motivo_cerrada(await ventana_de(conn, candidatura["id"]), hechos.now()),
         "errors": {},
         "values": {},
     }

@@ -12,6 +12,8 @@ from services.validacion.proceso.forms import ZONA
 ACUERDO_MAX = 200
 MOTIVO_MIN, MOTIVO_MAX = 10, 1000
 INT_MAX = 2**31 - 1
+FALTA_CANDIDATURA = "Escribe el número de registro de la candidatura."
+FALTA_POSTULANTE = "Elige el partido, coalición o candidatura independiente."
 
 
 class Prorroga(BaseModel):
@@ -29,6 +31,14 @@ class Prorroga(BaseModel):
     def _blank(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("acuerdo", "motivo")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        # PostgreSQL text cannot hold NUL, and no acuerdo needs control characters.
+        if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in value):
+            raise ValueError("El texto tiene caracteres no válidos.")
+        return value
+
     @field_validator("fin", mode="before")
     @classmethod
     def _local(cls, value: Any) -> Any:
@@ -43,19 +53,19 @@ class Prorroga(BaseModel):
     def _one_target(self) -> Self:
         if self.destino == "candidatura":
             if self.candidatura_id is None:
-                raise ValueError("Escribe el número de registro de la candidatura.")
+                raise ValueError(FALTA_CANDIDATURA)
             self.postulante_id = None
         else:
             if self.postulante_id is None:
-                raise ValueError("Elige el partido, coalición o candidatura independiente.")
+                raise ValueError(FALTA_POSTULANTE)
             self.candidatura_id = None
         return self
 
 
 MENSAJES = {
     "destino": "Elige si la prórroga es para una candidatura o para un postulante.",
-    "candidatura_id": "Escribe el número de registro de la candidatura.",
-    "postulante_id": "Elige el partido, coalición o candidatura independiente.",
+    "candidatura_id": FALTA_CANDIDATURA,
+    "postulante_id": FALTA_POSTULANTE,
     "fin": "Escribe una fecha y hora válidas.",
     "acuerdo": f"Escribe el número o el texto del acuerdo (hasta {ACUERDO_MAX} caracteres).",
     "motivo": f"Explica el motivo en {MOTIVO_MIN} a {MOTIVO_MAX:,} caracteres.",
@@ -67,10 +77,9 @@ def errores(exc: ValidationError) -> dict[str, str]:
     result: dict[str, str] = {}
     for err in exc.errors():
         field = str(err["loc"][0]) if err["loc"] else ""
+        own = str(err.get("ctx", {}).get("error", "")) if err["type"] == "value_error" else ""
         if not field:
-            message = str(err.get("ctx", {}).get("error", ""))
-            field = "candidatura_id" if "candidatura" in message else "postulante_id"
-            result.setdefault(field, message)
+            result.setdefault("candidatura_id" if own == FALTA_CANDIDATURA else "postulante_id", own)
         else:
-            result.setdefault(field, MENSAJES.get(field, "Revisa este dato."))
+            result.setdefault(field, own or MENSAJES.get(field, "Revisa este dato."))
     return result
