@@ -236,6 +236,10 @@ async def test_a_prorroga_reopens_one_candidacy_only_and_is_audited(
             dashboard = await (await clients[extended.candidatura_id].get("/captura/")).text()
             assert "(con prórroga); quedan" in dashboard
             assert CERRO in await (await clients[other.candidatura_id].get("/captura/")).text()
+            representante = make_client()
+            await representante.login("demo-representante")
+            tablero = await (await representante.get("/captura/?cargo=PRES_MUN")).text()
+            assert CERRO in tablero and "(con prórroga); quedan" in tablero  # the process's close, and this row's
 
             event = await db.fetchrow(
                 "SELECT actor_username, details FROM audit.eventos WHERE action = 'otorgar_prorroga' "
