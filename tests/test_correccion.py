@@ -8,6 +8,7 @@ import asyncpg
 
 from . import factories
 from .helpers import CURRICULAR_COMPLETO, Client, approve_review, eventually, fill_curricular
+from .uploads import encode, halves, upload
 
 
 async def _publish(candidata: Client, validador: Client, db: asyncpg.Pool, candidatura_id: int) -> None:
@@ -94,3 +95,45 @@ async def test_correction_round_trip(make_client: type[Client], db: asyncpg.Pool
         assert "Ya usaste la única solicitud de corrección" in await exhausted.text()
     finally:
         await db.execute("UPDATE registro.procesos SET configuracion = $1 WHERE activo", original)
+
+
+async def test_the_photo_stays_while_a_correction_of_another_rubro_is_open(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    """One rule book for every write: the photo belongs to rubro 1, so a correction of Propuestas does not open it."""
+    person = await factories.candidata(db)
+    candidata, validador = make_client(), make_client()
+    await candidata.login(person.username)
+    await validador.login("demo-validador")
+    await fill_curricular(candidata, person.candidatura_id)
+    await _publish(candidata, validador, db, person.candidatura_id)
+    page = f"/captura/candidaturas/{person.candidatura_id}/curricular/correccion"
+    sent = await candidata.submit(page, page, {"rubro": "propuestas", "motivo": "Cambió mi propuesta 2."})
+    assert sent.status == 303, await sent.text()
+    solicitud = await eventually(
+        lambda: db.fetchval(
+            "SELECT id FROM validacion.solicitudes_correccion WHERE candidatura_id = $1 AND estado = 'pendiente'",
+            person.candidatura_id,
+        ),
+        what="the request in validacion",
+    )
+    approved = await validador.submit("/validacion/correcciones", f"/validacion/correcciones/{solicitud}/aprobar", {})
+    assert approved.status == 303
+    await eventually(
+        lambda: db.fetchval(
+            "SELECT estado = 'en_correccion' FROM captura.cuestionarios WHERE candidatura_id = $1",
+            person.candidatura_id,
+        ),
+        what="captura to open the correction",
+    )
+    foto = f"/captura/candidaturas/{person.candidatura_id}/foto"
+    form = await (await candidata.get(foto)).text()
+    assert "<fieldset disabled>" in form and "Solo puedes modificar los rubros cuya corrección aprobó" in form
+    refused = await upload(candidata, foto, foto, "foto", encode(halves(), "JPEG"), "nueva.jpg", "image/jpeg")
+    assert refused.status == 409
+    assert "Solo puedes modificar los rubros cuya corrección aprobó" in await refused.text()
+    assert await db.fetchval("SELECT count(*) FROM captura.fotos WHERE candidatura_id = $1", person.candidatura_id) == 0
+    # The approved rubro still opens.
+    propuestas = f"/captura/candidaturas/{person.candidatura_id}/curricular/propuestas"
+    nueva = {**CURRICULAR_COMPLETO["propuestas"], "propuesta_2": "Becas para estudiantes de las tenencias."}
+    assert (await candidata.submit(propuestas, propuestas, {"version": "1", **nueva})).status == 303

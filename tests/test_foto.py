@@ -187,7 +187,7 @@ async def test_the_photo_is_published_served_at_media_and_withdrawn(
     assert sent.status == 303, await sent.text()
     # While it is under review the photo cannot change: it is part of the submitted version.
     late = await post_photo(client, person.candidatura_id, encode(halves(), "PNG"), "otra.png", "image/png")
-    assert late.status == 409 and "no puede cambiarse" in await late.text()
+    assert late.status == 409 and "no puede modificarse" in await late.text()
 
     validador = make_client()
     await validador.login("demo-validador")

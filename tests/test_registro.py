@@ -303,6 +303,10 @@ async def test_substitution_and_cancellation(make_client: type[Client], db: asyn
     await candidate.login(username)
     assert (await candidate.get("/captura/")).status == 200
     assert (await candidate.get(f"/captura/candidaturas/{formula.propietaria}/curricular")).status == 200
+    # A questionnaire exists once something is saved (reading a page writes nothing).
+    rubro = f"/captura/candidaturas/{formula.propietaria}/curricular/profesional"
+    saved = await candidate.submit(rubro, rubro, {"version": "0", "historia_profesional": "Docente rural."})
+    assert saved.status == 303, await saved.text()
 
     client = await coordinacion(make_client)
     page = await client.get(f"/validacion/registro/candidaturas/{formula.propietaria}")

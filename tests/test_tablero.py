@@ -4,40 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from services.captura.tablero import deadline_text
-from services.common.proceso import Configuracion, Proceso
-
 from . import factories
 from .helpers import Client
-
-
-def test_deadline_says_the_time_left_in_the_process_zone() -> None:
-    now = datetime(2024, 4, 10, 18, 0, tzinfo=UTC)
-    proceso = Proceso(
-        id=1,
-        clave="x",
-        nombre="x",
-        captura_inicio=None,
-        captura_fin=now + timedelta(days=2, hours=3),  # 21:00 UTC
-        publicacion_inicio=None,
-        configuracion=Configuracion(),
-    )
-    assert deadline_text(proceso, now) == (
-        "La captura cierra el 12/04/2024 a las 15:00 (hora del centro); quedan 2 días y 3 horas."
-    )
-    assert "queda 1 hora." in (deadline_text(proceso, proceso.captura_fin - timedelta(minutes=90)) or "")
-    assert "queda 1 minuto." in (deadline_text(proceso, proceso.captura_fin - timedelta(seconds=90)) or "")
-    assert "quedan 45 minutos" in (deadline_text(proceso, proceso.captura_fin - timedelta(minutes=45)) or "")
-    closed = deadline_text(proceso, proceso.captura_fin + timedelta(seconds=1))
-    assert closed == "La captura cerró el 12/04/2024 a las 15:00 (hora del centro)."
-    tijuana = proceso.model_copy(update={"zona_horaria": "America/Tijuana"})
-    assert (deadline_text(tijuana, now) or "").startswith(
-        "La captura cierra el 12/04/2024 a las 14:00 (hora del noroeste);"
-    )
 
 
 async def test_representative_sees_progress_missing_rubros_filters_and_csv(

@@ -1,34 +1,19 @@
-"""The three consents on the Consentimiento page: what the page shows about them, and saving a change.
-
-The page itself (and the signed form) belongs to consentimiento_views.py; it renders
-captura/_consentimientos.html with :func:`contexto`.
-"""
+"""The three consents on the Consentimiento page: saving a change (the page itself: consentimiento_pagina.py)."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-import asyncpg
 from aiohttp import web
 
 from services.common.access import requires
 from services.common.db import DB_POOL
+from services.common.plazos import ventana_de
 from services.common.web import identity
 
-from . import autorizaciones
+from . import autorizaciones, hechos, reglas
+from .consentimiento_pagina import render
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
-
-
-async def contexto(
-    request: web.Request, conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int
-) -> dict[str, Any]:
-    return {
-        "consentimientos": await autorizaciones.actuales(conn, candidatura_id),
-        "consentimientos_historial": await conn.fetch(autorizaciones.HISTORIAL_SQL, candidatura_id),
-        "consentimientos_textos": autorizaciones.TEXTOS,
-        "consentimientos_guardados": request.query.get("autorizaciones") == "1",
-    }
 
 
 @requires(*CANDIDATE_ROLES)
@@ -40,6 +25,13 @@ async def guardar(request: web.Request) -> web.StreamResponse:
 async def _guardar(request: web.Request, form: autorizaciones.AutorizacionesForm) -> web.StreamResponse:
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
-        await autorizaciones.cambiar(conn, request, identity(request), candidatura["id"], form.deseados())
+        deseados = form.deseados()
+        actuales = await autorizaciones.actuales(conn, candidatura["id"])
+        otorga = any(otorgado and not actuales[tipo].otorgado for tipo, otorgado in deseados.items())
+        accion = reglas.Accion.OTORGAR if otorga else reglas.Accion.REVOCAR
+        decision = reglas.can_do(await ventana_de(conn, candidatura["id"]), hechos.now(), accion)
+        if not decision.allowed:
+            return await render(request, conn, candidatura, errors={"autorizaciones": decision.reason}, status=409)
+        await autorizaciones.cambiar(conn, request, identity(request), candidatura["id"], deseados)
     location = request.app.router["consentimiento"].url_for(id=str(candidatura["id"]))
     raise web.HTTPSeeOther(location.with_query(autorizaciones="1").with_fragment("autorizaciones"))

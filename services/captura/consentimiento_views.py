@@ -1,16 +1,14 @@
 """The consent documents of a candidacy: the pre-filled form to download and the signed form uploaded back.
 
 The three consents themselves (checkboxes with timestamps) are rendered on the same page by the
-``consentimientos`` block of captura/consentimiento.html.
+``consentimientos`` block of captura/consentimiento.html (see consentimiento_pagina.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Any
 
-import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
@@ -18,16 +16,13 @@ from services.common import audit, media, tiempo
 from services.common.access import requires
 from services.common.db import DB_POOL
 from services.common.etiquetas import calidad, postulante_nombre
+from services.common.plazos import ventana_de
 from services.common.web import identity
 from services.common.zona import request_zona
 
-from . import autorizaciones_views, consentimiento
-from .documentos_sql import (
-    CURRENT_DOCUMENTO_SQL,
-    INSERT_DOCUMENTO_SQL,
-    POSTULANTE_TIPO_SQL,
-    PROCESO_NOMBRE_SQL,
-)
+from . import consentimiento, hechos, reglas
+from .consentimiento_pagina import render
+from .documentos_sql import CURRENT_DOCUMENTO_SQL, INSERT_DOCUMENTO_SQL, PROCESO_NOMBRE_SQL
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .uploads import media_dir, read_upload
 
@@ -47,30 +42,11 @@ def nombre(candidatura: asyncpg.Record) -> str:
     return " ".join(p for p in parts if p)
 
 
-async def _render(
-    request: web.Request,
-    pool: asyncpg.Pool | asyncpg.Connection,
-    candidatura: asyncpg.Record,
-    errors: dict[str, str] | None = None,
-    status: int = 200,
-) -> web.Response:
-    context: dict[str, Any] = {
-        "candidatura": candidatura,
-        "documento": await pool.fetchrow(CURRENT_DOCUMENTO_SQL, candidatura["id"]),
-        "requerido": await pool.fetchval(POSTULANTE_TIPO_SQL, candidatura["id"]) == "independiente",
-        "errors": errors or {},
-        "guardado": request.query.get("guardado") == "1",
-        "max_mb": consentimiento.MAX_BYTES // (1024 * 1024),
-        **await autorizaciones_views.contexto(request, pool, candidatura["id"]),
-    }
-    return aiohttp_jinja2.render_template("captura/consentimiento.html", request, context, status=status)
-
-
 @requires(*CANDIDATE_ROLES)
 async def pagina(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
-    return await _render(request, pool, candidatura)
+    return await render(request, pool, candidatura)
 
 
 @requires(*CANDIDATE_ROLES)
@@ -104,11 +80,14 @@ async def formato_pdf(request: web.Request) -> web.Response:
 async def subir_documento(request: web.Request) -> web.StreamResponse:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
+    decision = reglas.can_do(await ventana_de(pool, candidatura["id"]), hechos.now(), reglas.Accion.DOCUMENTO)
+    if not decision.allowed:
+        return await render(request, pool, candidatura, errors={FIELD: decision.reason}, status=409)
     data, original = await read_upload(request, FIELD, consentimiento.MAX_BYTES)
     try:
         documento = await asyncio.to_thread(consentimiento.validar, data)
     except consentimiento.DocumentoRechazadoError as exc:
-        return await _render(request, pool, candidatura, errors={FIELD: exc.message}, status=422)
+        return await render(request, pool, candidatura, errors={FIELD: exc.message}, status=422)
     path = media.private_path(media_dir(request), documento.sha256, f".{documento.extension}")
     await asyncio.to_thread(media.write_atomic, path, documento.data)
     return await asyncio.shield(_save(request, documento, original))
@@ -118,6 +97,10 @@ async def _save(request: web.Request, documento: consentimiento.Documento, origi
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
+        # Checked again here: the window may have closed while the file was being checked and written.
+        decision = reglas.can_do(await ventana_de(conn, candidatura["id"]), hechos.now(), reglas.Accion.DOCUMENTO)
+        if not decision.allowed:
+            return await render(request, conn, candidatura, errors={FIELD: decision.reason}, status=409)
         row = await conn.fetchrow(
             INSERT_DOCUMENTO_SQL,
             candidatura["id"],

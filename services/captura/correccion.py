@@ -13,9 +13,11 @@ from services.common import audit, outbox
 from services.common.access import requires
 from services.common.curricular import RUBROS, RUBROS_BY_KEY
 from services.common.db import DB_POOL
+from services.common.plazos import motivo_cerrada, ventana_de
 from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
+from . import hechos, reglas
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import CUESTIONARIO_SQL, INSERT_REQUEST_SQL, OPEN_REQUEST_SQL, ROUNDS_USED_SQL
 
@@ -36,6 +38,7 @@ async def _context(conn: asyncpg.Connection | asyncpg.Pool, candidatura: asyncpg
         "rondas": rounds,
         "restantes": max(0, rounds - used),
         "ultima": await conn.fetchrow(OPEN_REQUEST_SQL, candidatura["id"], CURRICULAR),
+        "cerrada": motivo_cerrada(await ventana_de(conn, candidatura["id"]), hechos.now()),
         "errors": {},
         "values": {},
     }
@@ -63,7 +66,10 @@ async def _request(request: web.Request, rubros: list[str], motivo: str) -> web.
         candidatura = await candidatura_in_scope(request, conn)
         context = await _context(conn, candidatura)
         errors = {}
-        if context["estado"] != "publicado":
+        decision = reglas.can_do(await ventana_de(conn, candidatura["id"]), hechos.now(), reglas.Accion.CORRECCION)
+        if not decision.allowed:
+            errors["_"] = decision.reason
+        elif context["estado"] != "publicado":
             errors["_"] = "Solo puedes pedir una corrección cuando tu información ya está publicada."
         elif context["restantes"] <= 0:
             rondas = context["rondas"]
@@ -80,7 +86,8 @@ async def _request(request: web.Request, rubros: list[str], motivo: str) -> web.
             errors["motivo"] = "Explica en 10 a 1,000 caracteres qué quieres corregir y por qué."
         if errors:
             context.update(errors=errors, values={"rubros": rubros, "motivo": motivo}, enviada=False)
-            return aiohttp_jinja2.render_template(TEMPLATE, request, context, status=422)
+            status = 422 if decision.allowed else 409
+            return aiohttp_jinja2.render_template(TEMPLATE, request, context, status=status)
         numero = (await conn.fetchrow(CUESTIONARIO_SQL, candidatura["id"], CURRICULAR))["envios"]
         row = await conn.fetchrow(
             INSERT_REQUEST_SQL, candidatura["id"], CURRICULAR, numero, rubros, motivo, ident.user_id

@@ -6,16 +6,6 @@ INSERT INTO captura.fotos (candidatura_id, sha256, created_by) VALUES ($1, $2, $
 CURRENT_FOTO_SQL = """
 SELECT sha256, created_at FROM captura.fotos WHERE candidatura_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1
 """
-# The photo travels with rubro 1 as a `foto` row of the draft, so it is part of the submitted version (and of
-# review and publication) exactly like the texts. No version check: a new photo simply replaces the last one.
-SAVE_FOTO_RUBRO_SQL = """
-INSERT INTO captura.respuestas AS r (candidatura_id, cuestionario, rubro, datos, version, updated_by)
-VALUES ($1, 'curricular', 'foto', $2, 1, $3)
-ON CONFLICT (candidatura_id, cuestionario, rubro) DO UPDATE
-   SET datos = EXCLUDED.datos, version = r.version + 1, updated_by = EXCLUDED.updated_by, updated_at = now()
-RETURNING version
-"""
-
 INSERT_DOCUMENTO_SQL = """
 INSERT INTO captura.documentos_consentimiento (candidatura_id, sha256, extension, bytes, nombre_original, created_by)
 VALUES ($1, $2, $3, $4, $5, $6)

@@ -26,10 +26,3 @@ LOCKED_REASONS = {
     "pausado": "El Instituto pausó el cuestionario: no puede modificarse por ahora.",
 }
 LOCKED_DEFAULT = "Este cuestionario no puede modificarse ahora."
-
-
-def locked_reason(estado: str) -> str | None:
-    """Why a form is shown read-only, in the words the person reads next to its disabled controls."""
-    if estado in EDITABLE_STATES:
-        return None
-    return LOCKED_REASONS.get(estado, LOCKED_DEFAULT)

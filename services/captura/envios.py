@@ -18,12 +18,10 @@ from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
 from services.common.proceso import active_proceso
 
-from . import identidad_envio
+from . import hechos, identidad_envio, reglas
 from .documentos_sql import FALTA_DOCUMENTO_INDEPENDIENTE_SQL
-from .domain import EDITABLE_STATES, curricular_missing
+from .domain import curricular_missing
 from .sql import (
-    CUESTIONARIO_FOR_UPDATE_SQL,
-    ENSURE_CUESTIONARIO_SQL,
     INSERT_ENVIO_SQL,
     RESPUESTAS_SQL,
     SUBMITTED_SQL,
@@ -84,10 +82,12 @@ async def missing_requirements(
 async def submit(conn: asyncpg.Connection, candidatura_id: int, cuestionario: str, user_id: int | None) -> Envio:
     """Store the submitted version and hand it to validacion (or to the party first, when the process asks for
     it); must run inside a transaction."""
-    await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura_id, cuestionario)
-    estado = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura_id, cuestionario)
-    if estado["estado"] not in EDITABLE_STATES:
-        raise SubmitRefusedError("El cuestionario ya se envió a validación.", status=409)
+    estado = await hechos.lock(conn, candidatura_id, cuestionario)
+    decision = reglas.can_edit(
+        await hechos.situacion(conn, candidatura_id, cuestionario, estado["estado"]), hechos.now()
+    )
+    if not decision.allowed:
+        raise SubmitRefusedError(decision.reason, status=409)
     datos = await saved_answers(conn, candidatura_id, cuestionario)
     missing = await missing_requirements(conn, candidatura_id, cuestionario, datos)
     if missing:

@@ -9,44 +9,33 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, media
+from services.common import media
 from services.common.access import requires
 from services.common.db import DB_POOL
-from services.common.estados import report_status
 from services.common.web import identity
 
-from . import envios, fotos
-from .documentos_sql import CURRENT_FOTO_SQL, INSERT_FOTO_SQL, SAVE_FOTO_RUBRO_SQL
-from .domain import EDITABLE_STATES, locked_reason
+from . import fotos, guardado, hechos, reglas
+from .documentos_sql import CURRENT_FOTO_SQL, INSERT_FOTO_SQL
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
-from .sql import CUESTIONARIO_FOR_UPDATE_SQL, CUESTIONARIO_SQL, ENSURE_CUESTIONARIO_SQL, SET_ESTADO_SQL
 from .uploads import media_dir, read_upload
 
 CURRICULAR = "curricular"
 FIELD = "foto"
-NOT_EDITABLE = "El cuestionario ya se envió a validación: la fotografía no puede cambiarse ahora."
-
-
-async def _estado(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int) -> str:
-    await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura_id, CURRICULAR)
-    row = await conn.fetchrow(CUESTIONARIO_SQL, candidatura_id, CURRICULAR)
-    estado: str = row["estado"]
-    return estado
 
 
 def _render(
     request: web.Request,
     candidatura: asyncpg.Record,
     foto: asyncpg.Record | None,
-    estado: str,
+    decision: reglas.Decision,
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> web.Response:
     context: dict[str, Any] = {
         "candidatura": candidatura,
         "foto": foto,
-        "editable": estado in EDITABLE_STATES,
-        "bloqueo": locked_reason(estado),
+        "editable": decision.allowed,
+        "motivo": decision.reason,
         "errors": errors or {},
         "guardado": request.query.get("guardado") == "1",
         "max_mb": fotos.MAX_BYTES // (1024 * 1024),
@@ -54,29 +43,34 @@ def _render(
     return aiohttp_jinja2.render_template("captura/foto.html", request, context, status=status)
 
 
+async def _decision(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int) -> reglas.Decision:
+    situacion = await hechos.situacion(conn, candidatura_id, CURRICULAR)
+    return reglas.can_edit(situacion, hechos.now(), reglas.FOTO_RUBRO)
+
+
 @requires(*CANDIDATE_ROLES)
 async def foto_form(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
-    estado = await _estado(pool, candidatura["id"])
     foto = await pool.fetchrow(CURRENT_FOTO_SQL, candidatura["id"])
-    return _render(request, candidatura, foto, estado)
+    return _render(request, candidatura, foto, await _decision(pool, candidatura["id"]))
 
 
 @requires(*CANDIDATE_ROLES)
 async def foto_upload(request: web.Request) -> web.StreamResponse:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
-    estado = await _estado(pool, candidatura["id"])
+    decision = await _decision(pool, candidatura["id"])
     current = await pool.fetchrow(CURRENT_FOTO_SQL, candidatura["id"])
-    if estado not in EDITABLE_STATES:
-        return _render(request, candidatura, current, estado, errors={FIELD: NOT_EDITABLE}, status=409)
+    if not decision.allowed:
+        # Refused before the image is even decoded: nothing reaches the disk.
+        return _render(request, candidatura, current, decision, errors={FIELD: decision.reason}, status=409)
     data, _ = await read_upload(request, FIELD, fotos.MAX_BYTES)
     try:
         # Decoding and encoding images is CPU work: off the event loop, like the disk writes.
         foto = await asyncio.to_thread(fotos.procesar, data)
     except fotos.FotoRechazadaError as exc:
-        return _render(request, candidatura, current, estado, errors={FIELD: exc.message}, status=422)
+        return _render(request, candidatura, current, decision, errors={FIELD: exc.message}, status=422)
     foto_name, mini_name = media.photo_names(foto.sha256)
     # Files first, row second: a crash in between leaves an unreferenced file, never a row without its file.
     await asyncio.to_thread(media.store_private, media_dir(request), {foto_name: foto.foto, mini_name: foto.mini})
@@ -88,31 +82,26 @@ async def _save(request: web.Request, foto: fotos.Foto) -> web.StreamResponse:
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
         candidatura_id = candidatura["id"]
-        await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura_id, CURRICULAR)
-        estado = (await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura_id, CURRICULAR))["estado"]
-        if estado not in EDITABLE_STATES:  # submitted while the photo was being processed
-            current = await conn.fetchrow(CURRENT_FOTO_SQL, candidatura_id)
-            return _render(request, candidatura, current, estado, errors={FIELD: NOT_EDITABLE}, status=409)
-        await conn.fetchrow(INSERT_FOTO_SQL, candidatura_id, foto.sha256, ident.user_id)
-        version = await conn.fetchval(SAVE_FOTO_RUBRO_SQL, candidatura_id, {"sha256": foto.sha256}, ident.user_id)
-        if estado == "pendiente":
-            await conn.execute(SET_ESTADO_SQL, candidatura_id, CURRICULAR, "en_captura")
-            await report_status(
-                conn,
-                **envios.status_changed(
-                    candidatura_id, CURRICULAR, "en_captura", f"captura:{candidatura_id}:{CURRICULAR}:inicio"
-                ),
-            )
-        await audit.record(
+        # The photo travels with rubro 1 as the draft's `foto` row, so it is part of the submitted version (and
+        # of review and publication) exactly like the texts; the rule book judges it as rubro 1.
+        result = await guardado.save_answer(
             conn,
             request,
             ident,
-            service="captura",
+            candidatura_id=candidatura_id,
+            cuestionario=CURRICULAR,
+            rubro=FIELD,
+            datos={"sha256": foto.sha256},
+            version=None,
+            regla=reglas.FOTO_RUBRO,
             action="subir_foto",
-            entity="candidatura",
-            entity_id=candidatura_id,
-            details={"sha256": foto.sha256, "bytes": len(foto.foto), "version": version},
+            details={"sha256": foto.sha256, "bytes": len(foto.foto)},
         )
+        if isinstance(result, guardado.NoEditable):  # e.g. submitted while the photo was being processed
+            current = await conn.fetchrow(CURRENT_FOTO_SQL, candidatura_id)
+            decision = reglas.Decision(False, result.motivo)
+            return _render(request, candidatura, current, decision, errors={FIELD: result.motivo}, status=409)
+        await conn.fetchrow(INSERT_FOTO_SQL, candidatura_id, foto.sha256, ident.user_id)
     location = request.app.router["foto"].url_for(id=str(candidatura_id))
     raise web.HTTPSeeOther(location.with_query(guardado="1"))
 

@@ -1,7 +1,11 @@
-"""What every questionnaire shares around its answers: after a save, the first one starts the capture (and
-reportes hears of it) and the change goes to the audit trail, in the saving transaction; and the submit."""
+"""What every questionnaire shares around its answers: one save that asks the rule book first
+(:func:`save_answer`, used by the rubros, the identity dimensions and the photo), what follows a save (the first
+one starts the capture and reportes hears of it; the audit trail), and the submit."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 from aiohttp import web
@@ -12,10 +16,76 @@ from services.common.estados import report_status
 from services.common.identity import Identity
 from services.common.web import identity
 
-from . import envios
+from . import envios, hechos, reglas
 from .envios import status_changed
 from .scope import candidatura_in_scope
-from .sql import SET_ESTADO_SQL
+from .sql import RESPUESTA_SQL, SAVE_LATEST_SQL, SAVE_SQL, SET_ESTADO_SQL
+
+
+@dataclass(frozen=True)
+class Guardado:
+    version: int
+
+
+@dataclass(frozen=True)
+class Conflicto:
+    """Someone saved the rubro since the form was loaded: what is saved now, and its version."""
+
+    datos: dict[str, Any]
+    version: int
+
+
+@dataclass(frozen=True)
+class NoEditable:
+    motivo: str
+
+
+Resultado = Guardado | Conflicto | NoEditable
+
+
+async def save_answer(
+    conn: asyncpg.Connection,
+    request: web.Request,
+    ident: Identity,
+    *,
+    candidatura_id: int,
+    cuestionario: str,
+    rubro: str,
+    datos: dict[str, Any],
+    version: int | None,
+    regla: str | None = None,
+    action: str = "guardar_rubro",
+    details: dict[str, Any] | None = None,
+) -> Resultado:
+    """Save one answer row if the rule book allows it; must run inside the caller's transaction.
+
+    ``version`` is the one the form was loaded with (optimistic concurrency), or None to replace whatever is
+    saved. ``regla`` names the rubro the rule book judges when it differs from the stored row (the photo is
+    judged as rubro 1).
+    """
+    estado = (await hechos.lock(conn, candidatura_id, cuestionario))["estado"]
+    situacion = await hechos.situacion(conn, candidatura_id, cuestionario, estado)
+    decision = reglas.can_edit(situacion, hechos.now(), regla or rubro)
+    if not decision.allowed:
+        return NoEditable(decision.reason)
+    if version is None:
+        new_version = await conn.fetchval(SAVE_LATEST_SQL, candidatura_id, cuestionario, rubro, datos, ident.user_id)
+    else:
+        new_version = await conn.fetchval(SAVE_SQL, candidatura_id, cuestionario, rubro, datos, ident.user_id, version)
+    if new_version is None:
+        current = await conn.fetchrow(RESPUESTA_SQL, candidatura_id, cuestionario, rubro)
+        return Conflicto(current["datos"], current["version"])
+    await after_save(
+        conn,
+        request,
+        ident,
+        candidatura_id=candidatura_id,
+        cuestionario=cuestionario,
+        estado=estado,
+        action=action,
+        details={"cuestionario": cuestionario, "rubro": rubro, "version": new_version, **(details or {})},
+    )
+    return Guardado(new_version)
 
 
 async def after_save(
@@ -25,9 +95,9 @@ async def after_save(
     *,
     candidatura_id: int,
     cuestionario: str,
-    rubro: str,
-    version: int,
     estado: str,
+    action: str,
+    details: dict[str, Any],
 ) -> None:
     if estado == "pendiente":
         await conn.execute(SET_ESTADO_SQL, candidatura_id, cuestionario, "en_captura")
@@ -42,10 +112,10 @@ async def after_save(
         request,
         ident,
         service="captura",
-        action="guardar_rubro",
+        action=action,
         entity="candidatura",
         entity_id=candidatura_id,
-        details={"cuestionario": cuestionario, "rubro": rubro, "version": version},
+        details=details,
     )
 
 

@@ -21,25 +21,15 @@ from services.common.identidad import IDENTIDAD, Cuestionario, Dimension
 from services.common.observaciones import ETIQUETAS
 from services.common.web import identity
 
-from . import autorizaciones, guardado, identidad_envio, partido
-from .domain import EDITABLE_STATES, locked_reason
+from . import autorizaciones, guardado, hechos, identidad_envio, partido, reglas
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
-from .sql import (
-    CUESTIONARIO_FOR_UPDATE_SQL,
-    CUESTIONARIO_SQL,
-    ENSURE_CUESTIONARIO_SQL,
-    OPEN_OBSERVACIONES_SQL,
-    RESPUESTA_SQL,
-    RESPUESTAS_SQL,
-    SAVE_SQL,
-)
+from .sql import OPEN_OBSERVACIONES_SQL, RESPUESTA_SQL, RESPUESTAS_SQL
 
 NO_CONFIGURADO = identidad_envio.SIN_CONJUNTO
 CONFLICTO = (
     "Alguien más guardó esta sección mientras la editabas. Abajo están las respuestas guardadas; revisa las tuyas "
     "y vuelve a guardar."
 )
-NO_EDITABLE = "El cuestionario ya se envió a validación y no puede modificarse ahora."
 ERRORES = "Hay respuestas que no son válidas. Corrígelas y vuelve a guardar."
 
 
@@ -63,20 +53,21 @@ async def overview(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
     cuestionario = await _cuestionario(pool, candidatura["id"])
-    await pool.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], IDENTIDAD)
-    estado = await pool.fetchrow(CUESTIONARIO_SQL, candidatura["id"], IDENTIDAD)
+    situacion = await hechos.situacion(pool, candidatura["id"], IDENTIDAD)
+    decision = reglas.can_edit(situacion, hechos.now())
     saved = {r["rubro"]: r["datos"] for r in await pool.fetch(RESPUESTAS_SQL, candidatura["id"], IDENTIDAD)}
     pendientes = identidad.pending(cuestionario, saved)
     consentimientos = await autorizaciones.actuales(pool, candidatura["id"])
-    editable = estado["estado"] in EDITABLE_STATES
+    editable = decision.allowed
     faltan = await identidad_envio.requisitos(pool, candidatura["id"], saved)
     observaciones = await pool.fetch(OPEN_OBSERVACIONES_SQL, candidatura["id"], IDENTIDAD)
     return {
         "candidatura": candidatura,
         "dimensiones": [(d, len(pendientes.get(d.clave, ())), d.clave in saved) for d in cuestionario.dimensiones],
-        "estado": estado["estado"],
-        "estado_label": STATE_LABELS[estado["estado"]],
+        "estado": situacion.estado,
+        "estado_label": STATE_LABELS[situacion.estado],
         "editable": editable,
+        "motivo": decision.reason,
         "faltan": faltan,
         "observaciones": {r["rubro"]: r for r in observaciones},
         "fundamentos": ETIQUETAS,
@@ -99,6 +90,7 @@ def _context(
         "errors": {},
         "conflict": None,
         "editable": True,
+        "motivo": "",
         "guardado": False,
         "no_aplica": identidad.NO_APLICA,
         "prefiero": identidad.PREFIERO,
@@ -122,14 +114,13 @@ async def dimension_form(request: web.Request) -> web.Response:
     candidatura = await candidatura_in_scope(request, pool)
     cuestionario = await _cuestionario(pool, candidatura["id"])
     dimension = _dimension(request, cuestionario)
-    await pool.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], IDENTIDAD)
-    estado = await pool.fetchrow(CUESTIONARIO_SQL, candidatura["id"], IDENTIDAD)
+    situacion = await hechos.situacion(pool, candidatura["id"], IDENTIDAD)
+    decision = reglas.can_edit(situacion, hechos.now(), dimension.clave)
     saved = await pool.fetchrow(RESPUESTA_SQL, candidatura["id"], IDENTIDAD, dimension.clave)
     context = _context(
         candidatura, cuestionario, dimension, dict(saved["datos"]) if saved else {}, saved["version"] if saved else 0
     )
-    context["editable"] = estado["estado"] in EDITABLE_STATES
-    context["bloqueo"] = locked_reason(estado["estado"])
+    context.update(editable=decision.allowed, motivo=decision.reason)
     context["guardado"] = request.query.get("guardado") == "1"
     # The mail about a return links here (#observacion), as it does to a curricular rubro.
     observaciones = await pool.fetch(OPEN_OBSERVACIONES_SQL, candidatura["id"], IDENTIDAD)
@@ -157,36 +148,37 @@ async def _dimension_save(request: web.Request, form: dict[str, list[str]]) -> w
         dimension = _dimension(request, cuestionario)
         answers, errors, shown = identidad.clean_dimension(dimension, form)
         context = _context(candidatura, cuestionario, dimension, shown, version)
-        await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], IDENTIDAD)
-        estado = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura["id"], IDENTIDAD)
-        if estado["estado"] not in EDITABLE_STATES:
-            context.update(editable=False, errors={"_": NO_EDITABLE})
-            return aiohttp_jinja2.render_template("captura/identidad_dimension.html", request, context, status=409)
+        template = "captura/identidad_dimension.html"
         if errors:
+            # A form that may not be saved at all says so before it lists what to fix.
+            situacion = await hechos.situacion(conn, candidatura["id"], IDENTIDAD)
+            decision = reglas.can_edit(situacion, hechos.now(), dimension.clave)
+            if not decision.allowed:
+                context.update(editable=False, motivo=decision.reason, errors={"_": decision.reason})
+                return aiohttp_jinja2.render_template(template, request, context, status=409)
             context["errors"] = {"_": ERRORES, **errors}
-            return aiohttp_jinja2.render_template("captura/identidad_dimension.html", request, context, status=422)
-        new_version = await conn.fetchval(
-            SAVE_SQL, candidatura["id"], IDENTIDAD, dimension.clave, answers, ident.user_id, version
-        )
-        if new_version is None:
-            current = await conn.fetchrow(RESPUESTA_SQL, candidatura["id"], IDENTIDAD, dimension.clave)
-            described = identidad.describe(cuestionario, {dimension.clave: current["datos"]})
-            context.update(
-                conflict=next(d for d in described if d["clave"] == dimension.clave)["filas"],
-                version=current["version"],
-                errors={"_": CONFLICTO},
-            )
-            return aiohttp_jinja2.render_template("captura/identidad_dimension.html", request, context, status=409)
-        await guardado.after_save(
+            return aiohttp_jinja2.render_template(template, request, context, status=422)
+        result = await guardado.save_answer(
             conn,
             request,
             ident,
             candidatura_id=candidatura["id"],
             cuestionario=IDENTIDAD,
             rubro=dimension.clave,
-            version=new_version,
-            estado=estado["estado"],
+            datos=answers,
+            version=version,
         )
+        if isinstance(result, guardado.NoEditable):
+            context.update(editable=False, motivo=result.motivo, errors={"_": result.motivo})
+            return aiohttp_jinja2.render_template(template, request, context, status=409)
+        if isinstance(result, guardado.Conflicto):
+            described = identidad.describe(cuestionario, {dimension.clave: result.datos})
+            context.update(
+                conflict=next(d for d in described if d["clave"] == dimension.clave)["filas"],
+                version=result.version,
+                errors={"_": CONFLICTO},
+            )
+            return aiohttp_jinja2.render_template(template, request, context, status=409)
     location = request.app.router["identidad-dimension"].url_for(id=str(candidatura["id"]), dimension=dimension.clave)
     raise web.HTTPSeeOther(location.with_query(guardado="1"))
 

@@ -23,9 +23,10 @@ from services.common.db import DB_POOL
 from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
 from services.common.observaciones import PARTIDO
+from services.common.plazos import ventana_de
 from services.common.web import identity
 
-from . import avisos, envios
+from . import avisos, envios, hechos, reglas
 from .scope import candidatura_in_scope
 from .sql import CUESTIONARIO_FOR_UPDATE_SQL, ENVIO_SQL, INSERT_OBSERVACION_SQL, SET_ESTADO_SQL
 
@@ -113,6 +114,10 @@ async def _approve(request: web.Request, cuestionario: str) -> web.StreamRespons
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
         numero, envio = await _waiting(conn, candidatura["id"], cuestionario)
+        ventana = await ventana_de(conn, candidatura["id"])
+        decision = reglas.can_do(ventana, hechos.now(), reglas.Accion.PARTIDO_APROBAR)
+        if not decision.allowed:
+            raise web.HTTPConflict(text=decision.reason)
         await conn.execute(SET_ESTADO_SQL, candidatura["id"], cuestionario, envios.ENVIADO)
         await envios.enqueue_review(
             conn, envio["id"], candidatura["id"], cuestionario, numero, envio["datos"], envio["enviado_at"]
@@ -144,6 +149,10 @@ async def _return(request: web.Request, cuestionario: str, form: dict[str, str])
         numero, envio = await _waiting(conn, candidatura["id"], cuestionario)
         rubros = await rubros_de(conn, candidatura["id"], cuestionario)
         comentarios, errors = parse_comentarios(form, rubros)
+        ventana = await ventana_de(conn, candidatura["id"])
+        decision = reglas.can_do(ventana, hechos.now(), reglas.Accion.PARTIDO_DEVOLVER)
+        if not decision.allowed:
+            errors = {"_": decision.reason}
         if errors:
             context = {
                 "candidatura": candidatura,
@@ -152,7 +161,8 @@ async def _return(request: web.Request, cuestionario: str, form: dict[str, str])
                 "errors": errors,
                 "values": form,
             }
-            return aiohttp_jinja2.render_template("captura/partido_devolver.html", request, context, status=422)
+            status = 422 if decision.allowed else 409
+            return aiohttp_jinja2.render_template("captura/partido_devolver.html", request, context, status=status)
         await conn.executemany(
             INSERT_OBSERVACION_SQL,
             [(candidatura["id"], cuestionario, numero, rubro, PARTIDO, texto) for rubro, texto in comentarios.items()],

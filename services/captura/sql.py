@@ -34,6 +34,15 @@ ON CONFLICT (candidatura_id, cuestionario, rubro) DO UPDATE
 RETURNING version
 """
 
+# The photo: no version check, a new one simply replaces the last (it is one value, not a text people edit).
+SAVE_LATEST_SQL = """
+INSERT INTO captura.respuestas AS r (candidatura_id, cuestionario, rubro, datos, version, updated_by)
+VALUES ($1, $2, $3, $4, 1, $5)
+ON CONFLICT (candidatura_id, cuestionario, rubro) DO UPDATE
+   SET datos = EXCLUDED.datos, version = r.version + 1, updated_by = EXCLUDED.updated_by, updated_at = now()
+RETURNING version
+"""
+
 SET_ESTADO_SQL = """
 UPDATE captura.cuestionarios SET estado = $3, updated_at = now()
 WHERE candidatura_id = $1 AND cuestionario = $2
@@ -82,7 +91,10 @@ SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.sexo, c.
                   WHERE r.candidatura_id = c.id AND r.cuestionario = 'curricular'), '{}'::jsonb) AS respuestas,
        (SELECT count(*) FROM captura.observaciones o
          WHERE o.candidatura_id = c.id AND o.cuestionario = 'curricular' AND o.numero = q.envios
-           AND q.estado = 'con_observaciones') AS observaciones
+           AND q.estado = 'con_observaciones') AS observaciones,
+       (SELECT max(x.fin) FROM registro.prorrogas x
+         WHERE x.proceso_id = c.proceso_id AND x.revocada_at IS NULL
+           AND (x.candidatura_id = c.id OR x.postulante_id = c.postulante_id)) AS prorroga_fin
 FROM registro.candidaturas c
 JOIN registro.cargos g ON g.clave = c.cargo
 JOIN registro.postulantes p ON p.id = c.postulante_id

@@ -15,12 +15,12 @@ import asyncpg
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from services.common import celdas, tiempo
+from services.common import celdas
 from services.common.access import requires
 from services.common.curricular import RUBROS, missing_rubros
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
-from services.common.plural import contar
+from services.common.plazos import Ventana, deadline_text
 from services.common.proceso import Proceso, active_proceso
 from services.common.web import identity
 
@@ -121,21 +121,24 @@ async def _filters(request: web.Request) -> tuple[Filtros, int | None, dict[str,
     return filtros, ambito, errors
 
 
-def deadline_text(proceso: Proceso | None, now: datetime) -> str | None:
-    """The capture deadline with the time left, as people read it."""
-    if proceso is None or proceso.captura_fin is None:
+def _ventana(proceso: Proceso | None, prorroga: datetime | None = None) -> Ventana | None:
+    if proceso is None:
         return None
-    fin = proceso.captura_fin
-    cuando = tiempo.format_fecha_hora_zona(fin, proceso.zona_horaria)
-    if now >= fin:
-        return f"La captura cerró el {cuando}."
-    left = fin - now
-    days, hours = left.days, left.seconds // 3600
-    minutes = (left.seconds % 3600) // 60
-    parts = [contar(days, "día", "días")] if days else []
-    parts.append(contar(hours, "hora", "horas") if days or hours else contar(minutes, "minuto", "minutos"))
-    queda = "queda" if (days or hours or minutes) == 1 and len(parts) == 1 else "quedan"
-    return f"La captura cierra el {cuando}; {queda} {' y '.join(parts)}."
+    return Ventana(proceso.captura_inicio, proceso.captura_fin, prorroga, proceso.zona_horaria)
+
+
+def with_windows(rows: list[dict[str, Any]], proceso: Proceso | None, now: datetime, own: bool) -> str | None:
+    """The deadline the dashboard states, and each row's own when a prórroga extends it.
+
+    A candidate reads the window of their own candidacy, prórroga included; a representative reads the
+    process's, and the candidacies with a prórroga say theirs in the table.
+    """
+    for row in rows:
+        ventana = _ventana(proceso, row["prorroga_fin"])
+        row["prorroga"] = deadline_text(ventana, now) if ventana is not None and ventana.con_prorroga else None
+    if own and len(rows) == 1 and rows[0]["prorroga"]:
+        return str(rows[0]["prorroga"])
+    return deadline_text(_ventana(proceso), now)
 
 
 @requires(*CANDIDATE_ROLES)
@@ -145,6 +148,7 @@ async def dashboard(request: web.Request) -> web.Response:
     rows = await _rows(request, filtros, ambito)
     pool = request.app[DB_POOL]
     ident = identity(request)
+    plazo = with_windows(rows, await active_proceso(pool), datetime.now(UTC), own=ident.role == "candidatura")
     context = {
         "candidaturas": rows,
         # The party-validation step: what waits for this representante's decision.
@@ -154,7 +158,7 @@ async def dashboard(request: web.Request) -> web.Response:
         "filtros": filtros,
         "cargos": await pool.fetch(CARGOS_SQL),
         "estados": STATE_LABELS,
-        "plazo": deadline_text(await active_proceso(pool), datetime.now(UTC)),
+        "plazo": plazo,
         "total_rubros": len(RUBROS),
         "request_query": request.query_string,
         "errors": errors,

@@ -25,19 +25,10 @@ from services.common.observaciones import ETIQUETAS
 from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
-from . import guardado, partido
-from .domain import EDITABLE_STATES, curricular_missing, locked_reason
+from . import guardado, hechos, partido, reglas
+from .domain import curricular_missing
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
-from .sql import (
-    APPROVED_CORRECTION_RUBROS_SQL,
-    CUESTIONARIO_FOR_UPDATE_SQL,
-    CUESTIONARIO_SQL,
-    ENSURE_CUESTIONARIO_SQL,
-    OPEN_OBSERVACIONES_SQL,
-    RESPUESTA_SQL,
-    RESPUESTAS_SQL,
-    SAVE_SQL,
-)
+from .sql import OPEN_OBSERVACIONES_SQL, RESPUESTA_SQL, RESPUESTAS_SQL
 
 CURRICULAR = "curricular"
 
@@ -47,16 +38,17 @@ CURRICULAR = "curricular"
 async def curricular(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
-    await pool.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
-    estado = await pool.fetchrow(CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
+    situacion = await hechos.situacion(pool, candidatura["id"], CURRICULAR)
+    decision = reglas.can_edit(situacion, hechos.now())
     saved = {r["rubro"]: r["datos"] for r in await pool.fetch(RESPUESTAS_SQL, candidatura["id"], CURRICULAR)}
     return {
         "candidatura": candidatura,
         "rubros": [(r, rubro_complete(r.clave, saved.get(r.clave)), is_captured(saved.get(r.clave))) for r in RUBROS],
-        "estado": estado["estado"],
-        "estado_label": STATE_LABELS[estado["estado"]],
-        "editable": estado["estado"] in EDITABLE_STATES,
-        "can_submit": estado["estado"] in EDITABLE_STATES and not curricular_missing(saved),
+        "estado": situacion.estado,
+        "estado_label": STATE_LABELS[situacion.estado],
+        "editable": decision.allowed,
+        "motivo": decision.reason,
+        "can_submit": decision.allowed and not curricular_missing(saved),
         "enviado": request.query.get("enviado") == "1",
         "observaciones": await _observaciones(pool, candidatura["id"]),
         "fundamentos": ETIQUETAS,
@@ -82,8 +74,7 @@ async def rubro_form(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
     rubro = _rubro(request)
-    await pool.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
-    estado = await pool.fetchrow(CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
+    decision = reglas.can_edit(await hechos.situacion(pool, candidatura["id"], CURRICULAR), hechos.now(), rubro.clave)
     saved = await pool.fetchrow(RESPUESTA_SQL, candidatura["id"], CURRICULAR, rubro.clave)
     context = {
         "candidatura": candidatura,
@@ -92,8 +83,8 @@ async def rubro_form(request: web.Request) -> web.Response:
         "version": saved["version"] if saved else 0,
         "errors": {},
         "conflict": None,
-        "editable": estado["estado"] in EDITABLE_STATES,
-        "bloqueo": locked_reason(estado["estado"]),
+        "editable": decision.allowed,
+        "motivo": decision.reason,
         "guardado": request.query.get("guardado") == "1",
         "observacion": (await _observaciones(pool, candidatura["id"])).get(rubro.clave),
         "fundamentos": ETIQUETAS,
@@ -126,8 +117,6 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
         version = -1
     async with pool.acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
-        await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura["id"], CURRICULAR)
-        estado = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura["id"], CURRICULAR)
         context: dict[str, Any] = {
             "candidatura": candidatura,
             "rubro": rubro,
@@ -136,47 +125,46 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
             "errors": errors,
             "conflict": None,
             "editable": True,
+            "motivo": "",
             "guardado": False,
             "observacion": None,
             "fundamentos": ETIQUETAS,
             "limits": limits,
         }
-        if estado["estado"] not in EDITABLE_STATES:
-            context["editable"] = False
-            context["bloqueo"] = locked_reason(estado["estado"])
-            context["errors"] = {"_": "El cuestionario ya se envió a validación y no puede modificarse ahora."}
-            return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
-        if estado["estado"] == "en_correccion" and rubro.clave not in await conn.fetchval(
-            APPROVED_CORRECTION_RUBROS_SQL, candidatura["id"], CURRICULAR
-        ):
-            context["errors"] = {"_": "Solo puedes modificar los rubros cuya corrección aprobó el Instituto."}
-            return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
         if errors:
+            # A form that may not be saved at all says so before it lists what to fix.
+            situacion = await hechos.situacion(conn, candidatura["id"], CURRICULAR)
+            decision = reglas.can_edit(situacion, hechos.now(), rubro.clave)
+            if not decision.allowed:
+                return _refused(request, context, decision.reason)
             return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=422)
-        new_version = await conn.fetchval(
-            SAVE_SQL, candidatura["id"], CURRICULAR, rubro.clave, values, ident.user_id, version
-        )
-        if new_version is None:
-            current = await conn.fetchrow(RESPUESTA_SQL, candidatura["id"], CURRICULAR, rubro.clave)
-            context["conflict"] = current["datos"]
-            context["version"] = current["version"]
-            context["errors"] = {
-                "_": "Alguien más guardó este rubro mientras lo editabas. Compara ambos textos, "
-                "ajusta el tuyo y vuelve a guardar."
-            }
-            return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
-        await guardado.after_save(
+        result = await guardado.save_answer(
             conn,
             request,
             ident,
             candidatura_id=candidatura["id"],
             cuestionario=CURRICULAR,
             rubro=rubro.clave,
-            version=new_version,
-            estado=estado["estado"],
+            datos=values,
+            version=version,
         )
+        if isinstance(result, guardado.NoEditable):
+            return _refused(request, context, result.motivo)
+        if isinstance(result, guardado.Conflicto):
+            context["conflict"] = result.datos
+            context["version"] = result.version
+            context["errors"] = {
+                "_": "Alguien más guardó este rubro mientras lo editabas. Compara ambos textos, "
+                "ajusta el tuyo y vuelve a guardar."
+            }
+            return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
     location = request.app.router["rubro"].url_for(id=str(candidatura["id"]), rubro=rubro.clave)
     raise web.HTTPSeeOther(location.with_query(guardado="1"))
+
+
+def _refused(request: web.Request, context: dict[str, Any], motivo: str) -> web.Response:
+    context.update(editable=False, motivo=motivo, errors={"_": motivo})
+    return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
 
 
 @requires(*CANDIDATE_ROLES)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+
+from . import contacto
 
 GRADOS = (
     "Sin estudios",
@@ -35,10 +38,12 @@ ESTATUS_ESTUDIOS = (
 class Campo:
     name: str
     label: str
-    kind: str = "text"  # text, textarea, select, email, url
+    kind: str = "text"  # text, textarea, select, email, tel, url
     max_length: int = 300
     options: tuple[str, ...] = ()
     hint: str = ""
+    # A url field that must point to one of these sites (a social network), or to any site when empty.
+    hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,14 +61,15 @@ RUBROS: tuple[Rubro, ...] = (
         "Datos generales y contacto público",
         (
             Campo("direccion_casa_campana", "Dirección de la casa de campaña"),
-            Campo("telefono_publico", "Teléfono público", max_length=30),
+            Campo("telefono_publico", "Teléfono público", kind="tel", max_length=30),
             Campo("correo_publico", "Correo electrónico público", kind="email", max_length=254),
             Campo("pagina_web", "Página web", kind="url", max_length=500),
-            Campo("facebook", "Facebook", kind="url", max_length=500),
-            Campo("x", "X (Twitter)", kind="url", max_length=500),
-            Campo("youtube", "YouTube", kind="url", max_length=500),
-            Campo("instagram", "Instagram", kind="url", max_length=500),
-            Campo("tiktok", "TikTok", kind="url", max_length=500),
+            Campo("facebook", "Facebook", kind="url", max_length=500, hosts=("facebook.com",)),
+            Campo("x", "X (Twitter)", kind="url", max_length=500, hosts=("x.com", "twitter.com")),
+            Campo("youtube", "YouTube", kind="url", max_length=500, hosts=("youtube.com",)),
+            Campo("instagram", "Instagram", kind="url", max_length=500, hosts=("instagram.com",)),
+            Campo("tiktok", "TikTok", kind="url", max_length=500, hosts=("tiktok.com",)),
+            Campo("otra_red", "Otra red social", kind="url", max_length=500),
         ),
     ),
     Rubro(
@@ -115,6 +121,22 @@ class _RubroBase(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
 
+_CONTACT_CHECKS: dict[str, Callable[..., str]] = {
+    "email": contacto.normalize_email,
+    "tel": contacto.normalize_phone,
+    "url": contacto.normalize_url,
+}
+
+
+def _contact_check(normalize: Callable[..., str], hosts: tuple[str, ...]) -> Any:
+    def check(cls: type, value: str) -> str:
+        if not value:
+            return value
+        return normalize(value, hosts) if hosts else normalize(value)
+
+    return check
+
+
 def _model_for(rubro: Rubro) -> type[BaseModel]:
     fields: dict[str, Any] = {c.name: (str, Field("", max_length=c.max_length)) for c in rubro.campos}
     validators: dict[str, Any] = {}
@@ -128,6 +150,8 @@ def _model_for(rubro: Rubro) -> type[BaseModel]:
                 return value
 
             validators[f"check_{campo.name}"] = field_validator(campo.name)(check)
+        elif (normalize := _CONTACT_CHECKS.get(campo.kind)) is not None:
+            validators[f"check_{campo.name}"] = field_validator(campo.name)(_contact_check(normalize, campo.hosts))
     return create_model(f"Rubro_{rubro.clave}", __base__=_RubroBase, __validators__=validators, **fields)
 
 

@@ -28,6 +28,7 @@ STAFF_MENU: tuple[Enlace, ...] = (
     _enlace("Importar candidaturas", "/validacion/registro/importar", "coordinacion"),
     _enlace("Candidaturas registradas", "/validacion/registro/candidaturas", "coordinacion"),
     _enlace("Secciones y distritos", "/validacion/registro/secciones", "coordinacion"),
+    _enlace("Prórrogas de captura", "/validacion/prorrogas", "coordinacion", "admin"),
     _enlace("Ajustes del proceso", "/validacion/proceso", "coordinacion", "admin"),
     _enlace("Reportes", "/reportes/", *STAFF_ROLES),
     _enlace("Cuentas", "/cuenta/usuarios", "admin", "coordinacion"),

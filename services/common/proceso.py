@@ -13,6 +13,7 @@ import asyncpg
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from . import tiempo
+from .plazos import Ventana
 
 ACTIVE_PROCESO_SQL = """
 SELECT id, clave, nombre, captura_inicio, captura_fin, publicacion_inicio, configuracion, zona_horaria
@@ -65,9 +66,8 @@ class Proceso(BaseModel):
         return tiempo.zona(self.zona_horaria)
 
     def capture_open(self, now: datetime) -> bool:
-        return (self.captura_inicio is None or self.captura_inicio <= now) and (
-            self.captura_fin is None or now <= self.captura_fin
-        )
+        """The process's own window; a candidacy's may be longer (its prórrogas: see plazos.ventana_de)."""
+        return Ventana(self.captura_inicio, self.captura_fin).abierta(now)
 
 
 async def active_proceso(conn: asyncpg.Connection | asyncpg.Pool) -> Proceso | None:

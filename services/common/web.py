@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 
 from . import plural, tiempo
 from .access import access_of, public
+from .contacto import safe_href
 from .db import DB_POOL, pool_ctx
 from .etiquetas import TEMPLATE_GLOBALS as ETIQUETAS_GLOBALS
 from .identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
@@ -308,6 +309,8 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     plural.register_filters(env)
     env.globals.update(ETIQUETAS_GLOBALS)  # calidad(), postulante_nombre(): registry values as people read them
     env.globals["staff_menu"] = staff_menu  # templates/_menu_staff.html
+    # Templates show a stored address as a link only through this check (see _valor.html).
+    env.globals["safe_href"] = safe_href
     app.cleanup_ctx.append(pool_ctx(settings))
     app.cleanup_ctx.append(redis_ctx(settings))
     app.router.add_get("/health", health, name="health")

@@ -10,6 +10,7 @@ from . import correcciones, views
 from .candidaturas import views as candidaturas
 from .importacion import views as importacion
 from .proceso import views as proceso
+from .prorrogas import views as prorrogas
 from .settings import ValidacionSettings
 
 
@@ -27,6 +28,9 @@ def _registro_routes(app: web.Application) -> None:
     add_post(r"/validacion/registro/candidaturas/{id:\d+}/sustituir", candidaturas.sustituir, name="sustituir")
     add_get("/validacion/proceso", proceso.ajustes, name="proceso")
     add_post("/validacion/proceso", proceso.guardar, name="proceso-post")
+    add_get("/validacion/prorrogas", prorrogas.lista, name="prorrogas")
+    add_post("/validacion/prorrogas", prorrogas.otorgar, name="prorrogas-post")
+    add_post(r"/validacion/prorrogas/{id:\d+}/revocar", prorrogas.revocar, name="prorroga-revocar")
 
 
 def create_app(settings: ValidacionSettings | None = None) -> web.Application:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from services.captura.domain import EDITABLE_STATES, locked_reason
+from services.captura.domain import EDITABLE_STATES
+from services.captura.reglas import Situacion, can_edit
 from services.captura.tablero import ambito_number, parse_filtros
 from services.common.estados import STATE_LABELS
+from services.common.plazos import SIN_VENTANA
 
 
 def test_every_locked_state_says_why_and_editable_ones_say_nothing() -> None:
+    now = datetime(2024, 4, 10, tzinfo=UTC)
     for estado in STATE_LABELS:
-        reason = locked_reason(estado)
-        assert (reason is None) == (estado in EDITABLE_STATES), estado
-    assert "solicita una corrección" in (locked_reason("publicado") or "")
+        decision = can_edit(Situacion(SIN_VENTANA, estado), now)
+        assert decision.allowed == (estado in EDITABLE_STATES), estado
+        assert bool(decision.reason) == (estado not in EDITABLE_STATES), estado
+    assert "solicita una corrección" in can_edit(Situacion(SIN_VENTANA, "publicado"), now).reason
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Prórrogas of the capture window, granted by the institute per candidatura or per postulante."""
