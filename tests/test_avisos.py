@@ -160,7 +160,7 @@ async def test_a_returned_identity_questionnaire_links_to_the_dimension(
     await validador.login("demo-validador")
     detail = f"/validacion/revisiones/{review_id}"
     texto = "La lengua indicada no corresponde al pueblo."
-    form = {"observar_indigena": "1", "fundamento_indigena": "incompleto", "texto_indigena": texto}
+    form = {"observar_indigena": "1", "fundamento_indigena": "respuesta_incongruente", "texto_indigena": texto}
     assert (await validador.submit(detail, f"{detail}/devolver", form)).status == 303
 
     body = _body(await _mail(system, email, "Conóceles: el Instituto hizo observaciones a tu cuestionario"))
