@@ -155,6 +155,8 @@ def _table(rows: Iterable[Sequence[Any]], limites: Limites) -> Tabla:
 def _csv_rows(reader: Any) -> Iterator[list[str]]:
     """The csv module's errors, in Spanish and with the line: they are the file's problem, not a crash."""
     while True:
+        # An unclosed quote runs on for many lines: the line where the row began is the one to look at.
+        inicio = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
@@ -162,10 +164,11 @@ def _csv_rows(reader: Any) -> Iterator[list[str]]:
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise ArchivoInvalido(
-                    f"La línea {reader.line_num} del CSV tiene un valor de más de {csv.field_size_limit() // 1024} KB; "
-                    "revisa que cada comilla de apertura tenga su comilla de cierre."
-                ) from None
-            raise ArchivoInvalido(f"El CSV no se puede leer en la línea {reader.line_num}; guárdalo de nuevo.") from exc
+                    f"La fila que empieza en la línea {inicio} del CSV tiene un valor de más de "
+                    f"{csv.field_size_limit() // 1024} KB; revisa que cada comilla de apertura tenga su comilla de "
+                    "cierre."
+                ) from exc
+            raise ArchivoInvalido(f"El CSV no se puede leer en la línea {inicio}; guárdalo de nuevo.") from exc
         yield row
 
 
