@@ -55,7 +55,7 @@ def setup(app: web.Application, ajustes: Ajustes) -> None:
 
 
 class PaginaProblemas(BaseModel):
-    pagina: int = Field(1, ge=1, le=1_000_000)
+    pagina: int = Field(1, ge=1)
 
 
 def _id(request: web.Request) -> int:
