@@ -20,12 +20,13 @@ import asyncpg
 import pytest
 from openpyxl import Workbook
 
+from launcher import demo
 from services.common.proceso import active_proceso
 from services.validacion.importacion import campos
 from services.validacion.importacion.campos import curp_check_digit
 
 from . import factories
-from .helpers import Client, eventually
+from .helpers import DEMO_PASSWORD, Client, eventually
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "ejemplos"
 COORDINACION = "demo-coordinacion"
@@ -866,3 +867,21 @@ async def test_substitution_checks_the_person_like_the_import(make_client: type[
     assert await db.fetchval("SELECT estatus FROM registro.candidaturas WHERE id = $1", formula.propietaria) == (
         "registrada"
     )
+
+
+async def test_demo_data_reload_gives_old_databases_valid_curps(db: asyncpg.Pool) -> None:
+    """Databases loaded before the demo CURPs passed their check digit get the valid ones at the next start."""
+    demo_curps = [p[5] for *_, personas in demo.FORMULAS for p in personas]
+    broken = {c: c[:17] + str((int(c[17]) + 1) % 10) for c in demo_curps}
+    async with db.acquire() as conn:
+        for good, bad in broken.items():
+            await conn.execute("UPDATE registro.candidaturas SET curp = $2 WHERE curp = $1", good, bad)
+        before = await conn.fetchval("SELECT count(*) FROM registro.candidaturas")
+        await demo.load(conn, DEMO_PASSWORD, "test")
+        await demo.load(conn, DEMO_PASSWORD, "test")  # and again: nothing new
+        assert await conn.fetchval("SELECT count(*) FROM registro.candidaturas") == before
+        stored = await conn.fetch(
+            "SELECT curp FROM registro.candidaturas WHERE curp = ANY($1::text[]) AND estatus = 'registrada'",
+            demo_curps,
+        )
+        assert sorted(r["curp"] for r in stored) == sorted(demo_curps)
