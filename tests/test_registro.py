@@ -657,6 +657,8 @@ async def test_problems_are_capped_and_listed_by_pages(make_client: type[Client]
     assert "<td>335</td>" in text and "<td>336</td>" not in text
     beyond = await client.get(f"/validacion/registro/importaciones/{importacion_id}?pagina=2147483648")
     assert beyond.status == 200 and "Página 10 de 10" in _plain(await beyond.text())
+    huge = await client.get("/validacion/registro/importaciones/99999999999999999999")
+    assert huge.status == 404
     for wrong in ("0", "-1", "dos", "1e3"):
         bad = await client.get(f"/validacion/registro/importaciones/{importacion_id}?pagina={wrong}")
         assert bad.status == 400 and "La página debe ser un número entero" in await bad.text(), wrong

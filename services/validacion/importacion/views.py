@@ -58,11 +58,17 @@ class PaginaProblemas(BaseModel):
     pagina: int = Field(1, ge=1)
 
 
+MAX_ID = 2**63 - 1  # registro.importaciones.id is a bigint: a longer number is simply not one of them
+
+
 def _id(request: web.Request) -> int:
     try:
-        return int(request.match_info["id"])
+        value = int(request.match_info["id"])
     except ValueError:
         raise web.HTTPNotFound() from None
+    if value > MAX_ID:
+        raise web.HTTPNotFound()
+    return value
 
 
 async def _form_context(request: web.Request, tipos: tuple[str, ...]) -> dict[str, Any]:
