@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 
+from services.common import curp as curps_module
 from services.common import outbox
 from services.common.curricular import ESTATUS_ESTUDIOS, GRADOS
 
@@ -142,6 +143,13 @@ async def _catalogs(conn: asyncpg.Connection) -> dict[str, Any]:
                 "SELECT clave, poblacion FROM registro.municipios WHERE elige_ayuntamiento ORDER BY clave"
             )
         ],
+        "ocupadas": {
+            tuple(r)
+            for r in await conn.fetch(
+                "SELECT cargo, distrito, municipio, postulante_id, numero FROM registro.candidaturas "
+                "WHERE estatus = 'registrada'"
+            )
+        },
         "partidos": [
             (r["id"], r["siglas"])
             for r in await conn.fetch("SELECT id, siglas FROM registro.postulantes WHERE tipo = 'partido' ORDER BY id")
@@ -164,6 +172,8 @@ def formulas(rng: random.Random, cat: dict[str, Any], count: int) -> list[Formul
             local += [Formula("REG_RP", None, municipio, p, n) for n in range(1, 3)]
     rng.shuffle(local)
     result += local
+    # The demo data holds some of these positions, and a position has one live registration.
+    result = [f for f in result if (f.cargo, f.distrito, f.municipio, f.postulante_id, f.numero) not in cat["ocupadas"]]
     if len(result) < count:
         raise RuntimeError(f"the catalogs give only {len(result)} fórmulas; {count} needed")
     return result[:count]
@@ -179,14 +189,18 @@ async def seed_registry(conn: asyncpg.Connection, total: int, seed: int = 2024) 
     cat = await _catalogs(conn)
     columns: list[list[Any]] = [[] for _ in range(13)]
     pairs: list[tuple[str, str]] = []
-    for i, f in enumerate(formulas(rng, cat, (total + 1) // 2)):
+    used: set[str] = set()
+    for f in formulas(rng, cat, (total + 1) // 2):
         sexo = rng.choices(("mujer", "hombre", "no_binario"), weights=(50, 49, 1))[0]
         curps = []
         for tipo in ("propietaria", "suplente"):
             if len(columns[0]) == total:
                 break
             names = MUJERES if sexo == "mujer" else HOMBRES if sexo == "hombre" else NO_BINARIES
-            curp = f"BNCH{i:07d}{tipo[0].upper()}{rng.randint(0, 9_999_999):07d}"
+            nacimiento = _birth(rng)
+            while (curp := curps_module.ficticia(sexo, nacimiento, rng)) in used:
+                pass
+            used.add(curp)
             row = (
                 f.cargo,
                 f.distrito,
@@ -198,7 +212,7 @@ async def seed_registry(conn: asyncpg.Connection, total: int, seed: int = 2024) 
                 rng.choice(APELLIDOS),
                 rng.choice(APELLIDOS),
                 sexo,
-                _birth(rng),
+                nacimiento,
                 curp,
                 f"{curp.lower()}@correo.invalid",
             )

@@ -10,6 +10,7 @@ from datetime import date
 import asyncpg
 
 from services.auth.passwords import hash_password
+from services.common import curp
 
 PROCESO_CLAVE = "PELO-2023-2024"
 PROCESO_SQL = """
@@ -28,7 +29,14 @@ CANDIDATURA_SQL = """
 INSERT INTO registro.candidaturas (proceso_id, cargo, distrito, municipio, postulante_id, numero, tipo, nombre,
     primer_apellido, segundo_apellido, sexo, fecha_nacimiento, curp, correo)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-ON CONFLICT (proceso_id, curp) WHERE estatus = 'registrada' DO UPDATE SET updated_at = registro.candidaturas.updated_at
+ON CONFLICT (proceso_id, cargo, distrito, municipio, circunscripcion, postulante_id, numero, tipo)
+    WHERE estatus = 'registrada'
+DO UPDATE SET
+    -- Databases made before the demo CURPs passed their check digit get the valid ones; a substitute keeps theirs.
+    curp = CASE WHEN registro.candidaturas.sustituye_a IS NULL THEN EXCLUDED.curp
+                ELSE registro.candidaturas.curp END,
+    correo = CASE WHEN registro.candidaturas.sustituye_a IS NULL THEN EXCLUDED.correo
+                  ELSE registro.candidaturas.correo END
 RETURNING id
 """
 PAIR_SQL = "UPDATE registro.candidaturas SET pareja_id = $2 WHERE id = $1 AND pareja_id IS DISTINCT FROM $2"
@@ -42,6 +50,15 @@ ON CONFLICT (username) DO UPDATE SET
     must_change_password = false, is_demo = true, updated_at = now()
 """
 
+Persona = tuple[str, str, str, str, date, str]
+
+
+def _persona(nombre: str, apellido1: str, apellido2: str, sexo: str, nacimiento: date) -> Persona:
+    """The CURP made from the person's data, so it passes the checks the registry applies (Michoacán-born)."""
+    clave = curp.generar(nombre, apellido1, apellido2, sexo, nacimiento)
+    return (nombre, apellido1, apellido2, sexo, nacimiento, clave)
+
+
 # (cargo, distrito, municipio, siglas, número, [(nombre, apellido1, apellido2, sexo, nacimiento, curp)] × 2)
 FORMULAS = (
     (
@@ -51,8 +68,8 @@ FORMULAS = (
         "PAN",
         1,
         (
-            ("Lucía", "Hernández", "Zavala", "mujer", date(1985, 3, 14), "HEZL850314MMNRVC01"),
-            ("Rosa María", "Tapia", "Ochoa", "mujer", date(1990, 7, 2), "TAOR900702MMNPCS02"),
+            _persona("Lucía", "Hernández", "Zavala", "mujer", date(1985, 3, 14)),
+            _persona("Rosa María", "Tapia", "Ochoa", "mujer", date(1990, 7, 2)),
         ),
     ),
     (
@@ -62,8 +79,8 @@ FORMULAS = (
         "MORENA",
         1,
         (
-            ("Jorge", "Villaseñor", "Pérez", "hombre", date(1978, 11, 30), "VIPJ781130HMNLRR03"),
-            ("Martín", "Gaona", "Rivera", "hombre", date(1982, 1, 9), "GARM820109HMNNVR04"),
+            _persona("Jorge", "Villaseñor", "Pérez", "hombre", date(1978, 11, 30)),
+            _persona("Martín", "Gaona", "Rivera", "hombre", date(1982, 1, 9)),
         ),
     ),
     (
@@ -73,8 +90,8 @@ FORMULAS = (
         "PAN",
         1,
         (
-            ("Alejandra", "Ruiz", "Cortés", "mujer", date(1976, 5, 21), "RUCA760521MMNZRL05"),
-            ("Patricia", "Medina", "López", "mujer", date(1988, 9, 12), "MELP880912MMNDPT06"),
+            _persona("Alejandra", "Ruiz", "Cortés", "mujer", date(1976, 5, 21)),
+            _persona("Patricia", "Medina", "López", "mujer", date(1988, 9, 12)),
         ),
     ),
     (
@@ -84,8 +101,8 @@ FORMULAS = (
         "PRI",
         1,
         (
-            ("Ernesto", "Ayala", "Campos", "hombre", date(1970, 2, 17), "AACE700217HMNYMR07"),
-            ("Iván", "Soto", "Magaña", "hombre", date(1993, 12, 5), "SOMI931205HMNTGV08"),
+            _persona("Ernesto", "Ayala", "Campos", "hombre", date(1970, 2, 17)),
+            _persona("Iván", "Soto", "Magaña", "hombre", date(1993, 12, 5)),
         ),
     ),
     (
@@ -95,8 +112,8 @@ FORMULAS = (
         "MC",
         1,
         (
-            ("Citlali", "Tzintzun", "Morales", "mujer", date(1995, 4, 28), "TIMC950428MMNZRT09"),
-            ("Dalia", "Cuiriz", "Ramos", "mujer", date(1997, 8, 19), "CURD970819MMNRML10"),
+            _persona("Citlali", "Tzintzun", "Morales", "mujer", date(1995, 4, 28)),
+            _persona("Dalia", "Cuiriz", "Ramos", "mujer", date(1997, 8, 19)),
         ),
     ),
 )
@@ -126,7 +143,7 @@ async def load(conn: asyncpg.Connection, password: str, env: str) -> dict[str, o
         for cargo, distrito, municipio, siglas, numero, personas in FORMULAS:
             postulante = await conn.fetchval(POSTULANTE_SQL, siglas)
             ids = []
-            for tipo, (nombre, ap1, ap2, sexo, nacimiento, curp) in zip(
+            for tipo, (nombre, ap1, ap2, sexo, nacimiento, clave) in zip(
                 ("propietaria", "suplente"), personas, strict=True
             ):
                 ids.append(
@@ -144,8 +161,8 @@ async def load(conn: asyncpg.Connection, password: str, env: str) -> dict[str, o
                         ap2,
                         sexo,
                         nacimiento,
-                        curp,
-                        f"{curp.lower()}@correo.invalid",
+                        clave,
+                        f"{clave.lower()}@correo.invalid",
                     )
                 )
             await conn.execute(PAIR_SQL, ids[0], ids[1])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 import random
-import string
 from dataclasses import dataclass
 from datetime import date
 
 import asyncpg
 
 from services.auth.passwords import hash_password
+from services.common import curp
 
 from .helpers import DEMO_PASSWORD
 
@@ -25,9 +25,16 @@ class Candidata:
     nombre: str
 
 
-def _curp() -> str:
-    # Unique per test run; the registry does not check the CURP's check digit yet.
-    return "".join(random.choices(string.ascii_uppercase + string.digits, k=18))
+_curps: set[str] = set()
+_rng = random.Random()
+
+
+def _curp(nacimiento: date, sexo: str = "mujer") -> str:
+    """Valid (check digit, sex and birth date as the row says) and unique in this test session."""
+    while (value := curp.ficticia(sexo, nacimiento, _rng)) in _curps:
+        pass
+    _curps.add(value)
+    return value
 
 
 async def candidata(
@@ -49,7 +56,7 @@ async def candidata(
             100 + n,
             nombre,
             date(1980, 1, 1),
-            _curp(),
+            _curp(date(1980, 1, 1)),
         )
         username = f"prueba-{n}-{random.randint(1000, 9999)}"
         await conn.execute(
@@ -123,7 +130,7 @@ async def formula_sin_cuentas(
                 apellido1,
                 apellido2,
                 date(1985, 6, 1),
-                _curp(),
+                _curp(date(1985, 6, 1)),
                 correo,
             )
             for tipo, nombre, apellido1, apellido2 in personas

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import random
 import re
 import string
 import time
 import unicodedata
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,11 +20,13 @@ import asyncpg
 import pytest
 from openpyxl import Workbook
 
+from launcher import demo
 from services.common.proceso import active_proceso
+from services.validacion.importacion import campos
 from services.validacion.importacion.campos import curp_check_digit
 
 from . import factories
-from .helpers import Client, eventually
+from .helpers import DEMO_PASSWORD, Client, eventually
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "ejemplos"
 COORDINACION = "demo-coordinacion"
@@ -135,6 +139,16 @@ async def test_import_with_errors_is_refused_then_the_corrected_file_imports_wit
         (7, "curp"): "La CURP TOGA850412MMNRZN09 ya aparece en la fila 6 de este archivo.",
         (12, "partidos"): "El partido «XYZ» de la columna partidos no existe.",
         (10, "tipo"): "La fórmula 1 de diputación de mayoría relativa no tiene suplente en el archivo.",
+        (
+            13,
+            "curp",
+        ): "La CURP VERL880808HMNGSC07 no corresponde a la persona: indica sexo hombre (H) y el sexo es mujer.",
+        (13, "correo"): (
+            "El correo guadalupe.zamora@correo.invalid ya aparece en la fila 2 de este archivo: cada persona "
+            "necesita su propio correo para recuperar su contraseña."
+        ),
+        (13, "telefono"): "El teléfono «443-12» no es un número de México de 10 dígitos (por ejemplo 443 123 4567).",
+        (14, "fecha_nacimiento"): "Tendría 124 años el día de la elección (02/06/2024); revisa la fecha de nacimiento.",
     }
     for key, message in expected.items():
         assert found.get(key) == message, (key, found.get(key))
@@ -143,6 +157,8 @@ async def test_import_with_errors_is_refused_then_the_corrected_file_imports_wit
     assert found[(10, "fecha_nacimiento")].startswith("Tendrá 16 años el día de la elección (02/06/2024)")
     assert "la edad mínima para diputación de mayoría relativa es de 21 años" in found[(10, "fecha_nacimiento")]
     assert found[(11, "numero")].startswith("La posición 1 de diputación de representación proporcional ya tiene")
+    assert found[(13, "accion_afirmativa")].startswith("La acción afirmativa «Vegana» no es un grupo del catálogo")
+    assert found[(14, "clave_elector")].startswith("La clave de elector «ABC» no tiene el formato del INE")
     # Refused: nothing written, and it cannot be applied.
     refused = await apply(client, importacion_id)
     assert refused.status == 409
@@ -529,3 +545,351 @@ async def test_staff_without_the_role_are_refused(make_client: type[Client], met
     anonymous = make_client()
     response = await anonymous.request(method, path)
     assert response.status in (303, 401, 403)
+
+
+# --- Issue #7, items 7-9: hostile files, caps, the checks of every row, and the race between two previews. ---
+
+
+def _raw_xlsx(header: list[str], rows: Any, prolog: bytes = b"") -> bytes:
+    """A minimal XLSX written by hand (inline strings), so tens of thousands of rows take no time to build."""
+
+    def cells(values: list[str]) -> str:
+        # Cell and row references are optional: without them identical rows compress to almost nothing.
+        return "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' if v else "<c/>" for v in values)
+
+    def sheet() -> Any:
+        yield prolog + b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        yield f"<row>{cells(header)}</row>".encode()
+        for values in rows:
+            yield f"<row>{cells(values)}</row>".encode()
+        yield b"</sheetData></worksheet>"
+
+    ns = "http://schemas.openxmlformats.org"
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{ns}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships">'
+            '<sheets><sheet name="Hoja1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" '
+            f'Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        archive.writestr("xl/worksheets/sheet1.xml", b"".join(sheet()))
+    return buffer.getvalue()
+
+
+async def _refused(client: Client, filename: str, data: bytes) -> str:
+    response = await upload(client, "/validacion/registro/importar", filename, data)
+    text = _plain(await response.text())
+    assert response.status == 422, text[:2000]
+    assert 'aria-invalid="true"' in text  # the form comes back with the message next to the file field
+    return text
+
+
+async def test_hostile_files_are_refused_with_a_clear_message(make_client: type[Client], db: asyncpg.Pool) -> None:
+    client = await coordinacion(make_client)
+    before = await db.fetchval("SELECT count(*) FROM registro.importaciones")
+    rows = _encoding_rows("hostil")
+    long_field = csv_bytes(rows).replace(b"Bego\xc3\xb1a", b"B" * 140_000, 1)
+    assert "tiene un valor de más de 128 KB" in await _refused(client, "largo.csv", long_field)
+    unclosed = csv_bytes(rows).replace(b"Bego\xc3\xb1a", b'"Begona', 1) + b"x,y\n" * 40_000
+    assert "La fila que empieza en la línea 2 del CSV" in await _refused(client, "comillas.csv", unclosed)
+    header = [h.upper() for h in HEADER]
+    entity = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    xxe = _raw_xlsx(header, [[*r[:8], "&e;", *r[9:]] for r in rows], prolog=entity)
+    assert "contiene una declaración DTD o entidades XML" in await _refused(client, "xxe.xlsx", xxe)
+    laughs = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    assert "declaración DTD" in await _refused(client, "risa.xlsx", _raw_xlsx(header, rows, prolog=laughs))
+    duplicated = csv_bytes(rows).replace(b",telefono,", b",correo,", 1)
+    text = await _refused(client, "columnas.csv", duplicated)
+    assert (
+        "La primera fila repite nombres de columna («correo» en las columnas R, S); deja una sola de cada una." in text
+    )
+    assert await db.fetchval("SELECT count(*) FROM registro.importaciones") == before
+
+
+async def test_a_small_xlsx_that_expands_past_the_row_cap_is_refused(make_client: type[Client]) -> None:
+    client = await coordinacion(make_client)
+    row = _encoding_rows("bomba")[0]
+    data = _raw_xlsx(HEADER, (row for _ in range(20_001)))
+    assert len(data) < 300_000  # the attack: a few hundred KB that expand to tens of MB of XML
+    text = await _refused(client, "bomba.xlsx", data)
+    assert "El archivo tiene más de 20,000 filas; divídelo en archivos de hasta 20,000 filas" in text
+    # The service keeps answering (the parse ran in a thread, and stopped at the cap).
+    assert (await client.get("/validacion/registro/importar")).status == 200
+
+
+async def test_problems_are_capped_and_listed_by_pages(make_client: type[Client], db: asyncpg.Pool) -> None:
+    client = await coordinacion(make_client)
+    # 600 rows with three problems each (cargo, sexo, curp): 1,800, past the cap of 1,000.
+    rows = []
+    for i in range(600):
+        fila = persona("Gubernatura", {}, "PAN", i + 1, "propietaria", f"Tope{i}")
+        fila[HEADER.index("sexo")] = "otro"
+        fila[HEADER.index("curp")] = "NOESUNACURP"
+        rows.append(fila)
+    importacion_id, html = await preview(client, "muchos-problemas.csv", csv_bytes(rows))
+    row = await db.fetchrow("SELECT filas, errores, resumen FROM registro.importaciones WHERE id = $1", importacion_id)
+    assert row["filas"] == 600
+    assert len(row["errores"]) == 1_000 and row["resumen"]["problemas"] == 1_800
+    assert [e["fila"] for e in row["errores"]] == sorted(e["fila"] for e in row["errores"])
+    html = _plain(html)
+    assert "El archivo tiene 1,800 problemas" in html
+    assert "Se listan solo los primeros 1,000: corrígelos y vuelve a cargar el archivo para ver los demás." in html
+    assert html.count("</td></tr>") == 100  # one page of problems (and no sample rows: none is valid)
+    assert "Página 1 de 10" in html and 'href="?pagina=2"' in html
+    assert len(html.encode()) < 60_000
+    last = await client.get(f"/validacion/registro/importaciones/{importacion_id}?pagina=10")
+    text = _plain(await last.text())
+    assert last.status == 200 and "Página 10 de 10" in text and 'href="?pagina=9"' in text
+    # Three problems per row from row 2: the 1,000th is on row 335, and nothing after it is kept.
+    assert "<td>335</td>" in text and "<td>336</td>" not in text
+    beyond = await client.get(f"/validacion/registro/importaciones/{importacion_id}?pagina=2147483648")
+    assert beyond.status == 200 and "Página 10 de 10" in _plain(await beyond.text())
+    huge = await client.get("/validacion/registro/importaciones/99999999999999999999")
+    assert huge.status == 404
+    for wrong in ("0", "-1", "dos", "1e3"):
+        bad = await client.get(f"/validacion/registro/importaciones/{importacion_id}?pagina={wrong}")
+        assert bad.status == 400 and "La página debe ser un número entero" in await bad.text(), wrong
+
+
+async def test_rows_read_do_not_count_the_header_or_a_row_twice(make_client: type[Client], db: asyncpg.Pool) -> None:
+    client = await coordinacion(make_client)
+    # One row, valid by itself, whose fórmula lacks its suplente: one row read, one problem.
+    fila = persona(
+        "PRES_MUN", {"municipio": "Morelia"}, f"IND Sola {random.randint(1000, 9999)}", 1, "propietaria", "Sola"
+    )
+    importacion_id, html = await preview(client, "una-fila.csv", csv_bytes([fila]))
+    assert "Filas leídas: <strong>1</strong>" in html
+    assert await db.fetchval("SELECT filas FROM registro.importaciones WHERE id = $1", importacion_id) == 1
+
+
+def _tag() -> str:
+    return "".join(random.choices(string.ascii_lowercase, k=8))
+
+
+async def test_each_row_is_checked_against_itself(make_client: type[Client], db: asyncpg.Pool) -> None:
+    client = await coordinacion(make_client)
+    tag = _tag()
+    ambito = {"municipio": "Uruapan"}
+    postulante = f"IND Revisión {tag}"
+    propietaria = persona("REG_MR", ambito, postulante, 1, "propietaria", "Ana")
+    suplente = persona("REG_MR", ambito, postulante, 1, "suplente", "Eva")
+    nacimiento = date.fromisoformat(propietaria[HEADER.index("fecha_nacimiento")])
+    values = {
+        "curp": curp(nacimiento, "hombre"),  # a man's CURP on a woman's row
+        "rfc": f"RUPA{(nacimiento + timedelta(days=1)):%y%m%d}AB1",
+        "telefono": "12345",
+        "accion_afirmativa": "Vegana",
+        "correo": f"{tag}@correo.invalid",
+    }
+    for key, value in values.items():
+        propietaria[HEADER.index(key)] = value
+    viejo = date(1900, 1, 1)
+    for key, value in {
+        "fecha_nacimiento": viejo.isoformat(),
+        "curp": curp(viejo),
+        "clave_elector": "ABC123",
+        "correo": f"{tag.upper()}@Correo.Invalid",
+    }.items():
+        suplente[HEADER.index(key)] = value
+    importacion_id, _ = await preview(client, "revision.csv", csv_bytes([propietaria, suplente]))
+    errores = await db.fetchval("SELECT errores FROM registro.importaciones WHERE id = $1", importacion_id)
+    found = {(e["fila"], e["columna"]): e["mensaje"] for e in errores}
+    assert (
+        f"La CURP {values['curp']} no corresponde a la persona: indica sexo hombre (H) y el sexo es mujer."
+        == (found[(2, "curp")])
+    )
+    assert "indica nacimiento" in found[(2, "rfc")]
+    assert "no es un número de México de 10 dígitos" in found[(2, "telefono")]
+    assert found[(2, "accion_afirmativa")].startswith("La acción afirmativa «Vegana» no es un grupo del catálogo")
+    assert found[(3, "fecha_nacimiento")].startswith("Tendría 124 años el día de la elección")
+    assert "formato del INE" in found[(3, "clave_elector")]
+    assert found[(3, "correo")].startswith(f"El correo {tag.upper()}@Correo.Invalid ya aparece en la fila 2")
+
+    # Corrected: the group by its Spanish name, the phone with separators; stored as key and ten digits.
+    propietaria[HEADER.index("curp")] = curp(nacimiento)
+    propietaria[HEADER.index("rfc")] = f"RUPA{nacimiento:%y%m%d}AB1"
+    propietaria[HEADER.index("telefono")] = "(443) 123-45-67"
+    propietaria[HEADER.index("accion_afirmativa")] = "Persona Indígena"
+    suplente = persona("REG_MR", ambito, postulante, 1, "suplente", "Eva")
+    suplente[HEADER.index("accion_afirmativa")] = "LGBTTTIQ+"
+    importacion_id, html = await preview(client, "revision.csv", csv_bytes([propietaria, suplente]))
+    assert "Lista para aplicar" in html, html
+    applied = await apply(client, importacion_id, crear_cuentas=False)
+    assert applied.status == 303, await applied.text()
+    stored = await db.fetch(
+        "SELECT accion_afirmativa, telefono, rfc FROM registro.candidaturas WHERE curp = ANY($1::text[]) ORDER BY tipo",
+        [propietaria[HEADER.index("curp")], suplente[HEADER.index("curp")]],
+    )
+    assert [tuple(r) for r in stored] == [
+        ("indigena", "4431234567", f"RUPA{nacimiento:%y%m%d}AB1"),
+        ("diversidad_sexual", None, None),
+    ]
+
+    # The e-mail now belongs to a live registration: another file cannot give it to someone else.
+    otra = persona("REG_MR", ambito, f"IND Otra {tag}", 1, "propietaria", "Iris")
+    otra[HEADER.index("correo")] = values["correo"].upper()
+    again_id, _ = await preview(client, "otra.csv", csv_bytes([otra]))
+    again = await db.fetchval("SELECT errores FROM registro.importaciones WHERE id = $1", again_id)
+    assert {e["mensaje"] for e in again} >= {
+        f"El correo {values['correo'].upper()} ya es de otra candidatura vigente en este proceso."
+    }
+
+
+async def test_every_curp_in_the_registry_passes_its_own_checks(db: asyncpg.Pool) -> None:
+    # The demo data (launcher/demo.py) and the factories write CURPs the import itself would accept.
+    await factories.formula_sin_cuentas(db, (await factories.postulante(db))[0])
+    rows = await db.fetch("SELECT curp, sexo, fecha_nacimiento FROM registro.candidaturas")
+    assert len(rows) >= 12
+    for row in rows:
+        assert campos.curp(row["curp"]) == row["curp"]
+        campos.curp_coincide(row["curp"], row["sexo"], row["fecha_nacimiento"])
+
+
+def _formula_rows(postulante: str, numero: int, nombres: tuple[str, str]) -> list[list[str]]:
+    ambito = {"municipio": "Uruapan"}
+    return [
+        persona("REG_MR", ambito, postulante, numero, "propietaria", nombres[0]),
+        persona("REG_MR", ambito, postulante, numero, "suplente", nombres[1]),
+    ]
+
+
+async def _registered_at(db: asyncpg.Pool, postulante_id: int, numero: int) -> list[str]:
+    rows = await db.fetch(
+        """SELECT tipo FROM registro.candidaturas WHERE cargo = 'REG_MR' AND municipio = 16102
+           AND postulante_id = $1 AND numero = $2 AND estatus = 'registrada' ORDER BY tipo""",
+        postulante_id,
+        numero,
+    )
+    return [r["tipo"] for r in rows]
+
+
+async def test_two_previews_of_one_position_apply_once(make_client: type[Client], db: asyncpg.Pool) -> None:
+    client = await coordinacion(make_client)
+    numero = random.randint(5000, 8999)
+    first_id, first = await preview(client, "a.csv", csv_bytes(_formula_rows("PT", numero, ("Alba", "Berta"))))
+    second_id, second = await preview(client, "b.csv", csv_bytes(_formula_rows("PT", numero, ("Clara", "Dora"))))
+    assert "Lista para aplicar" in first and "Lista para aplicar" in second
+    assert (await apply(client, first_id, crear_cuentas=False)).status == 303
+    refused = await apply(client, second_id, crear_cuentas=False)
+    text = _plain(await refused.text())
+    assert refused.status == 409, text
+    assert (
+        f"Desde la vista previa se registraron 2 de estas posiciones (por ejemplo la {numero} de regiduría de "
+        "mayoría relativa, propietaria, de PT); carga el archivo de nuevo para revisarlo."
+    ) in text
+    pt = await db.fetchval("SELECT id FROM registro.postulantes WHERE siglas = 'PT'")
+    assert await _registered_at(db, pt, numero) == ["propietaria", "suplente"]
+    assert await db.fetchval("SELECT estado FROM registro.importaciones WHERE id = $1", second_id) == "lista"
+
+
+async def test_two_previews_of_one_position_applied_at_once(make_client: type[Client], db: asyncpg.Pool) -> None:
+    postulante = f"IND Carrera {_tag()}"
+    clients = [await coordinacion(make_client), await coordinacion(make_client)]
+    ids = [
+        (await preview(clients[0], "a.csv", csv_bytes(_formula_rows(postulante, 1, ("Elsa", "Fany")))))[0],
+        (await preview(clients[1], "b.csv", csv_bytes(_formula_rows(postulante, 1, ("Gala", "Hilda")))))[0],
+    ]
+    results = await asyncio.gather(*(apply(c, i, crear_cuentas=False) for c, i in zip(clients, ids, strict=True)))
+    assert sorted(r.status for r in results) == [303, 409], [r.status for r in results]
+    postulantes = await db.fetch("SELECT id FROM registro.postulantes WHERE nombre = $1", postulante[4:])
+    assert len(postulantes) == 1
+    assert await _registered_at(db, postulantes[0]["id"], 1) == ["propietaria", "suplente"]
+
+
+INSERT_COPY_SQL = """
+INSERT INTO registro.candidaturas (proceso_id, cargo, distrito, municipio, circunscripcion, postulante_id, numero,
+    tipo, nombre, primer_apellido, sexo, fecha_nacimiento, curp)
+SELECT proceso_id, cargo, distrito, municipio, circunscripcion, postulante_id, numero, tipo, 'Copia', 'Copia', sexo,
+       fecha_nacimiento, $2
+FROM registro.candidaturas WHERE id = $1
+RETURNING id
+"""
+
+
+async def test_the_registry_holds_one_live_registration_per_position(db: asyncpg.Pool) -> None:
+    postulante_id, _ = await factories.postulante(db)
+    formula = await factories.formula_sin_cuentas(db, postulante_id)
+    with pytest.raises(asyncpg.UniqueViolationError) as caught:
+        await db.fetchval(INSERT_COPY_SQL, formula.propietaria, curp(date(1985, 6, 1)))
+    assert caught.value.constraint_name == "candidaturas_posicion_vigente_idx"
+    # A cancelled or substituted registration does not hold its position.
+    await db.execute("UPDATE registro.candidaturas SET estatus = 'cancelada' WHERE id = $1", formula.propietaria)
+    assert await db.fetchval(INSERT_COPY_SQL, formula.propietaria, curp(date(1985, 6, 1)))
+    # Cargos without a distrito or municipio (the state list): NULL ámbitos are the same position.
+    proceso = await db.fetchval("SELECT id FROM registro.procesos WHERE activo ORDER BY id LIMIT 1")
+    lista = """INSERT INTO registro.candidaturas (proceso_id, cargo, postulante_id, numero, tipo, nombre,
+                   primer_apellido, sexo, fecha_nacimiento, curp)
+               VALUES ($1, 'DIP_RP', $2, 1, 'propietaria', 'Lista', 'Estatal', 'mujer', $3, $4)"""
+    await db.execute(lista, proceso, postulante_id, date(1985, 6, 1), curp(date(1985, 6, 1)))
+    with pytest.raises(asyncpg.UniqueViolationError):
+        await db.execute(lista, proceso, postulante_id, date(1985, 6, 1), curp(date(1985, 6, 1)))
+
+
+async def test_substitution_checks_the_person_like_the_import(make_client: type[Client], db: asyncpg.Pool) -> None:
+    postulante_id, _ = await factories.postulante(db)
+    formula = await factories.formula_sin_cuentas(db, postulante_id)
+    client = await coordinacion(make_client)
+    path = f"/validacion/registro/candidaturas/{formula.propietaria}"
+    nacimiento = date(1992, 8, 8)
+    persona_nueva = {
+        "nombre": "Renata",
+        "primer_apellido": "Quiroz",
+        "sexo": "mujer",
+        "fecha_nacimiento": nacimiento.isoformat(),
+        "curp": curp(nacimiento, "hombre"),
+        "rfc": "QURE920809AB1",
+        "telefono": "12-34",
+        "motivo": "Acuerdo IEM-CG-301/2024",
+    }
+    bad = await client.submit(path, f"{path}/sustituir", persona_nueva)
+    text = _plain(await bad.text())
+    assert bad.status == 422, text
+    assert "no corresponde a la persona: indica sexo hombre (H) y el sexo es mujer" in text
+    assert "El RFC «QURE920809AB1» indica nacimiento 920809 (AAMMDD)" in text
+    assert "no es un número de México de 10 dígitos" in text
+    viejo = date(1900, 1, 1)
+    old = await client.submit(
+        path, f"{path}/sustituir", {**persona_nueva, "fecha_nacimiento": viejo.isoformat(), "curp": curp(viejo),
+                                    "rfc": "", "telefono": ""}
+    )  # fmt: skip
+    assert old.status == 422 and "Tendría 124 años el día de la elección" in _plain(await old.text())
+    assert await db.fetchval("SELECT estatus FROM registro.candidaturas WHERE id = $1", formula.propietaria) == (
+        "registrada"
+    )
+
+
+async def test_demo_data_reload_gives_old_databases_valid_curps(db: asyncpg.Pool) -> None:
+    """Databases loaded before the demo CURPs passed their check digit get the valid ones at the next start."""
+    demo_curps = [p[5] for *_, personas in demo.FORMULAS for p in personas]
+    broken = {c: c[:17] + str((int(c[17]) + 1) % 10) for c in demo_curps}
+    async with db.acquire() as conn:
+        for good, bad in broken.items():
+            await conn.execute("UPDATE registro.candidaturas SET curp = $2 WHERE curp = $1", good, bad)
+        before = await conn.fetchval("SELECT count(*) FROM registro.candidaturas")
+        await demo.load(conn, DEMO_PASSWORD, "test")
+        await demo.load(conn, DEMO_PASSWORD, "test")  # and again: nothing new
+        assert await conn.fetchval("SELECT count(*) FROM registro.candidaturas") == before
+        stored = await conn.fetch(
+            "SELECT curp FROM registro.candidaturas WHERE curp = ANY($1::text[]) AND estatus = 'registrada'",
+            demo_curps,
+        )
+        assert sorted(r["curp"] for r in stored) == sorted(demo_curps)

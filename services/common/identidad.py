@@ -306,9 +306,49 @@ ACCIONES_AFIRMATIVAS = {
 }
 
 
+# The catalog the registry import accepts for acción afirmativa: the groups of the identity dimensions
+# (services/validacion/cuestionario_identidad.py), stored by key. Older rows may still hold free text.
+GRUPOS_ACCION_AFIRMATIVA = {
+    "indigena": "Persona indígena",
+    "discapacidad": "Persona con discapacidad",
+    "afromexicana": "Persona afromexicana o afrodescendiente",
+    "diversidad_sexual": "Persona de la diversidad sexual (LGBTTTIQ+)",
+    "migrante": "Persona migrante",
+    "joven": "Persona joven",
+    "persona_mayor": "Persona mayor",
+}
+_ALIAS_ACCION_AFIRMATIVA = {
+    "lgbtttiq": "diversidad_sexual",
+    "lgbt": "diversidad_sexual",
+    "lgbtiq": "diversidad_sexual",
+    "afrodescendiente": "afromexicana",
+    "afromexicano": "afromexicana",
+    "afromexicana_o_afrodescendiente": "afromexicana",
+    "persona_de_la_diversidad_sexual": "diversidad_sexual",
+    "jovenes": "joven",
+    "persona_afromexicana": "afromexicana",
+    "persona_joven": "joven",
+    "mayor": "persona_mayor",
+    "adulta_mayor": "persona_mayor",
+    "adulto_mayor": "persona_mayor",
+    "persona_indigena": "indigena",
+    "persona_migrante": "migrante",
+    "persona_con_discapacidad": "discapacidad",
+}
+
+
 def _key(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return "_".join("".join(ch if ch.isalnum() else " " for ch in plain).split())
+
+
+def clave_accion_afirmativa(text: str) -> str | None:
+    """The catalog key for a group written by its key, its name or a common alias (no case, no accents)."""
+    key = _key(text)
+    if key in GRUPOS_ACCION_AFIRMATIVA:
+        return key
+    by_label = {_key(label): clave for clave, label in GRUPOS_ACCION_AFIRMATIVA.items()}
+    return by_label.get(key) or _ALIAS_ACCION_AFIRMATIVA.get(key)
 
 
 def grupo_accion_afirmativa(accion: str | None) -> str | None:

@@ -9,6 +9,7 @@ from services.common.web import base_app
 from . import correcciones, views
 from .candidaturas import views as candidaturas
 from .importacion import views as importacion
+from .importacion.parse import Limites
 from .proceso import views as proceso
 from .prorrogas import views as prorrogas
 from .settings import ValidacionSettings
@@ -45,4 +46,11 @@ def create_app(settings: ValidacionSettings | None = None) -> web.Application:
     app.router.add_post(r"/validacion/correcciones/{id:\d+}/aprobar", correcciones.approve, name="correccion-aprobar")
     app.router.add_post(r"/validacion/correcciones/{id:\d+}/rechazar", correcciones.reject, name="correccion-rechazar")
     _registro_routes(app)
+    limites = Limites(
+        filas=settings.importacion_max_filas,
+        renglones=settings.importacion_max_renglones,
+        xlsx_bytes=settings.importacion_max_xlsx_mb * 1024**2,
+        archivo_bytes=settings.max_upload_bytes,
+    )
+    importacion.setup(app, importacion.Ajustes(limites, settings.importacion_max_problemas))
     return app

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import ServiceSettings
@@ -10,3 +11,10 @@ class ValidacionSettings(ServiceSettings):
 
     service_name: str = "validacion"
     port: int = 8103
+
+    # Registry import caps (docs/importacion.md): rows with data per file, rows counting blank ones, the expanded
+    # size of an XLSX, and how many problems a preview keeps and lists.
+    importacion_max_filas: int = Field(20_000, ge=1, le=1_000_000)
+    importacion_max_renglones: int = Field(40_000, ge=1, le=2_000_000)
+    importacion_max_xlsx_mb: int = Field(100, ge=1, le=2_000)
+    importacion_max_problemas: int = Field(1_000, ge=1, le=100_000)

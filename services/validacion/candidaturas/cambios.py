@@ -65,13 +65,13 @@ async def substitute(
     old = await _lock_registrada(conn, candidatura_id)
     proceso = await active_proceso(conn)
     minima = proceso.configuracion.edades_minimas.get(old["cargo"]) if proceso else None
-    if minima is not None:
-        try:
-            campos.edad_minima(
-                form.fecha_nacimiento, old["jornada_electoral"] or date.today(), minima, old["cargo_nombre"].lower()
-            )
-        except campos.CampoInvalido as exc:
-            raise NoProcede(str(exc)) from None
+    jornada = old["jornada_electoral"] or date.today()
+    try:
+        campos.edad_plausible(form.fecha_nacimiento, jornada)
+        nombre = old["cargo_nombre"].lower()
+        campos.edad_minima(form.fecha_nacimiento, jornada, minima or campos.EDAD_CIUDADANIA, nombre)
+    except campos.CampoInvalido as exc:
+        raise NoProcede(str(exc)) from None
     await conn.execute(sql.RETIRE_SQL, candidatura_id, "sustituida", form.motivo)
     try:
         # A savepoint, so a CURP already in use reports a message instead of aborting the transaction.

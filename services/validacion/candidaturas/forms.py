@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from services.validacion.importacion import campos
 
@@ -57,16 +57,26 @@ class Sustitucion(Baja):
     def _segundo(cls, value: Any) -> str:
         return campos.text(value) or ""
 
-    @field_validator("sobrenombre", "telefono", mode="before")
+    @field_validator("sobrenombre", mode="before")
     @classmethod
     def _optional(cls, value: Any) -> str | None:
         return campos.text(value)
 
-    @field_validator("clave_elector", "rfc", mode="before")
+    @field_validator("telefono", mode="before")
     @classmethod
-    def _upper(cls, value: Any) -> str | None:
-        result = campos.text(value)
-        return result.upper() if result else None
+    def _telefono(cls, value: Any) -> str | None:
+        return campos.telefono(value)
+
+    # Fields are validated in declaration order: sexo and fecha_nacimiento are in info.data when valid.
+    @field_validator("clave_elector", mode="before")
+    @classmethod
+    def _clave_elector(cls, value: Any, info: ValidationInfo) -> str | None:
+        return campos.clave_elector(value, info.data.get("sexo"), info.data.get("fecha_nacimiento"))
+
+    @field_validator("rfc", mode="before")
+    @classmethod
+    def _rfc(cls, value: Any, info: ValidationInfo) -> str | None:
+        return campos.rfc(value, info.data.get("fecha_nacimiento"))
 
     @field_validator("sexo", mode="before")
     @classmethod
@@ -80,8 +90,10 @@ class Sustitucion(Baja):
 
     @field_validator("curp", mode="before")
     @classmethod
-    def _curp(cls, value: Any) -> str:
-        return campos.curp(value)
+    def _curp(cls, value: Any, info: ValidationInfo) -> str:
+        result = campos.curp(value)
+        campos.curp_coincide(result, info.data.get("sexo"), info.data.get("fecha_nacimiento"))
+        return result
 
     @field_validator("correo", mode="before")
     @classmethod

@@ -97,7 +97,7 @@ async def _change(request: web.Request, accion: str) -> web.StreamResponse:
                 await cambios.cancel(conn, candidatura_id, form, request, ident)
                 target, hecho = candidatura_id, "cancelada"
     except cambios.NoProcede as exc:
-        campo = "curp" if "CURP" in str(exc) else "fecha_nacimiento" if "edad" in str(exc) else "motivo"
+        campo = "curp" if "CURP" in str(exc) else "fecha_nacimiento" if "años" in str(exc) else "motivo"
         return await _render_errors(request, candidatura_id, accion, {campo: str(exc)}, valores)
     url = request.app.router["candidatura"].url_for(id=str(target)).with_query(hecho=hecho)
     raise web.HTTPSeeOther(str(url))

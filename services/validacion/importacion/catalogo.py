@@ -59,6 +59,7 @@ class Catalogo:
     siglas_usadas: set[str] = field(default_factory=set)
     partidos: dict[str, int] = field(default_factory=dict)
     curps_registradas: set[str] = field(default_factory=set)
+    correos_registrados: set[str] = field(default_factory=set)
     posiciones_registradas: set[tuple[object, ...]] = field(default_factory=set)
 
     def cargo(self, value: str) -> Cargo | None:
@@ -111,6 +112,7 @@ async def load(conn: asyncpg.Connection | asyncpg.Pool) -> Catalogo:
         if postulante.tipo == "partido":
             catalogo.partidos[postulante.siglas.upper()] = postulante.id
     catalogo.curps_registradas = {r["curp"] for r in await conn.fetch(sql.REGISTERED_CURPS_SQL, proceso.id)}
+    catalogo.correos_registrados = {r["correo"] for r in await conn.fetch(sql.REGISTERED_EMAILS_SQL, proceso.id)}
     catalogo.posiciones_registradas = {
         tuple(r.values()) for r in await conn.fetch(sql.REGISTERED_POSITIONS_SQL, proceso.id)
     }

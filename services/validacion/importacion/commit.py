@@ -22,17 +22,43 @@ class YaNoAplica(RuntimeError):
 async def _postulantes(conn: asyncpg.Connection, nuevos: dict[str, dict[str, Any]]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for key, p in nuevos.items():
-        postulante_id: int = await conn.fetchval(sql.INSERT_POSTULANTE_SQL, p["siglas"], p["nombre"], p["tipo"])
+        postulante_id: int | None = await conn.fetchval(sql.INSERT_POSTULANTE_SQL, p["siglas"], p["nombre"], p["tipo"])
+        if postulante_id is None:
+            # Another import created these siglas since the preview: the same postulante may be reused, a
+            # different one must not receive this file's candidacies.
+            existing = await conn.fetchrow(sql.POSTULANTE_BY_SIGLAS_SQL, p["siglas"])
+            if existing is None or existing["nombre"] != p["nombre"] or existing["tipo"] != p["tipo"]:
+                raise YaNoAplica(
+                    f"Desde la vista previa se registró otro postulante con las siglas {p['siglas']}; "
+                    "carga el archivo de nuevo para revisarlo."
+                )
+            postulante_id = existing["id"]
         if p["partidos"]:
             await conn.execute(sql.INSERT_POSTULANTE_PARTIDOS_SQL, postulante_id, p["partidos"])
         ids[key] = postulante_id
     return ids
 
 
+async def _positions_taken(conn: asyncpg.Connection, proceso_id: int, columns: list[list[Any]]) -> None:
+    """Another preview may have claimed the same fórmula positions and been applied first."""
+    cargo, distrito, municipio, circunscripcion, postulante, numero, tipo = columns[:7]
+    taken = await conn.fetch(
+        sql.POSITIONS_TAKEN_SQL, proceso_id, cargo, distrito, municipio, circunscripcion, postulante, numero, tipo
+    )
+    if taken:
+        first = taken[0]
+        raise YaNoAplica(
+            f"Desde la vista previa se registraron {len(taken)} de estas posiciones (por ejemplo la {first['numero']} "
+            f"de {first['cargo_nombre'].lower()}, {first['tipo']}, de {first['siglas']}); carga el archivo de nuevo "
+            "para revisarlo."
+        )
+
+
 def _columns(filas: list[dict[str, Any]], postulante_ids: dict[str, int]) -> list[list[Any]]:
     def postulante(ref: str) -> int:
         return int(ref[3:]) if ref.startswith("id:") else postulante_ids[ref]
 
+    # The first seven identify the position (the unique index of migrations/0017).
     return [
         [f["cargo"] for f in filas],
         [f["distrito"] for f in filas],
@@ -86,6 +112,9 @@ async def apply(
         raise YaNoAplica("Esta vista previa ya se aplicó o tiene errores; carga el archivo de nuevo.")
     filas: list[dict[str, Any]] = row["datos"]
     proceso_id = row["proceso_id"]
+    # Imports are applied one at a time, so the checks below see every import committed before this one; the
+    # unique indexes on CURP and position stay the last word for any other writer.
+    await conn.execute(sql.LOCK_APPLY_SQL)
     # The registry may have changed since the preview (a substitution, another import): checked again here.
     taken = await conn.fetch(sql.CURPS_TAKEN_SQL, proceso_id, [f["curp"] for f in filas])
     if taken:
@@ -94,10 +123,13 @@ async def apply(
             "carga el archivo de nuevo para revisarlo."
         )
     postulante_ids = await _postulantes(conn, row["resumen"].get("nuevos", {}))
+    columns = _columns(filas, postulante_ids)
+    await _positions_taken(conn, proceso_id, columns)
     try:
-        inserted = await conn.fetch(sql.INSERT_CANDIDATURAS_SQL, proceso_id, *_columns(filas, postulante_ids))
+        inserted = await conn.fetch(sql.INSERT_CANDIDATURAS_SQL, proceso_id, *columns)
     except asyncpg.UniqueViolationError as exc:
-        raise YaNoAplica("Otra persona registró una de estas CURP mientras tanto; carga el archivo de nuevo.") from exc
+        que = "posiciones" if exc.constraint_name == sql.POSITION_INDEX else "CURP"
+        raise YaNoAplica(f"Mientras tanto se registró una de estas {que}; carga el archivo de nuevo.") from exc
     ids = {r["curp"]: r["id"] for r in inserted}
     await conn.execute(sql.LINK_PAIRS_SQL, *_pairs(filas, ids))
     lote_id: int | None = None

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import campos
 from .campos import CampoInvalido
-from .catalogo import Catalogo
+from .catalogo import Cargo, Catalogo
 from .parse import Tabla, Value, fold
 
 REQUIRED = (
@@ -76,6 +77,13 @@ class _Fila:
     def error(self, columna: str, mensaje: str) -> None:
         self.ok = False
         self.errores.append(Problema(self.numero, columna, mensaje))
+
+    def check(self, columna: str, rule: Callable[..., None], *args: Any) -> None:
+        """A rule over values already read (the CURP against the sex and the birth date)."""
+        try:
+            rule(*args)
+        except CampoInvalido as exc:
+            self.error(columna, str(exc))
 
     def get(self, columna: str, rule: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -199,6 +207,68 @@ def _ambito(fila: _Fila, catalogo: Catalogo, ambito: str) -> tuple[int | None, i
     return distrito, municipio, circunscripcion
 
 
+def _persona(fila: _Fila, catalogo: Catalogo, cargo: Cargo | None) -> dict[str, Any]:
+    """The person's own columns, each checked alone and then against each other (CURP, RFC and clave de
+    elector carry the sex and the birth date)."""
+    sexo = fila.get("sexo", campos.sexo)
+    nacimiento = fila.get("fecha_nacimiento", campos.fecha)
+    curp = fila.get("curp", campos.curp)
+    if curp is not None:
+        fila.check("curp", campos.curp_coincide, curp, sexo, nacimiento)
+    if nacimiento is not None:
+        fila.check("fecha_nacimiento", campos.edad_plausible, nacimiento, catalogo.jornada)
+        if cargo is not None:
+            minima = catalogo.edades_minimas.get(cargo.clave, campos.EDAD_CIUDADANIA)
+            nombre = cargo.nombre.lower()
+            fila.check("fecha_nacimiento", campos.edad_minima, nacimiento, catalogo.jornada, minima, nombre)
+    return {
+        "nombre": fila.get("nombre", campos.text, required=True, label="el nombre"),
+        "primer_apellido": fila.get("primer_apellido", campos.text, required=True, label="el primer apellido"),
+        "segundo_apellido": fila.get("segundo_apellido", campos.text) or "",
+        "sobrenombre": fila.get("sobrenombre", campos.text),
+        "sexo": sexo,
+        "fecha_nacimiento": nacimiento.isoformat() if nacimiento else None,
+        "curp": curp,
+        "clave_elector": fila.get("clave_elector", campos.clave_elector, sexo, nacimiento),
+        "rfc": fila.get("rfc", campos.rfc, nacimiento),
+        "correo": fila.get("correo", campos.correo),
+        "telefono": fila.get("telefono", campos.telefono),
+        "accion_afirmativa": fila.get("accion_afirmativa", campos.accion_afirmativa),
+        "eleccion_consecutiva": fila.get("eleccion_consecutiva", campos.si_no),
+    }
+
+
+class _Unicos:
+    """CURP and e-mail: once in the file, and not already held by a live registration of the process. An
+    e-mail is where the account's password recovery goes, so two people cannot share one."""
+
+    def __init__(self, catalogo: Catalogo) -> None:
+        self.catalogo = catalogo
+        self.curp_fila: dict[str, int] = {}
+        self.correo_fila: dict[str, int] = {}
+
+    def check(self, fila: _Fila, curp: str | None, correo: str | None) -> None:
+        if curp is not None:
+            if curp in self.curp_fila:
+                fila.error("curp", f"La CURP {curp} ya aparece en la fila {self.curp_fila[curp]} de este archivo.")
+            else:
+                self.curp_fila[curp] = fila.numero
+                if curp in self.catalogo.curps_registradas:
+                    fila.error("curp", f"La CURP {curp} ya tiene un registro vigente en este proceso.")
+        if correo is not None:
+            key = correo.lower()  # as REGISTERED_EMAILS_SQL folds them
+            if key in self.correo_fila:
+                fila.error(
+                    "correo",
+                    f"El correo {correo} ya aparece en la fila {self.correo_fila[key]} de este archivo: cada persona "
+                    "necesita su propio correo para recuperar su contraseña.",
+                )
+            else:
+                self.correo_fila[key] = fila.numero
+                if key in self.catalogo.correos_registrados:
+                    fila.error("correo", f"El correo {correo} ya es de otra candidatura vigente en este proceso.")
+
+
 def validate(tabla: Tabla, catalogo: Catalogo) -> Resultado:
     resultado = Resultado()
     faltan = [c for c in REQUIRED if c not in tabla.columnas]
@@ -210,7 +280,7 @@ def validate(tabla: Tabla, catalogo: Catalogo) -> Resultado:
         resultado.errores.append(Problema(1, "", "El archivo no tiene filas de candidaturas."))
         return resultado
     postulantes = _Postulantes(catalogo, resultado)
-    curp_fila: dict[str, int] = {}
+    unicos = _Unicos(catalogo)
     formulas: dict[tuple[object, ...], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     formula_fila: dict[tuple[object, ...], dict[str, Any]] = {}
     for numero, row in tabla.filas:
@@ -225,32 +295,8 @@ def validate(tabla: Tabla, catalogo: Catalogo) -> Resultado:
         postulante = postulantes.resolve(fila)
         posicion = fila.get("numero", campos.entero, required=True, label="el número de fórmula, lista o posición")
         tipo = fila.get("tipo", campos.tipo)
-        nombre = fila.get("nombre", campos.text, required=True, label="el nombre")
-        primer = fila.get("primer_apellido", campos.text, required=True, label="el primer apellido")
-        sexo = fila.get("sexo", campos.sexo)
-        nacimiento = fila.get("fecha_nacimiento", campos.fecha)
-        curp = fila.get("curp", campos.curp)
-        correo = fila.get("correo", campos.correo)
-        consecutiva = fila.get("eleccion_consecutiva", campos.si_no)
-        optional = {c: fila.get(c, campos.text) for c in ("segundo_apellido", "sobrenombre", "clave_elector", "rfc")}
-        telefono = fila.get("telefono", campos.text)
-        accion = fila.get("accion_afirmativa", campos.text)
-        if accion is not None and fold(accion) in ("ninguna", "no", "n/a", "na"):
-            accion = None
-        if cargo is not None and nacimiento is not None:
-            minima = catalogo.edades_minimas.get(cargo.clave)
-            if minima is not None:
-                try:
-                    campos.edad_minima(nacimiento, catalogo.jornada, minima, cargo.nombre.lower())
-                except CampoInvalido as exc:
-                    fila.error("fecha_nacimiento", str(exc))
-        if curp is not None:
-            if curp in curp_fila:
-                fila.error("curp", f"La CURP {curp} ya aparece en la fila {curp_fila[curp]} de este archivo.")
-            else:
-                curp_fila[curp] = numero
-                if curp in catalogo.curps_registradas:
-                    fila.error("curp", f"La CURP {curp} ya tiene un registro vigente en este proceso.")
+        persona = _persona(fila, catalogo, cargo)
+        unicos.check(fila, persona["curp"], persona["correo"])
         if cargo is not None and postulante is not None and posicion is not None and tipo is not None:
             key = (cargo.clave, distrito, municipio, circunscripcion, postulante, posicion)
             formulas[key][tipo].append(numero)
@@ -260,30 +306,18 @@ def validate(tabla: Tabla, catalogo: Catalogo) -> Resultado:
                 if registered in catalogo.posiciones_registradas:
                     fila.error("numero", f"La posición {posicion} ({tipo}) de esta candidatura ya está registrada.")
         if fila.ok:
-            assert nacimiento is not None
+            assert cargo is not None
             resultado.filas.append(
                 {
                     "fila": numero,
-                    "cargo": cargo.clave if cargo else None,
+                    "cargo": cargo.clave,
                     "distrito": distrito,
                     "municipio": municipio,
                     "circunscripcion": circunscripcion,
                     "postulante": postulante,
                     "numero": posicion,
                     "tipo": tipo,
-                    "nombre": nombre,
-                    "primer_apellido": primer,
-                    "segundo_apellido": optional["segundo_apellido"] or "",
-                    "sobrenombre": optional["sobrenombre"],
-                    "sexo": sexo,
-                    "fecha_nacimiento": nacimiento.isoformat(),
-                    "curp": curp,
-                    "clave_elector": (optional["clave_elector"] or "").upper() or None,
-                    "rfc": (optional["rfc"] or "").upper() or None,
-                    "correo": correo,
-                    "telefono": telefono,
-                    "accion_afirmativa": accion,
-                    "eleccion_consecutiva": consecutiva,
+                    **persona,
                 }
             )
     _check_formulas(formulas, formula_fila, resultado)

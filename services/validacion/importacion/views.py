@@ -1,8 +1,9 @@
 """Screens of the registry import: upload, preview with every problem by row and column, apply.
 
 The same preview and apply serve the candidacies and the territorial catalogs (secciones, composición).
-Parsing and validating 10,000 rows takes well under a second, so it happens in the request (in a thread, so
-other requests keep being served) and the preview page is the progress report.
+Parsing and validating 10,000 rows takes about a second, so it happens in the request, in a thread (one file
+at a time, so two uploads do not share the CPU with every other request), and the preview page is the progress
+report. The file is read only up to the caps, and a preview keeps only the first problems, listed by pages.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ import asyncio
 import logging
 import time
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
+from pydantic import BaseModel, Field, ValidationError
 
 from services.common.access import requires
 from services.common.db import DB_POOL
-from services.common.web import SETTINGS, identity
+from services.common.web import identity
 
 from . import catalogo, commit, sql, territorio, validate
-from .parse import ArchivoInvalido, read_table
+from .parse import ArchivoInvalido, Limites, read_table
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +35,40 @@ TIPOS = {
     "composicion": "Composición municipio-distrito",
 }
 ESTADOS = {"con_errores": "Con errores (no se registró nada)", "lista": "Lista para aplicar", "aplicada": "Aplicada"}
+PROBLEMAS_POR_PAGINA = 100
+
+
+@dataclass(frozen=True)
+class Ajustes:
+    limites: Limites
+    max_problemas: int
+
+
+AJUSTES: web.AppKey[Ajustes] = web.AppKey("importacion_ajustes", Ajustes)
+# One analysis at a time: the parse holds the GIL, and two at once would halve what the event loop gets.
+ANALISIS: web.AppKey[asyncio.Semaphore] = web.AppKey("importacion_analisis", asyncio.Semaphore)
+
+
+def setup(app: web.Application, ajustes: Ajustes) -> None:
+    app[AJUSTES] = ajustes
+    app[ANALISIS] = asyncio.Semaphore(1)
+
+
+class PaginaProblemas(BaseModel):
+    pagina: int = Field(1, ge=1)
+
+
+MAX_ID = 2**63 - 1  # registro.importaciones.id is a bigint: a longer number is simply not one of them
 
 
 def _id(request: web.Request) -> int:
     try:
-        return int(request.match_info["id"])
+        value = int(request.match_info["id"])
     except ValueError:
         raise web.HTTPNotFound() from None
+    if value > MAX_ID:
+        raise web.HTTPNotFound()
+    return value
 
 
 async def _form_context(request: web.Request, tipos: tuple[str, ...]) -> dict[str, Any]:
@@ -57,11 +87,14 @@ async def territorio_form(request: web.Request) -> dict[str, Any]:
     return {**await _form_context(request, ("secciones", "composicion")), "errors": {}, "catalogo": "secciones"}
 
 
-def _analyze(tipo: str, filename: str, data: bytes, cat: catalogo.Catalogo, max_bytes: int) -> validate.Resultado:
-    tabla = read_table(filename, data, max_bytes)
+def _analyze(
+    tipo: str, filename: str, data: bytes, cat: catalogo.Catalogo, limites: Limites
+) -> tuple[int, validate.Resultado]:
+    """The rows read (without the header) and what validation made of them."""
+    tabla = read_table(filename, data, limites)
     if tipo == "candidaturas":
-        return validate.validate(tabla, cat)
-    return territorio.validate(tipo, tabla, cat)
+        return len(tabla.filas), validate.validate(tabla, cat)
+    return len(tabla.filas), territorio.validate(tipo, tabla, cat)
 
 
 def _resumen(tipo: str, resultado: validate.Resultado) -> dict[str, Any]:
@@ -80,16 +113,19 @@ async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[
         return aiohttp_jinja2.render_template(template, request, context, status=422)
     data = archivo.file.read()
     pool = request.app[DB_POOL]
+    ajustes = request.app[AJUSTES]
     started = time.perf_counter()
     try:
         cat = await catalogo.load(pool)
-        resultado = await asyncio.to_thread(
-            _analyze, tipo, archivo.filename, data, cat, request.app[SETTINGS].max_upload_bytes
-        )
+        async with request.app[ANALISIS]:
+            filas, resultado = await asyncio.to_thread(_analyze, tipo, archivo.filename, data, cat, ajustes.limites)
     except (ArchivoInvalido, catalogo.SinProcesoActivo) as exc:
         context = {**await _form_context(request, volver), "errors": {"archivo": str(exc)}, "catalogo": tipo}
         return aiohttp_jinja2.render_template(template, request, context, status=422)
-    filas = len(resultado.filas) + len({p.fila for p in resultado.errores if p.fila > 1})
+    resumen = _resumen(tipo, resultado)
+    if resultado.errores:
+        # Past the cap the list helps nobody: the first ones are fixed, and the file is loaded again.
+        resumen["problemas"] = len(resultado.errores)
     importacion_id = await pool.fetchval(
         sql.INSERT_IMPORTACION_SQL,
         tipo,
@@ -98,8 +134,8 @@ async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[
         "con_errores" if resultado.errores else "lista",
         filas,
         [] if resultado.errores else resultado.filas,
-        [p.as_json() for p in resultado.errores],
-        _resumen(tipo, resultado),
+        [p.as_json() for p in resultado.errores[: ajustes.max_problemas]],
+        resumen,
         identity(request).user_id,
     )
     log.info(
@@ -127,13 +163,26 @@ async def territorio_upload(request: web.Request) -> web.StreamResponse:
     return await _upload(request, str(tipo), "validacion/territorio.html", ("secciones", "composicion"))
 
 
-async def _preview_context(request: web.Request, importacion_id: int, error: str | None) -> dict[str, Any]:
+async def _preview_context(
+    request: web.Request, importacion_id: int, error: str | None, pagina: int = 1
+) -> dict[str, Any]:
     pool = request.app[DB_POOL]
     importacion = await pool.fetchrow(sql.IMPORTACION_SQL, importacion_id)
     if importacion is None:
         raise web.HTTPNotFound()
+    guardados: int = importacion["problemas_guardados"]
+    paginas = max(1, -(-guardados // PROBLEMAS_POR_PAGINA))
+    pagina = min(pagina, paginas)
+    desde = (pagina - 1) * PROBLEMAS_POR_PAGINA
+    problemas = await pool.fetchval(sql.PROBLEMAS_SQL, importacion_id, desde, desde + PROBLEMAS_POR_PAGINA - 1)
     return {
         "importacion": importacion,
+        "problemas": problemas or [],
+        "problemas_total": importacion["resumen"].get("problemas", guardados),
+        "problemas_guardados": guardados,
+        "pagina": pagina,
+        "paginas": paginas,
+        "desde": desde,
         "muestra": await pool.fetchval(sql.MUESTRA_SQL, importacion["id"]) or [],
         "tipos": TIPOS,
         "estados": ESTADOS,
@@ -144,7 +193,11 @@ async def _preview_context(request: web.Request, importacion_id: int, error: str
 @requires(*STAFF)
 @aiohttp_jinja2.template("validacion/importacion.html")
 async def preview(request: web.Request) -> dict[str, Any]:
-    return await _preview_context(request, _id(request), None)
+    try:
+        query = PaginaProblemas.model_validate(dict(request.query))
+    except ValidationError:
+        raise web.HTTPBadRequest(text="La página debe ser un número entero mayor o igual que 1.") from None
+    return await _preview_context(request, _id(request), None, query.pagina)
 
 
 @requires(*STAFF)
