@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp_jinja2
+import asyncpg
 import jinja2
 import orjson
 from aiohttp import web
@@ -22,9 +23,11 @@ from pydantic import ValidationError
 from redis.asyncio import Redis
 
 from .access import access_of, public
-from .db import DB_POOL, pool_ctx
+from .boundary import boundary_middleware
+from .db import DB_POOL, database_unavailable, pool_ctx
 from .identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, verify
 from .logs import setup_logging
+from .mensajes import detalles
 from .settings import ServiceSettings, load_settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,8 @@ CSRF_HEADER = "X-CSRF-Token"
 PASSWORD_CHANGE_PATH = "/cuenta/contrasena"  # noqa: S105 - a path, not a password
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# asyncpg's own refusal of an argument (an int outside int4, say), raised before the query reaches PostgreSQL.
+CLIENT_DATA_ERROR = asyncpg.exceptions._base.DataError
 
 
 def identity(request: web.Request) -> Identity:
@@ -79,10 +84,9 @@ def _error_response(request: web.Request, status: int, message: str | None, deta
     text = message or SPANISH_REASONS.get(status, "Error")
     if wants_json(request):
         return problem(status, text, details)
+    context = {"status": status, "message": text, "details": details, **_base_context(request)}
     try:
-        response = aiohttp_jinja2.render_template(
-            "error.html", request, {"status": status, "message": text, **_base_context(request)}, status=status
-        )
+        response = aiohttp_jinja2.render_template("error.html", request, context, status=status)
     except Exception:  # a broken template must not hide the original error
         log.exception("error page failed")
         response = web.Response(text=text, status=status)
@@ -90,7 +94,20 @@ def _error_response(request: web.Request, status: int, message: str | None, deta
 
 
 def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
-    return [{"campo": ".".join(str(p) for p in err["loc"]), "mensaje": err["msg"]} for err in exc.errors()]
+    return list(detalles(exc))
+
+
+# PostgreSQL away: a retry in a while will work, so say so (and let clients and Apache know when).
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE_MESSAGE = (
+    "El sitio no puede consultar sus datos en este momento. Estamos en ello: intenta de nuevo en unos minutos."
+)
+
+
+def unavailable_response(request: web.Request) -> web.Response:
+    response = _error_response(request, 503, UNAVAILABLE_MESSAGE)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @web.middleware
@@ -109,7 +126,17 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return _error_response(request, 400, "El formulario no es válido o contiene caracteres no válidos.")
     except asyncio.CancelledError:
         raise
-    except Exception:
+    except asyncpg.DataError as exc:
+        # PostgreSQL refused a value (a NUL byte, an impossible date): input a boundary check let through.
+        log.warning("unvalidated input reached the database on %s %s: %s", request.method, request.path, exc)
+        return _error_response(request, 400, "Algún dato enviado no es válido. Revísalo e inténtalo de nuevo.")
+    except Exception as exc:
+        if database_unavailable(exc):
+            log.warning("database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
+            return unavailable_response(request)
+        if isinstance(exc, CLIENT_DATA_ERROR):
+            log.warning("unvalidated input reached the database on %s %s: %s", request.method, request.path, exc)
+            return _error_response(request, 400, "Algún dato enviado no es válido. Revísalo e inténtalo de nuevo.")
         log.exception("unhandled error on %s %s (request %s)", request.method, request.path, request_id(request))
         return _error_response(request, 500, None)
 
@@ -246,6 +273,7 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
             error_middleware,
             identity_middleware(settings),
             access_middleware,
+            boundary_middleware,
             csrf_middleware,
         ],
         client_max_size=client_max_size,

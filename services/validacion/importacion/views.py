@@ -17,6 +17,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from services.common.access import requires
+from services.common.boundary import path_int
 from services.common.db import DB_POOL
 from services.common.web import identity
 
@@ -35,10 +36,7 @@ ESTADOS = {"con_errores": "Con errores (no se registró nada)", "lista": "Lista 
 
 
 def _id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_int(request)
 
 
 async def _form_context(request: web.Request, tipos: tuple[str, ...]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from multidict import MultiMapping
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
+from services.common.mensajes import mensaje
 from services.common.proceso import Configuracion
 
 # The institute's clock: a date typed in the form is Michoacán's local time, whatever the server's zone.
@@ -16,6 +17,7 @@ ZONA = ZoneInfo("America/Mexico_City")
 EDAD_MIN, EDAD_MAX = 18, 99
 FECHAS = ("captura_inicio", "captura_fin", "publicacion_inicio")
 NUMEROS = ("limite_texto_largo", "limite_propuesta", "rondas_correccion")
+ANIO_MIN, ANIO_MAX = 2000, 2100
 
 
 class Ajustes(BaseModel):
@@ -41,6 +43,14 @@ class Ajustes(BaseModel):
     @classmethod
     def _jornada(cls, value: Any) -> Any:
         return None if value == "" else value
+
+    @field_validator(*FECHAS, "jornada_electoral", mode="after")
+    @classmethod
+    def _plausible_year(cls, value: date | None) -> date | None:
+        # Year 9999 parses, but its UTC conversion overflows; no electoral process is that far away anyway.
+        if value is not None and not ANIO_MIN <= value.year <= ANIO_MAX:
+            raise ValueError(f"Escribe una fecha entre los años {ANIO_MIN} y {ANIO_MAX}.")
+        return value
 
     @model_validator(mode="after")
     def _ventana(self) -> Self:
@@ -99,9 +109,7 @@ def errores(exc: ValidationError) -> dict[str, str]:
             message = "Escribe una fecha válida."
         elif kind == "missing":
             message = "Este dato es obligatorio."
-        elif "error" in ctx:
-            message = str(ctx["error"])
         else:
-            message = err["msg"]
+            message = mensaje(err)
         result.setdefault(field, message)
     return result
