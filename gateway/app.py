@@ -125,6 +125,8 @@ def _error(request: web.Request, status: int, message: str) -> web.Response:
         )
         response = web.Response(text=html, status=status, content_type="text/html")
     response.headers.update(SECURITY_HEADERS)
+    if status == 503:
+        response.headers["Retry-After"] = "30"
     return response
 
 

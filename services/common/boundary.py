@@ -20,7 +20,7 @@ INT4_MIN, INT4_MAX = -(2**31), 2**31 - 1
 INT8_MIN, INT8_MAX = -(2**63), 2**63 - 1
 # C0 controls and DEL, except tab, line feed and carriage return (text areas send those).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_DIGITS = re.compile(r"[+-]?\d{1,20}")
+_DIGITS = re.compile(r"[+-]?[0-9]{1,20}")
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CONTROL_MESSAGE = "La solicitud contiene caracteres no permitidos (por ejemplo, un carácter nulo). Revisa el texto."
@@ -82,6 +82,10 @@ async def boundary_middleware(request: web.Request, handler: Handler) -> web.Str
             form = await request.post()
         except MALFORMED_BODY_ERRORS as exc:
             log.info("malformed form body on %s %s: %s", request.method, request.path, type(exc).__name__)
+            raise web.HTTPBadRequest(text=MALFORMED_MESSAGE) from None
+        except ConnectionResetError:
+            # The client (through the gateway) hung up mid-upload: nobody is left to read an answer.
+            log.info("client left while sending %s %s", request.method, request.path)
             raise web.HTTPBadRequest(text=MALFORMED_MESSAGE) from None
         for key, value in form.items():
             texts = [key, value] if isinstance(value, str) else [key, getattr(value, "filename", "") or ""]
