@@ -89,7 +89,8 @@ MALFORMED = [
     (MP, b""),
     (
         MP,
-        b"--x\r\nContent-Disposition: form-data; name=a\r\nContent-Type: text/plain; charset=nope\r\n\r\n1\r\n--x--\r\n",
+        b"--x\r\nContent-Disposition: form-data; name=a\r\nContent-Type: text/plain; charset=nope\r\n\r\n"
+        b"1\r\n--x--\r\n",
     ),
     (MP, b"--x\r\nContent-Disposition: form-data; name=a\r\nContent-Transfer-Encoding: zzz\r\n\r\n1\r\n--x--\r\n"),
     (MP, b"--x\r\nContent-Type: text/plain\r\n\r\n1\r\n--x--\r\n"),
