@@ -17,6 +17,7 @@ from services.common.access import ROLES, requires
 from services.common.boundary import like_contains, path_int
 from services.common.db import DB_POOL
 from services.common.identity import Identity
+from services.common.mensajes import mensaje
 from services.common.web import REDIS, identity
 
 from . import lockout
@@ -79,7 +80,7 @@ def _form_errors(exc: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for err in exc.errors():
         name = str(err["loc"][0]) if err["loc"] else "_"
-        errors[name] = FIELD_MESSAGES.get(name, str(err["msg"]))
+        errors[name] = FIELD_MESSAGES.get(name, mensaje(err))
     return errors
 
 
