@@ -187,7 +187,8 @@ async def _world(db: asyncpg.Pool, base_url: str) -> World:
     usernames["representante"] = await factories.cuenta(db, "representante", postulante_id=postulante_id)
     for role in ("coordinacion", "admin", "validador", "transparencia", "igualdad"):
         usernames[role] = await factories.cuenta(db, role)
-    spare = await factories.cuenta(db, "validador")
+    # An account every account manager may edit (coordinación manages candidate-side accounts only).
+    spare = await factories.cuenta(db, "representante", postulante_id=postulante_id)
     spare_id = await db.fetchval("SELECT id FROM auth.users WHERE username = $1", spare)
     personas = {role: Persona(role, Client(base_url), username) for role, username in usernames.items()}
     for persona in personas.values():

@@ -44,8 +44,9 @@ CSRF_HEADER = "X-CSRF-Token"
 PASSWORD_CHANGE_PATH = "/cuenta/contrasena"  # noqa: S105 - a path, not a password
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-# asyncpg's own refusal of an argument (an int outside int4, say), raised before the query reaches PostgreSQL.
-CLIENT_DATA_ERROR = asyncpg.exceptions._base.DataError
+# A value refused by PostgreSQL (SQLSTATE class 22: a NUL byte, an impossible date) or by asyncpg before sending
+# it (an int outside int4): input that a boundary check let through.
+INPUT_REFUSED = (asyncpg.DataError, asyncpg.exceptions._base.DataError)
 
 
 def identity(request: web.Request) -> Identity:
@@ -126,17 +127,14 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return _error_response(request, 400, "El formulario no es válido o contiene caracteres no válidos.")
     except asyncio.CancelledError:
         raise
-    except asyncpg.DataError as exc:
-        # PostgreSQL refused a value (a NUL byte, an impossible date): input a boundary check let through.
+    except INPUT_REFUSED as exc:
+        # Still the client's input, so a 400; the warning says which boundary check is missing.
         log.warning("unvalidated input reached the database on %s %s: %s", request.method, request.path, exc)
         return _error_response(request, 400, "Algún dato enviado no es válido. Revísalo e inténtalo de nuevo.")
     except Exception as exc:
         if database_unavailable(exc):
             log.warning("database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
             return unavailable_response(request)
-        if isinstance(exc, CLIENT_DATA_ERROR):
-            log.warning("unvalidated input reached the database on %s %s: %s", request.method, request.path, exc)
-            return _error_response(request, 400, "Algún dato enviado no es válido. Revísalo e inténtalo de nuevo.")
         log.exception("unhandled error on %s %s (request %s)", request.method, request.path, request_id(request))
         return _error_response(request, 500, None)
 
