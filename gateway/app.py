@@ -212,7 +212,8 @@ async def _relay_response(
     gzip = None
     if compression.compressible(request.method, upstream.status, upstream.headers):
         compression.add_vary(response.headers, "Accept-Encoding")
-        if compression.accepts_gzip(request.headers.get("Accept-Encoding", "")):
+        secret = compression.carries_secret(request.cookies, upstream.headers, sessions.COOKIE_NAME)
+        if not secret and compression.accepts_gzip(request.headers.get("Accept-Encoding", "")):
             gzip = compression.gzip_compressor()
             compression.mark_compressed(response.headers)
     if gzip is None and upstream.content_length is not None and "Content-Encoding" not in upstream.headers:

@@ -3,6 +3,10 @@
 The services answer plain bytes; the gateway compresses when the client accepts gzip and the answer is text
 (HTML, JSON, CSS, CSV…) not already encoded. A compressed body is a different representation: its ETag is made
 weak and ``Vary: Accept-Encoding`` tells caches (Apache, a CDN, the browser) to keep both apart.
+
+Answers to a session (the request carries the session cookie, or the answer sets one) stay uncompressed: they
+hold a CSRF token next to text the visitor typed, which is what BREACH needs to guess the token from the
+compressed length. The public site, the bulk of the traffic, carries no secret.
 """
 
 from __future__ import annotations
@@ -79,3 +83,7 @@ def add_vary(headers: CIMultiDict[str], name: str) -> None:
 
 def gzip_compressor() -> zlib._Compress:
     return zlib.compressobj(LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+
+
+def carries_secret(request_cookies: Mapping[str, str], response_headers: Mapping[str, str], cookie: str) -> bool:
+    return cookie in request_cookies or "Set-Cookie" in response_headers

@@ -7,7 +7,14 @@ import gzip
 import pytest
 from multidict import CIMultiDict
 
-from gateway.compression import accepts_gzip, add_vary, compressible, gzip_compressor, mark_compressed
+from gateway.compression import (
+    accepts_gzip,
+    add_vary,
+    carries_secret,
+    compressible,
+    gzip_compressor,
+    mark_compressed,
+)
 
 
 @pytest.mark.parametrize(
@@ -73,3 +80,9 @@ def test_streamed_chunks_make_one_gzip_body() -> None:
     body = b"".join(compressor.compress(c) for c in chunks) + compressor.flush()
     assert gzip.decompress(body) == b"".join(chunks)
     assert len(body) < sum(map(len, chunks)) / 5
+
+
+def test_answers_to_a_session_carry_a_secret() -> None:
+    assert carries_secret({"conoceles_sesion": "x"}, {}, "conoceles_sesion")
+    assert carries_secret({}, {"Set-Cookie": "conoceles_sesion=x"}, "conoceles_sesion")
+    assert not carries_secret({"otra": "x"}, {"Content-Type": "text/html"}, "conoceles_sesion")
