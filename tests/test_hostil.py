@@ -9,6 +9,7 @@ field of the forms its pages show, and with malformed bodies. Then a few request
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import importlib
 import inspect
@@ -22,6 +23,7 @@ from typing import Any
 import aiohttp
 import asyncpg
 import pytest
+from aiohttp import web
 from pydantic import BaseModel
 
 from launcher.system import System
@@ -133,8 +135,14 @@ def _forms(page_path: str, html: str) -> list[Form]:
 
 
 # -- what each handler reads from the query ------------------------------------------------------------------
+@functools.cache
+def _app(service: str) -> web.Application:
+    app: web.Application = importlib.import_module(f"services.{service}.app").create_app()
+    return app
+
+
 def _query_names(route: Route) -> list[str]:
-    app = importlib.import_module(f"services.{route.service}.app").create_app()
+    app = _app(route.service)
     handler = next(
         r.handler
         for r in app.router.routes()
