@@ -17,7 +17,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_address
 
 import aiohttp
 import orjson
-from aiohttp import web
+from aiohttp import web, web_response
 from multidict import CIMultiDict
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -26,7 +26,8 @@ from services.common import sessions
 from services.common.identity import ANONYMOUS, FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, Identity, sign
 from services.common.limites import too_large_message
 
-from . import operadores
+from . import compression, operadores
+from .quiet import quiet_client_faults
 from .routing import service_for
 from .settings import GatewaySettings
 from .upstreams import UpstreamPool, health_loop
@@ -68,6 +69,8 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 CHUNK = 64 * 1024
+# Names no software or version (the default reads "Python/3.11 aiohttp/3.x"), on every answer of the gateway.
+SERVER_HEADER = "conoceles"
 
 
 class BodyTooLargeError(Exception):
@@ -123,6 +126,8 @@ def _error(request: web.Request, status: int, message: str) -> web.Response:
         )
         response = web.Response(text=html, status=status, content_type="text/html")
     response.headers.update(SECURITY_HEADERS)
+    if status == 503:
+        response.headers["Retry-After"] = "30"
     return response
 
 
@@ -205,13 +210,24 @@ async def _relay_response(
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers[REQUEST_ID_HEADER] = request_id
-    if upstream.content_length is not None and "Content-Encoding" not in upstream.headers:
+    gzip = None
+    if compression.compressible(request.method, upstream.status, upstream.headers):
+        compression.add_vary(response.headers, "Accept-Encoding")
+        secret = compression.carries_secret(request.cookies, upstream.headers, sessions.COOKIE_NAME)
+        if not secret and compression.accepts_gzip(request.headers.get("Accept-Encoding", "")):
+            gzip = compression.gzip_compressor()
+            compression.mark_compressed(response.headers)
+    if gzip is None and upstream.content_length is not None and "Content-Encoding" not in upstream.headers:
         response.content_length = upstream.content_length
-    await response.prepare(request)
     try:
+        await response.prepare(request)
         if request.method != "HEAD":
             async for chunk in upstream.content.iter_chunked(CHUNK):
-                await response.write(chunk)
+                data = gzip.compress(chunk) if gzip is not None else chunk
+                if data:
+                    await response.write(data)
+            if gzip is not None:
+                await response.write(gzip.flush())
         await response.write_eof()
     except ConnectionResetError:
         # The client went away mid-response (a closed tab, a load tester stopping): nothing is wrong here.
@@ -263,10 +279,20 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     await app[REDIS].aclose()
 
 
+async def _server_header(request: web.Request, response: web.StreamResponse) -> None:
+    # Replaces the upstream's header too: the answer comes from the gateway, whoever rendered it.
+    response.headers["Server"] = SERVER_HEADER
+
+
 def create_app(settings: GatewaySettings | None = None) -> web.Application:
     settings = settings or GatewaySettings()
+    # aiohttp's own answers to malformed requests never reach the app's signals; this module value is the
+    # default they take, and aiohttp offers no other setting for it.
+    setattr(web_response, "SERVER_SOFTWARE", SERVER_HEADER)  # noqa: B010 - not re-exported for mypy
+    quiet_client_faults()
     app = web.Application(client_max_size=settings.max_body_size)
     app[SETTINGS] = settings
+    app.on_response_prepare.append(_server_header)
     app.cleanup_ctx.append(_resources)
     app.cleanup_ctx.append(operadores.operator_site(settings, lambda: (app[CLIENT], app[POOLS])))
     app.router.add_get("/health", health)

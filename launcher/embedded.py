@@ -44,6 +44,9 @@ class EmbeddedPostgres:
         if not (self.data_dir / "postmaster.pid").exists():
             (self.data_dir / ".handle_pids.json").unlink(missing_ok=True)
         server = get_server(self.data_dir, cleanup_mode=None)
+        # pgserver keeps one handle per folder for the whole process: after stop() it hands back that same
+        # handle without starting anything (tests stop and start PostgreSQL).
+        server.ensure_postgres_running()
         self._system_user = server.system_user
         if int(server.psql("SHOW max_connections;").split()[2]) < MAX_CONNECTIONS:
             # Every service, worker and publico replica holds a small pool; the default 100 is too few.

@@ -9,6 +9,7 @@ None of these tests uses the session fixtures of conftest.py (they start the who
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import http.server
 import json
@@ -520,3 +521,14 @@ def test_apache_serves_static_files_itself_and_guards_the_edges(
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         s.sendall(b"POST /captura/foto HTTP/1.1\r\nHost: conoceles.test\r\nContent-Length: 50000000\r\n\r\n")
         assert s.recv(64).startswith(b"HTTP/1.1 413")
+
+
+def test_apache_compresses_text_it_serves(apache_site: tuple[int, type[StandInGateway]]) -> None:
+    port, _ = apache_site
+    status, headers, body = get(port, "/static/conoceles.css", {"Accept-Encoding": "gzip"})
+    assert status == 200
+    assert headers.get("content-encoding") == "gzip"
+    assert "accept-encoding" in headers.get("vary", "").lower()
+    assert gzip.decompress(body) == (STATIC_DIR / "conoceles.css").read_bytes()
+    status, headers, body = get(port, "/static/conoceles.css")
+    assert "content-encoding" not in headers and body == (STATIC_DIR / "conoceles.css").read_bytes()

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from services.common import audit, outbox
 from services.common.access import requires
+from services.common.boundary import path_int
 from services.common.db import DB_POOL
 from services.common.web import identity
 
@@ -64,10 +65,7 @@ RETURNING id
 
 
 def _lote_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_int(request)
 
 
 def _lote_url(request: web.Request, lote_id: int, **query: str) -> str:

@@ -18,8 +18,9 @@ SELECT u.id, u.username, u.nombre, u.email, u.role, u.active, u.must_change_pass
        u.candidatura_id
 FROM auth.users u
 LEFT JOIN registro.postulantes p ON p.id = u.postulante_id
-WHERE ($1::text IS NULL OR lower(u.username) LIKE '%' || $1 || '%' OR lower(u.nombre) LIKE '%' || $1 || '%'
-       OR lower(coalesce(u.email, '')) LIKE '%' || $1 || '%')
+-- $1 is a LIKE pattern built by services.common.boundary.like_contains (wildcards escaped).
+WHERE ($1::text IS NULL OR lower(u.username) LIKE $1 ESCAPE '\\' OR lower(u.nombre) LIKE $1 ESCAPE '\\'
+       OR lower(coalesce(u.email, '')) LIKE $1 ESCAPE '\\')
   AND ($2::text IS NULL OR u.role = $2)
   AND u.role = ANY($3::text[])
 ORDER BY u.username

@@ -14,8 +14,10 @@ from pydantic import ValidationError
 
 from services.common import audit, sessions
 from services.common.access import ROLES, requires
+from services.common.boundary import like_contains, path_int
 from services.common.db import DB_POOL
 from services.common.identity import Identity
+from services.common.mensajes import mensaje
 from services.common.web import REDIS, identity
 
 from . import lockout
@@ -54,10 +56,7 @@ def _manageable_roles(ident: Identity) -> tuple[str, ...]:
 
 
 def _user_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_int(request)
 
 
 async def _manageable_user(request: web.Request, conn: asyncpg.Connection | asyncpg.Pool) -> asyncpg.Record:
@@ -81,7 +80,7 @@ def _form_errors(exc: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for err in exc.errors():
         name = str(err["loc"][0]) if err["loc"] else "_"
-        errors[name] = FIELD_MESSAGES.get(name, str(err["msg"]))
+        errors[name] = FIELD_MESSAGES.get(name, mensaje(err))
     return errors
 
 
@@ -123,7 +122,8 @@ async def list_users(request: web.Request) -> dict[str, Any]:
     q = request.query.get("q", "").strip().lower()[:100] or None
     rol = request.query.get("rol") or None
     roles = _manageable_roles(identity(request))
-    users = await request.app[DB_POOL].fetch(USERS_SQL, q, rol if rol in roles else None, list(roles))
+    pattern = like_contains(q) if q else None
+    users = await request.app[DB_POOL].fetch(USERS_SQL, pattern, rol if rol in roles else None, list(roles))
     return {
         "users": users,
         "q": q or "",

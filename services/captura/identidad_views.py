@@ -15,6 +15,7 @@ from aiohttp import web
 
 from services.common import identidad
 from services.common.access import requires
+from services.common.boundary import parse_int
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
 from services.common.identidad import IDENTIDAD, Cuestionario, Dimension
@@ -138,10 +139,8 @@ async def dimension_save(request: web.Request) -> web.StreamResponse:
 async def _dimension_save(request: web.Request, form: dict[str, list[str]]) -> web.StreamResponse:
     pool = request.app[DB_POOL]
     ident = identity(request)
-    try:
-        version = int("".join(form.get("version", ["0"])))
-    except ValueError:
-        version = -1
+    parsed = parse_int("".join(form.get("version", ["0"])))
+    version = -1 if parsed is None else parsed  # -1 never matches: a made-up version is a conflict
     async with pool.acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
         cuestionario = await _cuestionario(conn, candidatura["id"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 from aiohttp import web
 
+from services.common.boundary import path_int
 from services.common.identity import Identity
 from services.common.web import identity
 
@@ -20,10 +21,7 @@ def scope_of(ident: Identity) -> tuple[list[int], int | None]:
 
 
 async def candidatura_in_scope(request: web.Request, conn: asyncpg.Connection | asyncpg.Pool) -> asyncpg.Record:
-    try:
-        candidatura_id = int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    candidatura_id = path_int(request)
     ids, postulante = scope_of(identity(request))
     row = await conn.fetchrow(CANDIDATURA_SQL, candidatura_id, ids, postulante)
     if row is None:

@@ -10,6 +10,7 @@ import asyncpg
 from aiohttp import web
 
 from services.common.access import requires
+from services.common.boundary import parse_int
 from services.common.curricular import (
     RUBROS,
     RUBROS_BY_KEY,
@@ -111,10 +112,8 @@ async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamR
     rubro = _rubro(request)
     limits = await _limits(pool, rubro)
     values, errors = clean_rubro(rubro, form, limits)
-    try:
-        version = int(form.get("version", "0"))
-    except ValueError:
-        version = -1
+    parsed = parse_int(form.get("version", "0"))
+    version = -1 if parsed is None else parsed  # -1 never matches: a made-up version is a conflict
     async with pool.acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
         context: dict[str, Any] = {

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from . import contacto
+from .mensajes import mensaje
 
 GRADOS = (
     "Sin estudios",
@@ -198,7 +199,7 @@ def _validate(rubro: Rubro, data: dict[str, Any]) -> tuple[dict[str, str], dict[
             elif err["type"] == "string_type":
                 errors[name] = f"{campo.label}: el valor no es válido."
             else:
-                errors[name] = f"{campo.label}: {err['msg'].removeprefix('Value error, ')}."
+                errors[name] = f"{campo.label}: {mensaje(err).removesuffix('.')}."
         return {k: str(v) if isinstance(v, str) else "" for k, v in data.items() if k in labels}, errors
     return model.model_dump(), {}
 

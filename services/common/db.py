@@ -44,3 +44,29 @@ def pool_ctx(settings: CommonSettings) -> Any:
         await app[DB_POOL].close()
 
     return ctx
+
+
+# A plain InterfaceError is asyncpg's "connection is closed" / "pool is closing"; its subclasses (DataError,
+# ClientConfigurationError…) are mistakes in the request or the code, not an absent server.
+_UNAVAILABLE = (
+    asyncpg.PostgresConnectionError,  # includes ConnectionDoesNotExistError
+    asyncpg.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.TooManyConnectionsError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` means PostgreSQL cannot be reached right now (so: 503 and try later, not a bug)."""
+    if isinstance(exc, _UNAVAILABLE) or type(exc) is asyncpg.InterfaceError:
+        return True
+    if isinstance(exc, OSError):
+        # Connection refused, socket file gone, pool acquire or connect timeout: only when asyncpg raised it,
+        # so a missing media file or a slow upstream is not mistaken for the database.
+        tb = exc.__traceback__
+        while tb is not None:
+            if "/asyncpg/" in tb.tb_frame.f_code.co_filename:
+                return True
+            tb = tb.tb_next
+    return False

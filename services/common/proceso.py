@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -35,7 +36,8 @@ class Configuracion(BaseModel):
     rondas_correccion: int = Field(1, ge=0, le=10)
     # The representative approves or returns before the institute's review.
     validacion_partido: bool = False
-    edades_minimas: dict[str, int] = Field(
+    # Bounded so a made-up age stays a validation error instead of an integer JSON cannot store.
+    edades_minimas: dict[str, Annotated[int, Field(ge=0, le=150)]] = Field(
         default_factory=lambda: {"DIP_MR": 21, "DIP_RP": 21, "PRES_MUN": 21, "SIND": 21, "REG_MR": 18, "REG_RP": 18}
     )
     # Hours before the close of the capture at which a candidacy that has not submitted is reminded by mail

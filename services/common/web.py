@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp_jinja2
+import asyncpg
 import jinja2
 import orjson
 from aiohttp import web
@@ -24,12 +25,14 @@ from redis.asyncio import Redis
 
 from . import plural, tiempo
 from .access import access_of, public
+from .boundary import boundary_middleware
 from .contacto import safe_href
-from .db import DB_POOL, pool_ctx
+from .db import DB_POOL, database_unavailable, pool_ctx
 from .etiquetas import TEMPLATE_GLOBALS as ETIQUETAS_GLOBALS
 from .identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
 from .limites import too_large_message
 from .logs import setup_logging
+from .mensajes import detalles
 from .menu import staff_menu
 from .settings import ServiceSettings, load_settings
 from .zona import LAST_ZONA, request_zona
@@ -49,6 +52,9 @@ CSRF_HEADER = "X-CSRF-Token"
 PASSWORD_CHANGE_PATH = "/cuenta/contrasena"  # noqa: S105 - a path, not a password
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# A value refused by PostgreSQL (SQLSTATE class 22: a NUL byte, an impossible date) or by asyncpg before sending
+# it (an int outside int4): input that a boundary check let through.
+INPUT_REFUSED = (asyncpg.DataError, asyncpg.exceptions._base.DataError)
 
 
 def identity(request: web.Request) -> Identity:
@@ -87,10 +93,9 @@ def _error_response(request: web.Request, status: int, message: str | None, deta
     text = message or SPANISH_REASONS.get(status, "Error")
     if wants_json(request):
         return problem(status, text, details)
+    context = {"status": status, "message": text, "details": details, **_base_context(request)}
     try:
-        response = aiohttp_jinja2.render_template(
-            "error.html", request, {"status": status, "message": text, **_base_context(request)}, status=status
-        )
+        response = aiohttp_jinja2.render_template("error.html", request, context, status=status)
     except Exception:  # a broken template must not hide the original error
         log.exception("error page failed")
         response = web.Response(text=text, status=status)
@@ -98,7 +103,20 @@ def _error_response(request: web.Request, status: int, message: str | None, deta
 
 
 def validation_details(exc: ValidationError) -> list[dict[str, Any]]:
-    return [{"campo": ".".join(str(p) for p in err["loc"]), "mensaje": err["msg"]} for err in exc.errors()]
+    return list(detalles(exc))
+
+
+# PostgreSQL away: a retry in a while will work, so say so (and let clients and Apache know when).
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE_MESSAGE = (
+    "El sitio no puede consultar sus datos en este momento. Estamos en ello: intenta de nuevo en unos minutos."
+)
+
+
+def unavailable_response(request: web.Request) -> web.Response:
+    response = _error_response(request, 503, UNAVAILABLE_MESSAGE)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @web.middleware
@@ -119,7 +137,14 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return _error_response(request, 400, "El formulario no es válido o contiene caracteres no válidos.")
     except asyncio.CancelledError:
         raise
-    except Exception:
+    except INPUT_REFUSED as exc:
+        # Still the client's input, so a 400; the warning says which boundary check is missing.
+        log.warning("unvalidated input reached the database on %s %s: %s", request.method, request.path, exc)
+        return _error_response(request, 400, "Algún dato enviado no es válido. Revísalo e inténtalo de nuevo.")
+    except Exception as exc:
+        if database_unavailable(exc):
+            log.warning("database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
+            return unavailable_response(request)
         log.exception("unhandled error on %s %s (request %s)", request.method, request.path, request_id(request))
         return _error_response(request, 500, None)
 
@@ -288,6 +313,7 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
             error_middleware,
             identity_middleware(settings),
             access_middleware,
+            boundary_middleware,
             csrf_middleware,
         ],
         client_max_size=client_max_size,

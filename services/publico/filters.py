@@ -7,6 +7,8 @@ import binascii
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.common.boundary import parse_int
+
 from .text import normalize
 
 
@@ -36,9 +38,11 @@ class ListFilters(BaseModel):
         if not self.cursor:
             return None
         try:
-            return int(base64.urlsafe_b64decode(self.cursor.encode() + b"==").decode())
+            decoded = base64.urlsafe_b64decode(self.cursor.encode() + b"==").decode()
         except (ValueError, binascii.Error):
             return None
+        # A made-up cursor past int4 would reach PostgreSQL as an id it cannot hold.
+        return parse_int(decoded)
 
 
 def encode_cursor(candidatura_id: int) -> str:

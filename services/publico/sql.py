@@ -53,7 +53,7 @@ WHERE curricular IS NOT NULL  -- NULL: only the identidad arrived so far (migrat
   AND ($3::int IS NULL OR distrito = $3)
   AND ($4::int IS NULL OR municipio = $4)
   AND ($5::text IS NULL OR sexo = $5)
-  AND ($6::text IS NULL OR nombre_busqueda LIKE '%' || $6 || '%')
+  AND ($6::text IS NULL OR nombre_busqueda LIKE $6 ESCAPE '\\')  -- boundary.like_contains: wildcards escaped
   AND ($7::int[] IS NULL OR (cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id)
                             > ($7[1], $7[2], $7[3], $7[4], $8, $7[5]))
 ORDER BY cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id
@@ -67,7 +67,7 @@ WHERE curricular IS NOT NULL  -- NULL: only the identidad arrived so far (migrat
   AND ($3::int IS NULL OR distrito = $3)
   AND ($4::int IS NULL OR municipio = $4)
   AND ($5::text IS NULL OR sexo = $5)
-  AND ($6::text IS NULL OR nombre_busqueda LIKE '%' || $6 || '%')
+  AND ($6::text IS NULL OR nombre_busqueda LIKE $6 ESCAPE '\\')  -- boundary.like_contains: wildcards escaped
 """
 SORT_KEY_SQL = """
 SELECT cargo_orden, coalesce(distrito, 0) AS distrito, coalesce(municipio, 0) AS municipio, numero, primer_apellido, id

@@ -10,6 +10,7 @@ import orjson
 from aiohttp import web
 
 from services.common.access import public
+from services.common.boundary import like_contains, path_int
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.etiquetas import calidad
@@ -52,7 +53,8 @@ async def _page(pool: asyncpg.Pool, filters: ListFilters) -> tuple[list[asyncpg.
         if row is not None:
             key = [row["cargo_orden"], row["distrito"], row["municipio"], row["numero"], row["id"]]
             surname = row["primer_apellido"]
-    args = (filters.cargo, filters.postulante, filters.distrito, filters.municipio, filters.sexo, filters.search)
+    pattern = like_contains(filters.search) if filters.search else None
+    args = (filters.cargo, filters.postulante, filters.distrito, filters.municipio, filters.sexo, pattern)
     rows = await pool.fetch(LIST_SQL, *args, key, surname, filters.limite + 1)
     total = await pool.fetchval(COUNT_SQL, *args)
     next_cursor = encode_cursor(rows[filters.limite - 1]["id"]) if len(rows) > filters.limite else None
@@ -127,10 +129,7 @@ async def _published(pool: asyncpg.Pool, candidatura_id: int) -> asyncpg.Record:
 
 
 def _candidatura_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_int(request)
 
 
 @public

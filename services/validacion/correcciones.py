@@ -11,6 +11,7 @@ from aiohttp import web
 
 from services.common import audit, outbox
 from services.common.access import requires
+from services.common.boundary import path_int
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.web import identity
@@ -44,10 +45,7 @@ async def _decision_notice(pool: asyncpg.Pool, resuelta: str) -> str | None:
 
 async def _decide(request: web.Request, aprobada: bool) -> web.StreamResponse:
     ident = identity(request)
-    try:
-        solicitud_id = int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    solicitud_id = path_int(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         row = await conn.fetchrow(
             DECIDE_CORRECTION_SQL, solicitud_id, "aprobada" if aprobada else "rechazada", ident.user_id

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from services.common import audit, outbox
 from services.common.access import requires
+from services.common.boundary import path_int
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.estados import report_status
@@ -35,10 +36,7 @@ REVIEWERS = ("validador", "coordinacion")
 
 
 def _review_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_int(request)
 
 
 @requires(*REVIEWERS, "transparencia", "admin")

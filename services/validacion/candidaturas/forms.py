@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
+from services.common.mensajes import mensaje
 from services.validacion.importacion import campos
 
 MAX_MOTIVO = 1000
@@ -111,7 +112,7 @@ def errores(exc: ValidationError) -> dict[str, str]:
     result: dict[str, str] = {}
     for err in exc.errors():
         field = str(err["loc"][0]) if err["loc"] else "formulario"
-        message = str(err["ctx"]["error"]) if "ctx" in err and "error" in err["ctx"] else err["msg"]
+        message = mensaje(err)
         if err["type"] == "missing":
             message = "Este dato es obligatorio."
         result.setdefault(field, message)

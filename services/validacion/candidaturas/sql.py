@@ -10,8 +10,9 @@ JOIN registro.procesos pr ON pr.id = c.proceso_id AND pr.activo
 JOIN registro.cargos k ON k.clave = c.cargo
 JOIN registro.postulantes p ON p.id = c.postulante_id
 LEFT JOIN registro.municipios m ON m.clave = c.municipio
+-- $1 is a LIKE pattern built by services.common.boundary.like_contains (wildcards escaped), or ''.
 WHERE ($1 = '' OR translate(lower(c.nombre || ' ' || c.primer_apellido || ' ' || c.segundo_apellido || ' '
-                                  || c.curp || ' ' || p.siglas), 'áéíóúüñ', 'aeiouun') LIKE '%' || $1 || '%')
+                                  || c.curp || ' ' || p.siglas), 'áéíóúüñ', 'aeiouun') LIKE $1 ESCAPE '\\')
   AND ($2 = '' OR c.estatus = $2)
 ORDER BY k.orden, c.distrito NULLS FIRST, m.nombre NULLS FIRST, p.siglas, c.numero, c.tipo, c.id
 LIMIT 200

@@ -10,6 +10,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from services.common.access import requires
+from services.common.boundary import like_contains, path_int
 from services.common.db import DB_POOL
 from services.common.web import identity
 from services.validacion.importacion.parse import fold
@@ -23,10 +24,7 @@ AVISOS = {"cancelada": "La candidatura quedó cancelada.", "sustituida": "La sus
 
 
 def _id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    return path_int(request)
 
 
 @requires(*STAFF)
@@ -35,7 +33,7 @@ async def lista(request: web.Request) -> dict[str, Any]:
     q = request.query.get("q", "").strip()[:100]
     estatus = request.query.get("estatus", "")
     estatus = estatus if estatus in ESTATUS else ""
-    rows = await request.app[DB_POOL].fetch(sql.LIST_SQL, fold(q), estatus)
+    rows = await request.app[DB_POOL].fetch(sql.LIST_SQL, like_contains(fold(q)) if q else "", estatus)
     return {"candidaturas": rows, "q": q, "estatus": estatus, "estatuses": ESTATUS}
 
 

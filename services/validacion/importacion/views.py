@@ -20,6 +20,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
 from services.common.access import requires
+from services.common.boundary import path_int
 from services.common.db import DB_POOL
 from services.common.web import identity
 
@@ -62,13 +63,7 @@ MAX_ID = 2**63 - 1  # registro.importaciones.id is a bigint: a longer number is 
 
 
 def _id(request: web.Request) -> int:
-    try:
-        value = int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
-    if value > MAX_ID:
-        raise web.HTTPNotFound()
-    return value
+    return path_int(request)
 
 
 async def _form_context(request: web.Request, tipos: tuple[str, ...]) -> dict[str, Any]:

@@ -10,11 +10,13 @@ from multidict import MultiMapping
 from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator, model_validator
 
 from services.common import tiempo
+from services.common.mensajes import mensaje
 from services.common.proceso import Configuracion
 
 EDAD_MIN, EDAD_MAX = 18, 99
 FECHAS = ("captura_inicio", "captura_fin", "publicacion_inicio")
 NUMEROS = ("limite_texto_largo", "limite_propuesta", "rondas_correccion")
+ANIO_MIN, ANIO_MAX = 2000, 2100
 
 
 class Ajustes(BaseModel):
@@ -45,6 +47,14 @@ class Ajustes(BaseModel):
     @classmethod
     def _jornada(cls, value: Any) -> Any:
         return None if value == "" else value
+
+    @field_validator(*FECHAS, "jornada_electoral", mode="after")
+    @classmethod
+    def _plausible_year(cls, value: date | None) -> date | None:
+        # Year 9999 parses, but its UTC conversion overflows; no electoral process is that far away anyway.
+        if value is not None and not ANIO_MIN <= value.year <= ANIO_MAX:
+            raise ValueError(f"Escribe una fecha entre los años {ANIO_MIN} y {ANIO_MAX}.")
+        return value
 
     @model_validator(mode="after")
     def _ventana(self) -> Self:
@@ -117,9 +127,7 @@ def errores(exc: ValidationError) -> dict[str, str]:
             message = f"Escribe como máximo {ctx['max_length']} valores."
         elif kind == "missing":
             message = "Este dato es obligatorio."
-        elif "error" in ctx:
-            message = str(ctx["error"])
         else:
-            message = err["msg"]
+            message = mensaje(err)
         result.setdefault(field, message)
     return result
