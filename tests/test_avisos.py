@@ -261,6 +261,15 @@ async def test_the_approaching_close_reminds_once_whoever_has_not_submitted(
     curricular_sent, _ = await _submitted(make_client, db, "PAN")
     sent_email = await _with_email(db, curricular_sent.username)
     original = await db.fetchrow("SELECT id, captura_fin, configuracion FROM registro.procesos WHERE activo")
+    # A prórroga past the close: that candidacy's capture is not closing now, so it gets no reminder.
+    extended = await factories.candidata(db)
+    await db.execute(
+        "INSERT INTO registro.prorrogas (proceso_id, candidatura_id, fin, acuerdo, motivo, otorgada_por) "
+        "VALUES ($1, $2, $3, 'IEM-CG-001/2024', 'Prórroga de prueba por acuerdo.', 'prueba')",
+        original["id"],
+        extended.candidatura_id,
+        datetime.now(UTC) + timedelta(days=10),
+    )
     # 47 hours before the close: the 48-hour reminder is due, the 24-hour one is not yet.
     await db.execute(
         "UPDATE registro.procesos SET captura_fin = $2, configuracion = configuracion || "
@@ -295,6 +304,9 @@ async def test_the_approaching_close_reminds_once_whoever_has_not_submitted(
             == 1
         )
         assert len([m for m in _mail_to(system, nothing_email) if m["Subject"] == subject]) == 1
+        assert not await db.fetchval(
+            "SELECT count(*) FROM captura.avisos_plazo WHERE candidatura_id = $1", extended.candidatura_id
+        )
     finally:
         # The demo process is shared with every other test.
         await db.execute(

@@ -34,6 +34,11 @@ WITH pendientes AS (
     CROSS JOIN unnest($4::text[]) AS q (cuestionario)
     LEFT JOIN captura.cuestionarios k ON k.candidatura_id = c.id AND k.cuestionario = q.cuestionario
     WHERE c.proceso_id = $1 AND c.estatus = 'registrada' AND coalesce(k.estado, 'pendiente') = ANY($5::text[])
+      -- A candidacy whose prórroga ends after the process's close is not closing now: no reminder for it.
+      AND NOT EXISTS (
+          SELECT 1 FROM registro.prorrogas p
+          WHERE p.proceso_id = c.proceso_id AND p.revocada_at IS NULL AND p.fin > $2
+            AND (p.candidatura_id = c.id OR p.postulante_id = c.postulante_id))
     GROUP BY c.id
 ), nuevos AS (
     INSERT INTO captura.avisos_plazo (candidatura_id, captura_fin, horas)
