@@ -9,6 +9,7 @@ import re
 import aiohttp
 import asyncpg
 
+from services.common import curp
 from services.common.access import STAFF_ROLES
 from services.common.menu import staff_menu
 
@@ -35,7 +36,14 @@ async def _independiente(db: asyncpg.Pool) -> tuple[factories.Candidata, str]:
         siglas,
     )
     person = await factories.candidata(db, siglas=siglas)
-    await db.execute("UPDATE registro.candidaturas SET sexo = 'hombre' WHERE id = $1", person.candidatura_id)
+    # A man: the CURP's sex letter (and so its check digit) changes with him, as the registry's own checks require.
+    mujer = await db.fetchval("SELECT curp FROM registro.candidaturas WHERE id = $1", person.candidatura_id)
+    hombre = mujer[:10] + "H" + mujer[11:17]
+    await db.execute(
+        "UPDATE registro.candidaturas SET sexo = 'hombre', curp = $2 WHERE id = $1",
+        person.candidatura_id,
+        hombre + curp.digito_verificador(hombre),
+    )
     return person, siglas
 
 

@@ -10,7 +10,10 @@ from .helpers import DEMO_PASSWORD, Client
 from .unit.test_redirects import HOSTILE
 
 LOGIN = "/cuenta/entrar"
-HOSTILE_STRINGS = [v for v in HOSTILE if isinstance(v, str) and "\x00" not in v]
+# Control characters never reach the login: the boundary guard refuses the whole request with a 400 (below).
+CONTROL = frozenset(chr(c) for c in (*range(32), 127)) - {"\t", "\n", "\r"}
+HOSTILE_STRINGS = [v for v in HOSTILE if isinstance(v, str) and not CONTROL & set(v)]
+CONTROL_STRINGS = [v for v in HOSTILE if isinstance(v, str) and CONTROL & set(v)]
 
 
 async def login_with_next(client: Client, siguiente: str) -> str:
@@ -24,6 +27,14 @@ async def login_with_next(client: Client, siguiente: str) -> str:
 @pytest.mark.parametrize("siguiente", HOSTILE_STRINGS, ids=repr)
 async def test_a_login_never_sends_anyone_to_another_site(siguiente: str, client: Client) -> None:
     assert await login_with_next(client, siguiente) == "/validacion/"
+
+
+@pytest.mark.parametrize("siguiente", CONTROL_STRINGS, ids=repr)
+async def test_a_target_with_control_characters_is_refused_before_the_login(siguiente: str, client: Client) -> None:
+    token = await client.csrf(LOGIN)
+    data = {"csrf_token": token, "usuario": "demo-validador", "contrasena": DEMO_PASSWORD, "siguiente": siguiente}
+    response = await client.post(LOGIN, data=data)
+    assert response.status == 400 and "Location" not in response.headers
 
 
 async def test_the_login_form_does_not_carry_a_hostile_target(client: Client) -> None:

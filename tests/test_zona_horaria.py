@@ -122,7 +122,8 @@ async def test_the_close_typed_at_15_local_is_stored_in_utc_and_follows_the_zone
     )
 
 
-@pytest.mark.parametrize("zona", ["Hora de Michoacán", "America/Morelia", "America/Mexico_City\x00", "../etc/passwd"])
+# (A NUL in any field is refused with a 400 before the form is read: tests/test_hostil.py.)
+@pytest.mark.parametrize("zona", ["Hora de Michoacán", "America/Morelia", "America/Mexico City", "../etc/passwd"])
 async def test_an_unknown_zone_is_refused_with_the_form_kept(
     make_client: type[Client], db: asyncpg.Pool, proceso_original: asyncpg.Record, zona: str
 ) -> None:

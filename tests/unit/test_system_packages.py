@@ -55,7 +55,14 @@ def test_an_unknown_target_is_refused(tmp_path: Path) -> None:
 
 def test_make_test_and_bench_ensure_packages_and_test_unit_needs_none() -> None:
     def dry_run(target: str) -> list[str]:
-        out = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True, timeout=30)
+        out = subprocess.run(
+            ["make", "--no-print-directory", "-n", target],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
         return [line for line in out.stdout.splitlines() if line.strip()]
 
     assert dry_run("test")[0] == "scripts/system-packages.sh test"

@@ -34,6 +34,10 @@ class Ajustes(BaseModel):
         if value in (None, ""):
             return None
         if isinstance(value, str):
+            year = value.strip()[:4]
+            # Year 9999 parses, but its UTC conversion overflows: say what is wrong, not only that it is wrong.
+            if year.isdigit() and not ANIO_MIN <= int(year) <= ANIO_MAX:
+                raise ValueError(f"Escribe una fecha entre los años {ANIO_MIN} y {ANIO_MAX}.")
             return tiempo.parse_local(value, (info.context or {})["zona"])
         return value
 
