@@ -16,7 +16,13 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 class Instituto(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CONOCELES_INSTITUTO_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        # An empty variable (compose passes every one, set or not) means the default.
+        env_prefix="CONOCELES_INSTITUTO_",
+        extra="ignore",
+        frozen=True,
+        env_ignore_empty=True,
+    )
 
     nombre: str = Field("Instituto Electoral de Michoacán", min_length=3, max_length=200)
     siglas: str = Field("IEM", min_length=1, max_length=20)

@@ -136,3 +136,11 @@ def test_no_template_or_service_module_hard_codes_the_institute() -> None:
         if HARD_CODED.search(line)
     ]
     assert found == []
+
+
+def test_an_empty_variable_means_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # compose passes every CONOCELES_INSTITUTO_* variable, empty when the env file does not set it.
+    monkeypatch.setenv("CONOCELES_INSTITUTO_NOMBRE", "")
+    monkeypatch.setenv("CONOCELES_CATALOGOS", "")
+    assert Instituto().nombre == Instituto.model_fields["nombre"].default
+    assert Instituto().catalogos == MANIFEST
