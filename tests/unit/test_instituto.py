@@ -130,7 +130,8 @@ def test_no_template_or_service_module_hard_codes_the_institute() -> None:
     allowed = {ROOT / "services/common/instituto.py"}  # the documented defaults of the first deployment
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-        for path in sorted((ROOT / "services").rglob("*"))
+        for folder in ("services", "gateway", "launcher")
+        for path in sorted((ROOT / folder).rglob("*"))
         if path.suffix in (".py", ".html", ".txt") and path not in allowed
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if HARD_CODED.search(line)
