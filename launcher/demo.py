@@ -11,12 +11,13 @@ import asyncpg
 
 from services.auth.passwords import hash_password
 from services.common import curp
+from services.common.instituto import Instituto
 
 PROCESO_CLAVE = "PELO-2023-2024"
 PROCESO_SQL = """
 INSERT INTO registro.procesos (clave, nombre, entidad, captura_inicio, captura_fin, publicacion_inicio,
                                jornada_electoral, configuracion)
-VALUES ($1, 'Proceso Electoral Local Ordinario 2023-2024', 'Michoacán', now() - interval '30 days',
+VALUES ($1, 'Proceso Electoral Local Ordinario 2023-2024', $2, now() - interval '30 days',
         now() + interval '60 days', now() - interval '1 day', DATE '2024-06-02',
         '{"rondas_correccion": 2, "validacion_partido": false}')
 ON CONFLICT (clave) DO UPDATE SET activo = true
@@ -54,7 +55,7 @@ Persona = tuple[str, str, str, str, date, str]
 
 
 def _persona(nombre: str, apellido1: str, apellido2: str, sexo: str, nacimiento: date) -> Persona:
-    """The CURP made from the person's data, so it passes the checks the registry applies (Michoacán-born)."""
+    """The CURP made from the person's data, so it passes the checks the registry applies (born in the demo state)."""
     clave = curp.generar(nombre, apellido1, apellido2, sexo, nacimiento)
     return (nombre, apellido1, apellido2, sexo, nacimiento, clave)
 
@@ -133,12 +134,13 @@ class DemoInProductionError(RuntimeError):
     pass
 
 
-async def load(conn: asyncpg.Connection, password: str, env: str) -> dict[str, object]:
+async def load(conn: asyncpg.Connection, password: str, env: str, entidad: str = "") -> dict[str, object]:
     if env == "production":
         raise DemoInProductionError("Los datos y cuentas de demostración nunca se cargan en producción.")
     password_hash = hash_password(password)
     async with conn.transaction():
-        proceso = await conn.fetchval(PROCESO_SQL, PROCESO_CLAVE)
+        # The demo process is the configured institute's (CONOCELES_INSTITUTO_ENTIDAD).
+        proceso = await conn.fetchval(PROCESO_SQL, PROCESO_CLAVE, entidad or Instituto().entidad)
         first: dict[str, int] = {}
         for cargo, distrito, municipio, siglas, numero, personas in FORMULAS:
             postulante = await conn.fetchval(POSTULANTE_SQL, siglas)

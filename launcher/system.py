@@ -179,14 +179,16 @@ class System:
         """Migrations, catalogs and (outside production) the demo data; safe to run on every start."""
 
         async def prepare() -> dict[str, object]:
-            pool = await create_pool(self.settings(), min_size=1, max_size=2)
+            settings = self.settings()
+            instituto = settings.instituto
+            pool = await create_pool(settings, min_size=1, max_size=2)
             try:
                 async with pool.acquire() as conn:
                     applied = await apply_migrations(conn)
-                    catalogs = await load_catalogs(conn)
+                    catalogs = await load_catalogs(conn, instituto.catalogos)
                     loaded = None
                     if self.config.demo:
-                        loaded = await demo.load(conn, self.demo_password, self.config.env)
+                        loaded = await demo.load(conn, self.demo_password, self.config.env, instituto.entidad)
                     # After the demo data: a question set belongs to a process, and the demo creates one.
                     question_sets = await seed_question_sets(conn)
                 return {"migrations": applied, "catalogs": catalogs, "demo": loaded, "question_sets": question_sets}

@@ -26,7 +26,6 @@ from services.common import celdas
 
 from .policy import MIN_LENGTH
 
-INSTITUTO = "Instituto Electoral de Michoacán"
 COLUMNS = ("postulante", "cargo", "ámbito", "número", "tipo", "nombre", "usuario", "contraseña")
 # Excel opens a UTF-8 CSV with accents intact only when it starts with a byte order mark.
 BOM = "\ufeff".encode()
@@ -159,6 +158,7 @@ def pdf_sheet(
     postulantes: dict[str, str],
     *,
     lote_id: int,
+    instituto: str,
     proceso: str,
     acceso: str,
     generado: str,
@@ -173,7 +173,7 @@ def pdf_sheet(
         topMargin=1.5 * cm,
         bottomMargin=1.7 * cm,
         title=f"Cuentas de acceso, lote {lote_id}",
-        author=INSTITUTO,
+        author=instituto,
         subject=proceso,
         creator="Conóceles",
         # No embedded timestamp or random id: the same rows give the same file (the footer carries the date).
@@ -199,7 +199,7 @@ def pdf_sheet(
         story += [
             KeepTogether(
                 [
-                    Paragraph(_escape(INSTITUTO), _INSTITUTE),
+                    Paragraph(_escape(instituto), _INSTITUTE),
                     Paragraph(_escape(proceso), _BODY),
                     Paragraph(f"Cuentas de acceso a Conóceles: {_escape(heading)}", _TITLE),
                     *_instructions(acceso),
@@ -209,7 +209,7 @@ def pdf_sheet(
             _table(rows),
         ]
     if not groups:
-        story.append(Paragraph(_escape(INSTITUTO), _INSTITUTE))
+        story.append(Paragraph(_escape(instituto), _INSTITUTE))
         story.append(Paragraph("Este lote no creó cuentas nuevas: todas las candidaturas ya tenían la suya.", _BODY))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

@@ -327,7 +327,9 @@ async def _create_accounts(pool: asyncpg.Pool, lote_id: int, pendientes: Sequenc
     return processed == len(pendientes)
 
 
-async def _finish(pool: asyncpg.Pool, lote_id: int, actor: Identity | None, acceso: str) -> dict[str, int]:
+async def _finish(
+    pool: asyncpg.Pool, lote_id: int, actor: Identity | None, acceso: str, instituto: str
+) -> dict[str, int]:
     lote = await pool.fetchrow(SHEET_SQL, lote_id)
     rows = credenciales.parse_csv(lote["hoja_csv"] or credenciales.csv_header())
     context = await pool.fetchrow(CONTEXT_SQL)
@@ -343,6 +345,7 @@ async def _finish(pool: asyncpg.Pool, lote_id: int, actor: Identity | None, acce
         rows,
         postulantes,
         lote_id=lote_id,
+        instituto=instituto,
         proceso=proceso,
         acceso=acceso,
         generado=generado,
@@ -368,7 +371,7 @@ async def _actor(pool: asyncpg.Pool, user_id: int | None) -> Identity | None:
     return Identity(user_id=row["id"], username=row["username"]) if row else None
 
 
-async def _run(pool: asyncpg.Pool, lote_id: int, acceso: str) -> dict[str, int] | None:
+async def _run(pool: asyncpg.Pool, lote_id: int, acceso: str, instituto: str) -> dict[str, int] | None:
     """One slice of work on the lote: its counts when finished, None when a continuation must follow."""
     lote = await pool.fetchrow(START_SQL, lote_id)
     if lote is None:
@@ -379,7 +382,7 @@ async def _run(pool: asyncpg.Pool, lote_id: int, acceso: str) -> dict[str, int] 
         await pool.execute(SET_TOTAL_SQL, lote_id, len(pendientes))
         if not await _create_accounts(pool, lote_id, pendientes, time.monotonic() + SLICE_SECONDS):
             return None
-        return await _finish(pool, lote_id, await _actor(pool, lote["requested_by"]), acceso)
+        return await _finish(pool, lote_id, await _actor(pool, lote["requested_by"]), acceso, instituto)
     except Exception as exc:
         # Staff see why on the lote's page; arq and the outbox relay try again, continuing where it stopped.
         await pool.execute(FAIL_SQL, lote_id, f"{type(exc).__name__}: {exc}"[:500])
@@ -399,7 +402,7 @@ async def provision(ctx: dict[str, Any], *, lote_id: int) -> dict[str, int]:
             # worker dies, arq retries that run.
             return {}
         try:
-            result = await _run(pool, lote_id, acceso)
+            result = await _run(pool, lote_id, acceso, settings.instituto.nombre)
         finally:
             await guard.execute(LOTE_UNLOCK_SQL, lote_id)
     if result is None:

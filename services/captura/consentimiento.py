@@ -19,7 +19,6 @@ from reportlab.platypus.flowables import Flowable
 
 from . import fotos, pdf_seguro
 
-INSTITUTO = "Instituto Electoral de Michoacán"
 MAX_BYTES = 10 * 1024 * 1024
 # Where %%EOF must appear: PDF writers may put a newline or a few bytes of padding after it.
 PDF_TAIL = 1024
@@ -182,7 +181,7 @@ def _firma() -> Table:
     return table
 
 
-def formato_pdf(persona: Persona, *, proceso: str, generado: date) -> bytes:
+def formato_pdf(persona: Persona, *, instituto: str, proceso: str, generado: date) -> bytes:
     """The consent form, pre-filled with the person's registration, ready to print, mark and sign."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -193,14 +192,14 @@ def formato_pdf(persona: Persona, *, proceso: str, generado: date) -> bytes:
         topMargin=1.8 * cm,
         bottomMargin=1.8 * cm,
         title=f"Formato de consentimiento: {persona.nombre}",
-        author=INSTITUTO,
+        author=instituto,
         subject=proceso,
         creator="Conóceles",
         # The same registration gives the same file (no embedded timestamp or random id).
         invariant=1,
     )
     story: list[Flowable] = [
-        Paragraph(_escape(INSTITUTO), _INSTITUTE),
+        Paragraph(_escape(instituto), _INSTITUTE),
         Paragraph(_escape(proceso), _BODY),
         Paragraph("Formato de consentimiento expreso", _TITLE),
         Paragraph(

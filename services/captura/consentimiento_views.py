@@ -17,7 +17,7 @@ from services.common.access import requires
 from services.common.db import DB_POOL
 from services.common.etiquetas import calidad, postulante_nombre
 from services.common.plazos import ventana_de
-from services.common.web import identity
+from services.common.web import SETTINGS, identity
 from services.common.zona import request_zona
 
 from . import consentimiento, hechos, reglas
@@ -64,7 +64,10 @@ async def formato_pdf(request: web.Request) -> web.Response:
         ),
     )
     generado = tiempo.today(datetime.now(UTC), await request_zona(request))
-    pdf = await asyncio.to_thread(consentimiento.formato_pdf, persona, proceso=proceso, generado=generado)
+    instituto = request.app[SETTINGS].instituto.nombre
+    pdf = await asyncio.to_thread(
+        consentimiento.formato_pdf, persona, instituto=instituto, proceso=proceso, generado=generado
+    )
     return web.Response(
         body=pdf,
         content_type="application/pdf",

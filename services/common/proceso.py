@@ -1,7 +1,7 @@
 """The active electoral process and its configurable settings (docs/design.md §4), as every service reads them.
 
 `registro.procesos` is written only by validacion (the coordinación's settings screen); the keys of its
-``configuracion`` column, with Michoacán 2024's defaults, are those of :class:`Configuracion`.
+``configuracion`` column, with the first deployment's defaults, are those of :class:`Configuracion`.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from typing import Literal, TypeVar
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .instituto import Instituto
 from .limites import MULTIPART_ENVELOPE
 
 Environment = Literal["development", "test", "staging", "production"]
@@ -58,6 +59,8 @@ class CommonSettings(BaseSettings):
     media_dir: Path = Field(Path(".data/media"), validation_alias=AliasChoices("CONOCELES_MEDIA_DIR"))
     # The largest file anyone may upload (a registry file, a signed form, a photo); see services/common/limites.py.
     max_upload_mb: int = Field(12, ge=1, le=1024, validation_alias=AliasChoices("CONOCELES_MAX_UPLOAD_MB"))
+    # The institute running this deployment (CONOCELES_INSTITUTO_*): services/common/instituto.py.
+    instituto: Instituto = Field(default_factory=Instituto, validation_alias=AliasChoices("CONOCELES_INSTITUTO"))
 
     @property
     def max_upload_bytes(self) -> int:

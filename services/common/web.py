@@ -34,6 +34,7 @@ from .limites import too_large_message
 from .logs import setup_logging
 from .mensajes import detalles
 from .menu import staff_menu
+from .pie import request_proceso_nombre
 from .settings import ServiceSettings, load_settings
 from .zona import LAST_ZONA, request_zona
 
@@ -250,7 +251,11 @@ def _base_context(request: web.Request) -> dict[str, Any]:
 
 async def _template_context(request: web.Request) -> dict[str, Any]:
     # Every date filter (services.common.tiempo) reads the process's zone from here.
-    return {**_base_context(request), tiempo.CONTEXT_KEY: await request_zona(request)}
+    return {
+        **_base_context(request),
+        tiempo.CONTEXT_KEY: await request_zona(request),
+        "proceso_nombre": await request_proceso_nombre(request),  # the footer of base.html
+    }
 
 
 def redis_ctx(settings: ServiceSettings) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -337,6 +342,7 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     env.globals["staff_menu"] = staff_menu  # templates/_menu_staff.html
     # Templates show a stored address as a link only through this check (see _valor.html).
     env.globals["safe_href"] = safe_href
+    env.globals["instituto"] = settings.instituto  # name, state, address and logo: configuration, not templates
     app.cleanup_ctx.append(pool_ctx(settings))
     app.cleanup_ctx.append(redis_ctx(settings))
     app.router.add_get("/health", health, name="health")

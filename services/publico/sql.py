@@ -41,34 +41,21 @@ GENERATION_SQL = "SELECT generacion, updated_at FROM publico.publicacion"
 COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, postulante_tipo, distrito, municipio,
              municipio_nombre, numero, tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at, foto"""
 
-# Filters are optional: a NULL parameter leaves its filter out. Order is neutral (docs/design.md §6): cargo and
-# ámbito, then position, then surname; never by party.
-# Only the COLUMNS constant is interpolated into these two.
+# Order is neutral (docs/design.md §6): cargo and ámbito, then position, then surname; never by party.
+# {where} is built by .query from the filter table (.filters): table fragments and numbered placeholders only.
+# NULL curricular: only the identidad arrived so far (migrations/0011_identidad.sql).
+PUBLISHED_SQL = "curricular IS NOT NULL"
+SORT_ORDER = "cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id"
 LIST_SQL = f"""
 SELECT {COLUMNS}
 FROM publico.candidaturas
-WHERE curricular IS NOT NULL  -- NULL: only the identidad arrived so far (migrations/0011_identidad.sql)
-  AND ($1::text IS NULL OR cargo = $1)
-  AND ($2::text IS NULL OR postulante = $2)
-  AND ($3::int IS NULL OR distrito = $3)
-  AND ($4::int IS NULL OR municipio = $4)
-  AND ($5::text IS NULL OR sexo = $5)
-  AND ($6::text IS NULL OR nombre_busqueda LIKE $6 ESCAPE '\\')  -- boundary.like_contains: wildcards escaped
-  AND ($7::int[] IS NULL OR (cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id)
-                            > ($7[1], $7[2], $7[3], $7[4], $8, $7[5]))
-ORDER BY cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id
-LIMIT $9
+WHERE {{where}}
+ORDER BY {SORT_ORDER}
+LIMIT {{limite}}
 """  # noqa: S608
-COUNT_SQL = """
-SELECT count(*) FROM publico.candidaturas
-WHERE curricular IS NOT NULL  -- NULL: only the identidad arrived so far (migrations/0011_identidad.sql)
-  AND ($1::text IS NULL OR cargo = $1)
-  AND ($2::text IS NULL OR postulante = $2)
-  AND ($3::int IS NULL OR distrito = $3)
-  AND ($4::int IS NULL OR municipio = $4)
-  AND ($5::text IS NULL OR sexo = $5)
-  AND ($6::text IS NULL OR nombre_busqueda LIKE $6 ESCAPE '\\')  -- boundary.like_contains: wildcards escaped
-"""
+COUNT_SQL = "SELECT count(*) FROM publico.candidaturas\nWHERE {where}"
+# Keyset pagination: the rows after the sort key of the cursor's row.
+CURSOR_SQL = f"({SORT_ORDER}) > ({{}}::int, {{}}::int, {{}}::int, {{}}::int, {{}}::text, {{}}::int)"
 SORT_KEY_SQL = """
 SELECT cargo_orden, coalesce(distrito, 0) AS distrito, coalesce(municipio, 0) AS municipio, numero, primer_apellido, id
 FROM publico.candidaturas WHERE id = $1
@@ -78,5 +65,3 @@ COUNTS_SQL = """
 SELECT cargo_nombre, count(*) AS total FROM publico.candidaturas WHERE curricular IS NOT NULL
 GROUP BY cargo_orden, cargo_nombre ORDER BY cargo_orden
 """
-CARGOS_SQL = "SELECT clave, nombre FROM registro.cargos ORDER BY orden"
-POSTULANTES_SQL = "SELECT siglas, nombre, tipo FROM registro.postulantes ORDER BY id"

@@ -10,19 +10,18 @@ import orjson
 from aiohttp import web
 
 from services.common.access import public
-from services.common.boundary import like_contains, path_int
+from services.common.boundary import path_int
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.etiquetas import calidad
 from services.common.web import REDIS, SETTINGS
 
 from .cache import cached
-from .filters import ListFilters, encode_cursor
+from .filters import FILTROS, SEXOS, FiltrosBase, ListFilters, encode_cursor, form_choices
 from .identidad import grupos_del_perfil
+from .query import count_query, list_query
 from .settings import PublicoSettings
-from .sql import CARGOS_SQL, COUNT_SQL, COUNTS_SQL, LIST_SQL, POSTULANTES_SQL, PROFILE_SQL, SORT_KEY_SQL
-
-SEXOS = {"mujer": "Mujer", "hombre": "Hombre", "no_binario": "No binario"}
+from .sql import COUNTS_SQL, PROFILE_SQL, SORT_KEY_SQL
 
 
 def _settings(request: web.Request) -> PublicoSettings:
@@ -31,7 +30,7 @@ def _settings(request: web.Request) -> PublicoSettings:
     return settings
 
 
-async def _serve(request: web.Request, render: Any, filters: ListFilters | None = None) -> web.Response:
+async def _serve(request: web.Request, render: Any, filters: FiltrosBase | None = None) -> web.Response:
     variant = filters.model_dump_json(exclude_none=True) if filters is not None else ""
     return await cached(
         request, request.app[REDIS], request.app[DB_POOL], _settings(request).cache_ttl, render, variant
@@ -45,18 +44,23 @@ def _html(request: web.Request, template: str, context: dict[str, Any]) -> tuple
     return text.encode(), "text/html"
 
 
-async def _page(pool: asyncpg.Pool, filters: ListFilters) -> tuple[list[asyncpg.Record], str | None, int]:
-    key: list[int] | None = None
-    surname = None
+async def _page(pool: asyncpg.Pool, filters: FiltrosBase) -> tuple[list[asyncpg.Record], str | None, int]:
+    after = None
     if filters.after_id is not None:
         row = await pool.fetchrow(SORT_KEY_SQL, filters.after_id)
         if row is not None:
-            key = [row["cargo_orden"], row["distrito"], row["municipio"], row["numero"], row["id"]]
-            surname = row["primer_apellido"]
-    pattern = like_contains(filters.search) if filters.search else None
-    args = (filters.cargo, filters.postulante, filters.distrito, filters.municipio, filters.sexo, pattern)
-    rows = await pool.fetch(LIST_SQL, *args, key, surname, filters.limite + 1)
-    total = await pool.fetchval(COUNT_SQL, *args)
+            after = (
+                row["cargo_orden"],
+                row["distrito"],
+                row["municipio"],
+                row["numero"],
+                row["primer_apellido"],
+                row["id"],
+            )
+    page = list_query(FILTROS, filters, after)
+    count = count_query(FILTROS, filters)
+    rows = await pool.fetch(page.sql, *page.args)
+    total = await pool.fetchval(count.sql, *count.args)
     next_cursor = encode_cursor(rows[filters.limite - 1]["id"]) if len(rows) > filters.limite else None
     return rows[: filters.limite], next_cursor, total
 
@@ -112,9 +116,8 @@ async def candidaturas(request: web.Request) -> web.Response:
             "next_cursor": next_cursor,
             "total": total,
             "filters": filters,
-            "sexos": SEXOS,
-            "cargos": await pool.fetch(CARGOS_SQL),
-            "postulantes": await pool.fetch(POSTULANTES_SQL),
+            "filtros": FILTROS,
+            "opciones": await form_choices(FILTROS, pool),
         }
         return _html(request, "publico/candidaturas.html", context)
 

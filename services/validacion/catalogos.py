@@ -1,24 +1,44 @@
-"""Loads the Michoacán catalogs in ``data/`` into ``registro``. Idempotent: run at every start."""
+"""Loads the state's catalogs listed in a manifest (``data/catalogos.toml``, CONOCELES_CATALOGOS) into
+``registro``. Idempotent: run at every start."""
 
 from __future__ import annotations
 
 import csv
+import tomllib
 from pathlib import Path
+from typing import Literal
 
 import asyncpg
+from pydantic import BaseModel, ConfigDict, Field
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-CHERAN = 16024
+from services.common.instituto import DATA_DIR
 
-# Default minimum ages per cargo (Constitución de Michoacán); configurable per process.
-CARGOS = (
-    ("DIP_MR", "Diputación de mayoría relativa", "distrito", 1, 21),
-    ("DIP_RP", "Diputación de representación proporcional", "estado", 2, 21),
-    ("PRES_MUN", "Presidencia municipal", "municipio", 3, 21),
-    ("SIND", "Sindicatura", "municipio", 4, 21),
-    ("REG_MR", "Regiduría de mayoría relativa", "municipio", 5, 18),
-    ("REG_RP", "Regiduría de representación proporcional", "municipio", 6, 18),
-)
+MANIFEST = DATA_DIR / "catalogos.toml"
+
+
+class CargoCatalogo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    clave: str = Field(min_length=1, max_length=20)
+    nombre: str = Field(min_length=1)
+    ambito: Literal["distrito", "estado", "municipio"]
+    edad_minima: int = Field(ge=0, le=150)
+
+
+class Manifiesto(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    municipios: str
+    distritos: str
+    partidos: str
+    sin_ayuntamiento: list[int] = Field(default_factory=list)
+    cargos: list[CargoCatalogo] = Field(min_length=1)
+
+
+def read_manifest(path: Path) -> Manifiesto:
+    with path.open("rb") as handle:
+        return Manifiesto.model_validate(tomllib.load(handle))
+
 
 UPSERT_CARGO_SQL = """
 INSERT INTO registro.cargos (clave, nombre, ambito, orden, edad_minima) VALUES ($1, $2, $3, $4, $5)
@@ -39,17 +59,21 @@ ON CONFLICT (siglas) DO UPDATE SET nombre = EXCLUDED.nombre, ambito = EXCLUDED.a
 """
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
-async def load_catalogs(conn: asyncpg.Connection) -> dict[str, int]:
-    municipios = _rows("michoacan_municipios_inegi.csv")
-    distritos = _rows("michoacan_distritos_locales.csv")
-    partidos = _rows("partidos_michoacan_2024.csv")
+async def load_catalogs(conn: asyncpg.Connection, manifest: Path = MANIFEST) -> dict[str, int]:
+    catalogos = read_manifest(manifest)
+    folder = manifest.parent
+    municipios = _rows(folder / catalogos.municipios)
+    distritos = _rows(folder / catalogos.distritos)
+    partidos = _rows(folder / catalogos.partidos)
+    sin_ayuntamiento = set(catalogos.sin_ayuntamiento)
+    cargos = [(c.clave, c.nombre, c.ambito, orden, c.edad_minima) for orden, c in enumerate(catalogos.cargos, 1)]
     async with conn.transaction():
-        await conn.executemany(UPSERT_CARGO_SQL, CARGOS)
+        await conn.executemany(UPSERT_CARGO_SQL, cargos)
         await conn.executemany(
             UPSERT_MUNICIPIO_SQL,
             [
@@ -58,7 +82,7 @@ async def load_catalogs(conn: asyncpg.Connection) -> dict[str, int]:
                     m["nom_municipio"],
                     m["nom_cabecera"],
                     int(m["poblacion_total"] or 0),
-                    int(m["cve_completa"]) != CHERAN,
+                    int(m["cve_completa"]) not in sin_ayuntamiento,
                 )
                 for m in municipios
             ],
@@ -71,7 +95,7 @@ async def load_catalogs(conn: asyncpg.Connection) -> dict[str, int]:
             UPSERT_PARTIDO_SQL, [(p["siglas"], p["nombre"], p["tipo"], p["nota"] or None) for p in partidos]
         )
     return {
-        "cargos": len(CARGOS),
+        "cargos": len(cargos),
         "municipios": len(municipios),
         "distritos": len(distritos),
         "partidos": len(partidos),

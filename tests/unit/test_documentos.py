@@ -96,7 +96,9 @@ def test_active_or_disguised_pdfs_are_refused_with_a_reason(case: str) -> None:
 
 def test_the_form_the_system_generates_and_a_plain_scan_are_accepted() -> None:
     persona = consentimiento.Persona("Ana Pérez", "Presidencia municipal", "Morelia", "propietaria", "PAN")
-    generated = consentimiento.formato_pdf(persona, proceso="Proceso 2024", generado=date(2024, 3, 1))
+    generated = consentimiento.formato_pdf(
+        persona, instituto="Instituto de Prueba", proceso="Proceso 2024", generado=date(2024, 3, 1)
+    )
     assert pdf_seguro.problema(generated) is None
     # A page whose content stream happens to hold "/JS " and "<html" in its (binary) data, and an /OpenAction
     # that only says which page to show: nothing active.

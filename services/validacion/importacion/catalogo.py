@@ -49,6 +49,8 @@ class Catalogo:
     proceso_id: int
     jornada: date
     edades_minimas: dict[str, int]
+    # The state, as import messages name it (CONOCELES_INSTITUTO_ENTIDAD).
+    entidad: str = "la entidad"
     cargos: dict[str, Cargo] = field(default_factory=dict)
     cargo_alias: dict[str, str] = field(default_factory=dict)
     municipios: dict[int, tuple[str, bool]] = field(default_factory=dict)
@@ -62,6 +64,12 @@ class Catalogo:
     correos_registrados: set[str] = field(default_factory=set)
     posiciones_registradas: set[tuple[object, ...]] = field(default_factory=set)
 
+    def distritos_texto(self) -> str:
+        """«los distritos locales van del 1 al 24», from the catalog loaded."""
+        if not self.distritos:
+            return "no hay distritos locales en el catálogo"
+        return f"los distritos locales van del {min(self.distritos)} al {max(self.distritos)}"
+
     def cargo(self, value: str) -> Cargo | None:
         clave = self.cargo_alias.get(fold(value)) or self.cargo_alias.get(fold(value.replace("_", " ")))
         return self.cargos.get(clave) if clave else None
@@ -70,8 +78,9 @@ class Catalogo:
         raw = str(value).strip()
         if re.fullmatch(r"\d+(\.0)?", raw):
             number = int(float(raw))
-            # "53" or "053" is the municipal part of the INEGI key 16053.
-            for clave in (number, 16000 + number):
+            # "53" or "053" is the municipal part of the INEGI key 16053 (state 16 × 1000 + 53).
+            estados = sorted({clave // 1000 for clave in self.municipios})
+            for clave in (number, *(estado * 1000 + number for estado in estados)):
                 if clave in self.municipios:
                     return clave
             return None
@@ -82,7 +91,7 @@ class SinProcesoActivo(RuntimeError):
     pass
 
 
-async def load(conn: asyncpg.Connection | asyncpg.Pool) -> Catalogo:
+async def load(conn: asyncpg.Connection | asyncpg.Pool, entidad: str) -> Catalogo:
     proceso = await active_proceso(conn)
     row = await conn.fetchrow(sql.PROCESO_SQL)
     if proceso is None or row is None:
@@ -92,6 +101,7 @@ async def load(conn: asyncpg.Connection | asyncpg.Pool) -> Catalogo:
         # Ages are counted on election day; without one configured, today is the conservative choice.
         jornada=row["jornada_electoral"] or date.today(),
         edades_minimas=proceso.configuracion.edades_minimas,
+        entidad=entidad,
     )
     for r in await conn.fetch(sql.CARGOS_SQL):
         cargo = Cargo(r["clave"], r["nombre"], r["ambito"])

@@ -56,12 +56,12 @@ def validate(tipo: str, tabla: Tabla, catalogo: Catalogo) -> Resultado:
                 raw = campos.text(row.get("municipio"))
                 valor = catalogo.municipio(raw) if raw else None
                 if valor is None:
-                    mensaje = f"El municipio «{raw}» no existe en Michoacán." if raw else "Falta el municipio."
+                    mensaje = f"El municipio «{raw}» no existe en {catalogo.entidad}." if raw else "Falta el municipio."
                     resultado.errores.append(Problema(numero, columna, mensaje))
                     continue
             elif columna == "distrito" and valor not in catalogo.distritos:
                 resultado.errores.append(
-                    Problema(numero, columna, f"El distrito {valor} no existe (los distritos locales van del 1 al 24).")
+                    Problema(numero, columna, f"El distrito {valor} no existe ({catalogo.distritos_texto()}).")
                 )
                 continue
             assert valor is not None

@@ -185,7 +185,7 @@ def _ambito(fila: _Fila, catalogo: Catalogo, ambito: str) -> tuple[int | None, i
     if ambito == "distrito":
         distrito = fila.get("distrito", campos.entero, required=True, label="el distrito")
         if distrito is not None and distrito not in catalogo.distritos:
-            fila.error("distrito", f"El distrito {distrito} no existe (los distritos locales van del 1 al 24).")
+            fila.error("distrito", f"El distrito {distrito} no existe ({catalogo.distritos_texto()}).")
             distrito = None
     elif ambito == "municipio":
         raw = campos.text(fila.row.get("municipio"))
@@ -194,7 +194,7 @@ def _ambito(fila: _Fila, catalogo: Catalogo, ambito: str) -> tuple[int | None, i
         else:
             municipio = catalogo.municipio(raw)
             if municipio is None:
-                fila.error("municipio", f"El municipio «{raw}» no existe en Michoacán.")
+                fila.error("municipio", f"El municipio «{raw}» no existe en {catalogo.entidad}.")
             elif not catalogo.municipios[municipio][1]:
                 fila.error(
                     "municipio",

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationError
 from services.common.access import requires
 from services.common.boundary import path_int
 from services.common.db import DB_POOL
-from services.common.web import identity
+from services.common.web import SETTINGS, identity
 
 from . import catalogo, commit, sql, territorio, validate
 from .parse import ArchivoInvalido, Limites, read_table
@@ -111,7 +111,7 @@ async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[
     ajustes = request.app[AJUSTES]
     started = time.perf_counter()
     try:
-        cat = await catalogo.load(pool)
+        cat = await catalogo.load(pool, request.app[SETTINGS].instituto.entidad)
         async with request.app[ANALISIS]:
             filas, resultado = await asyncio.to_thread(_analyze, tipo, archivo.filename, data, cat, ajustes.limites)
     except (ArchivoInvalido, catalogo.SinProcesoActivo) as exc:
