@@ -11,8 +11,6 @@ from services.common.web import identity
 
 from .sql import CANDIDATURA_SQL
 
-CANDIDATE_ROLES = ("candidatura", "representante")
-
 
 def scope_of(ident: Identity) -> tuple[list[int], int | None]:
     if ident.role == "representante":

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 from pydantic import ValidationError
 
-from services.common.access import requires
+from services.common.access import REGISTRY_MANAGERS, requires, writes
 from services.common.boundary import like_contains, path_int
 from services.common.db import DB_POOL
 from services.common.web import identity
@@ -18,7 +17,6 @@ from services.validacion.importacion.parse import fold
 from . import cambios, sql
 from .forms import Baja, Sustitucion, errores
 
-STAFF = ("coordinacion",)
 ESTATUS = {"registrada": "Registrada", "sustituida": "Sustituida", "cancelada": "Cancelada"}
 AVISOS = {"cancelada": "La candidatura quedó cancelada.", "sustituida": "La sustitución quedó registrada."}
 
@@ -27,7 +25,7 @@ def _id(request: web.Request) -> int:
     return path_int(request)
 
 
-@requires(*STAFF)
+@requires(*REGISTRY_MANAGERS)
 @aiohttp_jinja2.template("validacion/candidaturas.html")
 async def lista(request: web.Request) -> dict[str, Any]:
     q = request.query.get("q", "").strip()[:100]
@@ -51,7 +49,7 @@ async def _detail_context(request: web.Request, candidatura_id: int) -> dict[str
     }
 
 
-@requires(*STAFF)
+@requires(*REGISTRY_MANAGERS)
 @aiohttp_jinja2.template("validacion/candidatura.html")
 async def detalle(request: web.Request) -> dict[str, Any]:
     return await _detail_context(request, _id(request))
@@ -68,14 +66,16 @@ async def _render_errors(
     return aiohttp_jinja2.render_template("validacion/candidatura.html", request, context, status=422)
 
 
-@requires(*STAFF)
+@requires(*REGISTRY_MANAGERS)
+@writes
 async def cancelar(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_change(request, "cancelar"))
+    return await _change(request, "cancelar")
 
 
-@requires(*STAFF)
+@requires(*REGISTRY_MANAGERS)
+@writes
 async def sustituir(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_change(request, "sustituir"))
+    return await _change(request, "sustituir")
 
 
 async def _change(request: web.Request, accion: str) -> web.StreamResponse:
