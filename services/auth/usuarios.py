@@ -16,8 +16,8 @@ from services.common import audit, sessions
 from services.common.access import ACCOUNT_MANAGERS, CANDIDATE_SIDE, ROLE_LABELS, ROLES, requires, writes
 from services.common.boundary import like_contains, path_int
 from services.common.db import DB_POOL
-from services.common.identity import Identity
 from services.common.mensajes import mensaje
+from services.common.signed_identity import Identity
 from services.common.web import REDIS, identity
 
 from . import lockout

@@ -16,7 +16,7 @@ from .scope import candidatura_in_scope
 
 @requires(*CANDIDATE_SIDE)
 @writes
-async def guardar(request: web.Request) -> web.StreamResponse:
+async def save(request: web.Request) -> web.StreamResponse:
     form = autorizaciones.AutorizacionesForm.model_validate(dict(await request.post()))
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)

@@ -43,14 +43,14 @@ def nombre(candidatura: asyncpg.Record) -> str:
 
 
 @requires(*CANDIDATE_SIDE)
-async def pagina(request: web.Request) -> web.Response:
+async def show(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
     return await render(request, pool, candidatura)
 
 
 @requires(*CANDIDATE_SIDE)
-async def formato_pdf(request: web.Request) -> web.Response:
+async def download_formato(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
     proceso = await pool.fetchval(PROCESO_NOMBRE_SQL, candidatura["id"]) or ""
@@ -78,7 +78,7 @@ async def formato_pdf(request: web.Request) -> web.Response:
 
 @requires(*CANDIDATE_SIDE)
 @writes
-async def subir_documento(request: web.Request) -> web.StreamResponse:
+async def upload_documento(request: web.Request) -> web.StreamResponse:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
     decision = reglas.can_do(await ventana_de(pool, candidatura["id"]), hechos.now(), reglas.Accion.DOCUMENTO)
@@ -122,7 +122,7 @@ async def subir_documento(request: web.Request) -> web.StreamResponse:
 
 
 @requires(*CANDIDATE_SIDE)
-async def ver_documento(request: web.Request) -> web.StreamResponse:
+async def download_documento(request: web.Request) -> web.StreamResponse:
     """The signed form last uploaded, back to its own candidacy, as a download (never rendered inline)."""
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)

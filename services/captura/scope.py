@@ -6,7 +6,7 @@ import asyncpg
 from aiohttp import web
 
 from services.common.boundary import path_int
-from services.common.identity import Identity
+from services.common.signed_identity import Identity
 from services.common.web import identity
 
 from .sql import CANDIDATURA_SQL

@@ -35,7 +35,7 @@ CURRICULAR = "curricular"
 
 @requires(*CANDIDATE_SIDE)
 @aiohttp_jinja2.template("captura/curricular.html")
-async def curricular(request: web.Request) -> dict[str, Any]:
+async def overview(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
     situacion = await hechos.situacion(pool, candidatura["id"], CURRICULAR)

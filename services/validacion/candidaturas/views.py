@@ -27,7 +27,7 @@ def _id(request: web.Request) -> int:
 
 @requires(*REGISTRY_MANAGERS)
 @aiohttp_jinja2.template("validacion/candidaturas.html")
-async def lista(request: web.Request) -> dict[str, Any]:
+async def list_candidaturas(request: web.Request) -> dict[str, Any]:
     q = request.query.get("q", "").strip()[:100]
     estatus = request.query.get("estatus", "")
     estatus = estatus if estatus in ESTATUS else ""
@@ -51,7 +51,7 @@ async def _detail_context(request: web.Request, candidatura_id: int) -> dict[str
 
 @requires(*REGISTRY_MANAGERS)
 @aiohttp_jinja2.template("validacion/candidatura.html")
-async def detalle(request: web.Request) -> dict[str, Any]:
+async def detail(request: web.Request) -> dict[str, Any]:
     return await _detail_context(request, _id(request))
 
 
@@ -68,13 +68,13 @@ async def _render_errors(
 
 @requires(*REGISTRY_MANAGERS)
 @writes
-async def cancelar(request: web.Request) -> web.StreamResponse:
+async def cancel(request: web.Request) -> web.StreamResponse:
     return await _change(request, "cancelar")
 
 
 @requires(*REGISTRY_MANAGERS)
 @writes
-async def sustituir(request: web.Request) -> web.StreamResponse:
+async def substitute(request: web.Request) -> web.StreamResponse:
     return await _change(request, "sustituir")
 
 
@@ -94,7 +94,7 @@ async def _change(request: web.Request, accion: str) -> web.StreamResponse:
             else:
                 await cambios.cancel(conn, candidatura_id, form, request, ident)
                 target, hecho = candidatura_id, "cancelada"
-    except cambios.NoProcede as exc:
+    except cambios.NoProcedeError as exc:
         campo = "curp" if "CURP" in str(exc) else "fecha_nacimiento" if "años" in str(exc) else "motivo"
         return await _render_errors(request, candidatura_id, accion, {campo: str(exc)}, valores)
     url = request.app.router["candidatura"].url_for(id=str(target)).with_query(hecho=hecho)

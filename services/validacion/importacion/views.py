@@ -25,7 +25,7 @@ from services.common.db import DB_POOL
 from services.common.web import identity
 
 from . import catalogo, commit, sql, territorio, validate
-from .parse import ArchivoInvalido, Limites, read_table
+from .parse import ArchivoInvalidoError, Limites, read_table
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ async def _form_context(request: web.Request, tipos: tuple[str, ...]) -> dict[st
 
 @requires(*REGISTRY_MANAGERS)
 @aiohttp_jinja2.template("validacion/importar.html")
-async def importar_form(request: web.Request) -> dict[str, Any]:
+async def candidaturas_form(request: web.Request) -> dict[str, Any]:
     return {**await _form_context(request, ("candidaturas",)), "errors": {}}
 
 
@@ -113,7 +113,7 @@ async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[
         cat = await catalogo.load(pool)
         async with request.app[ANALISIS]:
             filas, resultado = await asyncio.to_thread(_analyze, tipo, archivo.filename, data, cat, ajustes.limites)
-    except (ArchivoInvalido, catalogo.SinProcesoActivo) as exc:
+    except (ArchivoInvalidoError, catalogo.SinProcesoActivoError) as exc:
         context = {**await _form_context(request, volver), "errors": {"archivo": str(exc)}, "catalogo": tipo}
         return aiohttp_jinja2.render_template(template, request, context, status=422)
     resumen = _resumen(tipo, resultado)
@@ -145,7 +145,7 @@ async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[
 
 @requires(*REGISTRY_MANAGERS)
 @writes
-async def importar(request: web.Request) -> web.StreamResponse:
+async def candidaturas_upload(request: web.Request) -> web.StreamResponse:
     return await _upload(request, "candidaturas", "validacion/importar.html", ("candidaturas",))
 
 
@@ -198,7 +198,7 @@ async def preview(request: web.Request) -> dict[str, Any]:
 
 @requires(*REGISTRY_MANAGERS)
 @writes
-async def aplicar(request: web.Request) -> web.StreamResponse:
+async def apply(request: web.Request) -> web.StreamResponse:
     importacion_id = _id(request)
     form = await request.post()
     ident = identity(request)
@@ -217,8 +217,10 @@ async def aplicar(request: web.Request) -> web.StreamResponse:
                 resumen = await territorio.apply(conn, row, request, ident)
                 await conn.execute(sql.MARK_APPLIED_SQL, importacion_id, None, resumen)
             else:
-                raise commit.YaNoAplica("Esta vista previa ya se aplicó o tiene errores; carga el archivo de nuevo.")
-    except commit.YaNoAplica as exc:
+                raise commit.YaNoAplicaError(
+                    "Esta vista previa ya se aplicó o tiene errores; carga el archivo de nuevo."
+                )
+    except commit.YaNoAplicaError as exc:
         context = await _preview_context(request, importacion_id, str(exc))
         return aiohttp_jinja2.render_template("validacion/importacion.html", request, context, status=409)
     log.info("importación %s aplicada en %.2f s: %s", importacion_id, time.perf_counter() - started, resumen)

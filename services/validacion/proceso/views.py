@@ -47,7 +47,7 @@ async def _context(request: web.Request) -> dict[str, Any]:
 
 @requires(*PROCESS_MANAGERS)
 @aiohttp_jinja2.template("validacion/proceso.html")
-async def ajustes(request: web.Request) -> dict[str, Any]:
+async def form(request: web.Request) -> dict[str, Any]:
     context = await _context(request)
     context["guardado"] = request.query.get("guardado") == "1"
     return context
@@ -55,7 +55,7 @@ async def ajustes(request: web.Request) -> dict[str, Any]:
 
 @requires(*PROCESS_MANAGERS)
 @writes
-async def guardar(request: web.Request) -> web.StreamResponse:
+async def save(request: web.Request) -> web.StreamResponse:
     context = await _context(request)
     form = await request.post()
     cargos = [c["clave"] for c in context["cargos"]]

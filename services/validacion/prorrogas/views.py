@@ -60,7 +60,7 @@ async def _context(request: web.Request, conn: asyncpg.Connection | asyncpg.Pool
 
 
 @requires(*PROCESS_MANAGERS)
-async def lista(request: web.Request) -> web.Response:
+async def list_prorrogas(request: web.Request) -> web.Response:
     context = await _context(request, request.app[DB_POOL])
     return aiohttp_jinja2.render_template(TEMPLATE, request, context)
 
@@ -85,7 +85,7 @@ async def _checks(conn: asyncpg.Connection, proceso: asyncpg.Record, prorroga: f
 
 @requires(*PROCESS_MANAGERS)
 @writes
-async def otorgar(request: web.Request) -> web.StreamResponse:
+async def grant(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     valores = {k: str(form.get(k, "")) for k in FORM_FIELDS}
     ident = identity(request)
@@ -130,7 +130,7 @@ async def otorgar(request: web.Request) -> web.StreamResponse:
 
 @requires(*PROCESS_MANAGERS)
 @writes
-async def revocar(request: web.Request) -> web.StreamResponse:
+async def revoke(request: web.Request) -> web.StreamResponse:
     prorroga_id = int(request.match_info["id"])  # the route admits digits only
     if prorroga_id > BIGINT_MAX:
         raise web.HTTPNotFound()
