@@ -23,8 +23,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from services.common import sessions
-from services.common.identity import ANONYMOUS, FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, Identity, sign
 from services.common.limites import too_large_message
+from services.common.signed_identity import ANONYMOUS, FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, Identity, sign
 
 from . import compression, operadores
 from .quiet import quiet_client_faults

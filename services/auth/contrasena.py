@@ -9,14 +9,14 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from services.common import audit, sessions
-from services.common.access import requires
+from services.common.access import home_of, requires, writes
 from services.common.db import DB_POOL
 from services.common.web import REDIS, identity
 
 from .passwords import hash_password, verify_password
 from .policy import password_problems
 from .sql import PASSWORD_HASH_SQL, SET_OWN_PASSWORD_SQL
-from .views import HOME_BY_ROLE, set_session_cookie
+from .views import set_session_cookie
 
 TEMPLATE = "auth/contrasena.html"
 
@@ -28,12 +28,9 @@ async def form(request: web.Request) -> web.Response:
 
 
 @requires(during_password_change=True)
+@writes
 async def change(request: web.Request) -> web.StreamResponse:
-    data = await request.post()
-    return await asyncio.shield(_change(request, {k: str(v) for k, v in data.items()}))
-
-
-async def _change(request: web.Request, data: dict[str, str]) -> web.StreamResponse:
+    data = {k: str(v) for k, v in (await request.post()).items()}
     ident = identity(request)
     assert ident.user_id is not None and ident.username is not None
     pool, redis = request.app[DB_POOL], request.app[REDIS]
@@ -69,7 +66,7 @@ async def _change(request: web.Request, data: dict[str, str]) -> web.StreamRespo
         postulante_id=ident.postulante_id,
         candidatura_ids=ident.candidatura_ids,
     )
-    target = HOME_BY_ROLE.get(ident.role or "", "/") if ident.must_change_password else "/cuenta/contrasena?hecho"
+    target = home_of(ident.role) if ident.must_change_password else "/cuenta/contrasena?hecho"
     redirect = web.HTTPSeeOther(target)
     set_session_cookie(request, redirect, session.id)
     raise redirect

@@ -19,7 +19,7 @@ from pathlib import Path
 import aiohttp_jinja2
 from aiohttp import web
 
-from services.common.access import requires
+from services.common.access import ADMINISTRATORS, requires
 from services.common.web import SETTINGS
 
 from .settings import AuthSettings
@@ -75,7 +75,7 @@ def _list(folder: Path) -> list[Mensaje]:
     return [_read(p) for p in paths[:MAX_LISTED]]
 
 
-@requires("admin")
+@requires(*ADMINISTRATORS)
 async def mailbox(request: web.Request) -> web.Response:
     folder = _maildir(request)
     mensajes = await asyncio.to_thread(_list, folder)
@@ -83,7 +83,7 @@ async def mailbox(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("auth/correo_dev.html", request, context)
 
 
-@requires("admin")
+@requires(*ADMINISTRATORS)
 async def message(request: web.Request) -> web.Response:
     folder = _maildir(request)
     name = request.match_info["name"]

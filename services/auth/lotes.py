@@ -6,19 +6,17 @@ outbox job, and read what the job records.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from services.common import audit, outbox
-from services.common.access import requires
+from services.common.access import ACCOUNT_MANAGERS, requires, writes
 from services.common.boundary import path_int
 from services.common.db import DB_POOL
 from services.common.web import identity
 
-STAFF = ("admin", "coordinacion")
 RUNNING = ("pendiente", "en_proceso")
 ESTADOS = {
     "pendiente": "En espera",
@@ -72,18 +70,15 @@ def _lote_url(request: web.Request, lote_id: int, **query: str) -> str:
     return str(request.app.router["lote"].url_for(id=str(lote_id)).with_query(query))
 
 
-@requires(*STAFF)
+@requires(*ACCOUNT_MANAGERS)
 @aiohttp_jinja2.template("auth/lotes.html")
 async def list_lotes(request: web.Request) -> dict[str, Any]:
     return {"lotes": await request.app[DB_POOL].fetch(LOTES_SQL), "estados": ESTADOS}
 
 
-@requires(*STAFF)
+@requires(*ACCOUNT_MANAGERS)
+@writes
 async def create(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_create(request))
-
-
-async def _create(request: web.Request) -> web.StreamResponse:
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         # One lote at a time is enough (each creates every missing account); a second click shows the first.
@@ -106,7 +101,7 @@ async def _create(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(_lote_url(request, lote_id))
 
 
-@requires(*STAFF)
+@requires(*ACCOUNT_MANAGERS)
 @aiohttp_jinja2.template("auth/lote.html")
 async def detail(request: web.Request) -> dict[str, Any]:
     lote = await request.app[DB_POOL].fetchrow(LOTE_SQL, _lote_id(request))
@@ -157,22 +152,19 @@ async def _download(request: web.Request, formato: str) -> web.Response:
     )
 
 
-@requires(*STAFF)
+@requires(*ACCOUNT_MANAGERS)
 async def download_csv(request: web.Request) -> web.StreamResponse:
     return await _download(request, "csv")
 
 
-@requires(*STAFF)
+@requires(*ACCOUNT_MANAGERS)
 async def download_pdf(request: web.Request) -> web.StreamResponse:
     return await _download(request, "pdf")
 
 
-@requires(*STAFF)
+@requires(*ACCOUNT_MANAGERS)
+@writes
 async def erase(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_erase(request))
-
-
-async def _erase(request: web.Request) -> web.StreamResponse:
     lote_id = _lote_id(request)
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():

@@ -33,9 +33,9 @@ from typing import Any
 import asyncpg
 
 from services.common import audit, outbox, tiempo
-from services.common.identity import Identity
 from services.common.outbox import outbox_job
 from services.common.settings import CommonSettings
+from services.common.signed_identity import Identity
 
 from . import credenciales
 from .credenciales import REPRESENTANTE, Credencial

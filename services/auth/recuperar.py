@@ -17,7 +17,7 @@ import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox, sessions, tiempo
-from services.common.access import public
+from services.common.access import public, writes
 from services.common.db import DB_POOL
 from services.common.web import REDIS, SETTINGS
 from services.common.zona import request_zona
@@ -74,6 +74,7 @@ async def request_form(request: web.Request) -> web.Response:
 
 
 @public
+@writes
 async def request_link(request: web.Request) -> web.StreamResponse:
     data = await request.post()
     usuario = str(data.get("usuario", "")).strip()
@@ -81,7 +82,7 @@ async def request_link(request: web.Request) -> web.StreamResponse:
         errors = {"usuario": "Escribe tu usuario o tu correo electrónico."}
         context = {"errors": errors, "usuario": usuario[:254], "enviado": False}
         return aiohttp_jinja2.render_template(REQUEST_TEMPLATE, request, context, status=422)
-    await asyncio.shield(_request_link(request, usuario))
+    await _request_link(request, usuario)
     # Post/Redirect/Get to one page for every outcome: whether the account exists is never revealed.
     raise web.HTTPSeeOther("/cuenta/recuperar?enviado")
 
@@ -156,13 +157,10 @@ async def reset_form(request: web.Request) -> web.Response:
 
 
 @public
+@writes
 async def reset(request: web.Request) -> web.StreamResponse:
     data = await request.post()
     password, confirmation = str(data.get("contrasena", "")), str(data.get("confirmacion", ""))
-    return await asyncio.shield(_reset(request, password, confirmation))
-
-
-async def _reset(request: web.Request, password: str, confirmation: str) -> web.StreamResponse:
     token, row = await _token(request)
     if row is None or not row["usable"]:
         return _invalid(request, row)

@@ -13,11 +13,11 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from services.common import audit, sessions
-from services.common.access import ROLES, requires
+from services.common.access import ACCOUNT_MANAGERS, CANDIDATE_SIDE, ROLE_LABELS, ROLES, requires, writes
 from services.common.boundary import like_contains, path_int
 from services.common.db import DB_POOL
-from services.common.identity import Identity
 from services.common.mensajes import mensaje
+from services.common.signed_identity import Identity
 from services.common.web import REDIS, identity
 
 from . import lockout
@@ -36,17 +36,6 @@ from .sql import (
     USERS_SQL,
 )
 
-ADMINS = ("admin", "coordinacion")
-CANDIDATE_SIDE = ("candidatura", "representante")
-ROLE_LABELS = {
-    "admin": "Administración",
-    "coordinacion": "Coordinación de Prerrogativas",
-    "validador": "Validación",
-    "transparencia": "Unidad de Transparencia",
-    "igualdad": "Coordinación de Igualdad de Género",
-    "representante": "Representante de partido o candidatura",
-    "candidatura": "Candidata o candidato",
-}
 # A generated password is shown once, right after it is made, then forgotten.
 NOTICE_TTL = 600
 
@@ -116,7 +105,7 @@ async def _form_context(request: web.Request, **context: Any) -> dict[str, Any]:
     }
 
 
-@requires(*ADMINS)
+@requires(*ACCOUNT_MANAGERS)
 @aiohttp_jinja2.template("auth/usuarios.html")
 async def list_users(request: web.Request) -> dict[str, Any]:
     q = request.query.get("q", "").strip().lower()[:100] or None
@@ -133,19 +122,16 @@ async def list_users(request: web.Request) -> dict[str, Any]:
     }
 
 
-@requires(*ADMINS)
+@requires(*ACCOUNT_MANAGERS)
 async def new_form(request: web.Request) -> web.Response:
     context = await _form_context(request, values={})
     return aiohttp_jinja2.render_template("auth/usuario_nueva.html", request, context)
 
 
-@requires(*ADMINS)
+@requires(*ACCOUNT_MANAGERS)
+@writes
 async def create(request: web.Request) -> web.StreamResponse:
     data = {k: str(v) for k, v in (await request.post()).items()}
-    return await asyncio.shield(_create(request, data))
-
-
-async def _create(request: web.Request, data: dict[str, str]) -> web.StreamResponse:
     ident = identity(request)
     try:
         form = NuevaCuentaForm.model_validate(data)
@@ -194,7 +180,7 @@ async def _create(request: web.Request, data: dict[str, str]) -> web.StreamRespo
     raise web.HTTPSeeOther(f"/cuenta/usuarios/{user_id}?aviso={key}")
 
 
-@requires(*ADMINS)
+@requires(*ACCOUNT_MANAGERS)
 async def detail(request: web.Request) -> web.Response:
     user = await _manageable_user(request, request.app[DB_POOL])
     password = None
@@ -222,13 +208,10 @@ async def detail(request: web.Request) -> web.Response:
     return response
 
 
-@requires(*ADMINS)
+@requires(*ACCOUNT_MANAGERS)
+@writes
 async def update(request: web.Request) -> web.StreamResponse:
     data = {k: str(v) for k, v in (await request.post()).items()}
-    return await asyncio.shield(_update(request, data))
-
-
-async def _update(request: web.Request, data: dict[str, str]) -> web.StreamResponse:
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         user = await _manageable_user(request, conn)
@@ -300,22 +283,21 @@ async def _set_active(request: web.Request, active: bool) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/cuenta/usuarios/{user['id']}?guardado=1")
 
 
-@requires(*ADMINS)
+@requires(*ACCOUNT_MANAGERS)
+@writes
 async def disable(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_set_active(request, False))
+    return await _set_active(request, False)
 
 
-@requires(*ADMINS)
+@requires(*ACCOUNT_MANAGERS)
+@writes
 async def enable(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_set_active(request, True))
+    return await _set_active(request, True)
 
 
-@requires(*ADMINS)
+@requires(*ACCOUNT_MANAGERS)
+@writes
 async def reset_password(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_reset_password(request))
-
-
-async def _reset_password(request: web.Request) -> web.StreamResponse:
     ident = identity(request)
     password = generate_password()
     password_hash = await asyncio.to_thread(hash_password, password)

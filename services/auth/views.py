@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp_jinja2
@@ -10,7 +9,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from services.common import audit, sessions
-from services.common.access import public, requires
+from services.common.access import home_of, public, requires, writes
 from services.common.db import DB_POOL
 from services.common.plural import contar
 from services.common.redirects import safe_next
@@ -21,15 +20,6 @@ from .forms import LoginForm
 from .passwords import verify_password
 from .sql import USER_BY_LOGIN_SQL
 
-HOME_BY_ROLE = {
-    "candidatura": "/captura/",
-    "representante": "/captura/",
-    "validador": "/validacion/",
-    "coordinacion": "/validacion/",
-    "transparencia": "/validacion/",
-    "igualdad": "/reportes/",
-    "admin": "/cuenta/usuarios",
-}
 WRONG_CREDENTIALS = "El usuario o la contraseña no son correctos."
 # Messages the login page shows after a redirect (``?aviso=<key>``): only these texts, never one from the URL.
 LOGIN_NOTICES = {"restablecida": "Tu contraseña se cambió. Ya puedes entrar con la nueva."}
@@ -68,7 +58,7 @@ async def render_form(request: web.Request, template: str, context: dict[str, An
 async def login_form(request: web.Request) -> web.Response:
     ident = identity(request)
     if ident.is_authenticated:
-        raise web.HTTPSeeOther(HOME_BY_ROLE.get(ident.role or "", "/"))
+        raise web.HTTPSeeOther(home_of(ident.role))
     context: dict[str, Any] = {
         "errors": {},
         "usuario": "",
@@ -79,6 +69,7 @@ async def login_form(request: web.Request) -> web.Response:
 
 
 @public
+@writes
 async def login(request: web.Request) -> web.StreamResponse:
     form_data = await request.post()
     try:
@@ -90,10 +81,6 @@ async def login(request: web.Request) -> web.StreamResponse:
             "siguiente": form_data.get("siguiente", ""),
         }
         return _render_login(request, context, status=400)
-    return await asyncio.shield(_login(request, form))
-
-
-async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
     pool, redis = request.app[DB_POOL], request.app[REDIS]
     user = await pool.fetchrow(USER_BY_LOGIN_SQL, form.usuario)
     # The hash is verified even for a locked or unknown account, so timing tells nothing about it.
@@ -173,7 +160,7 @@ async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
         entity_id=user["id"],
         details={"usuario": user["username"]},
     )
-    target = safe_next(form.siguiente) or HOME_BY_ROLE[user["role"]]
+    target = safe_next(form.siguiente) or home_of(user["role"])
     if user["must_change_password"]:
         target = PASSWORD_CHANGE_PATH
     redirect = web.HTTPSeeOther(target)
@@ -182,6 +169,7 @@ async def _login(request: web.Request, form: LoginForm) -> web.StreamResponse:
 
 
 @requires(during_password_change=True)
+@writes
 async def logout(request: web.Request) -> web.StreamResponse:
     """Closes every session of the user, on every device: leaving means leaving."""
     ident = identity(request)

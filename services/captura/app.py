@@ -27,7 +27,7 @@ def create_app(settings: CapturaSettings | None = None) -> web.Application:
     app = base_app(settings, Path(__file__).parent / "templates", client_max_size=settings.max_body_size)
     app.router.add_get("/captura/", tablero.dashboard, name="tablero")
     app.router.add_get("/captura/avance.csv", tablero.progress_csv, name="avance-csv")
-    app.router.add_get("/captura/candidaturas/{id}/curricular", views.curricular, name="curricular")
+    app.router.add_get("/captura/candidaturas/{id}/curricular", views.overview, name="curricular")
     app.router.add_get("/captura/candidaturas/{id}/historial", historial.history, name="historial")
     app.router.add_get("/captura/candidaturas/{id}/curricular/correccion", correccion.form, name="correccion")
     app.router.add_post(
@@ -49,25 +49,25 @@ def create_app(settings: CapturaSettings | None = None) -> web.Application:
     app.router.add_get("/captura/candidaturas/{id}/foto", foto_views.foto_form, name="foto")
     app.router.add_post("/captura/candidaturas/{id}/foto", foto_views.foto_upload, name="foto-post")
     app.router.add_get("/captura/candidaturas/{id}/foto.jpg", foto_views.foto_jpg, name="foto-jpg")
-    app.router.add_get("/captura/candidaturas/{id}/consentimiento", consentimiento_views.pagina, name="consentimiento")
+    app.router.add_get("/captura/candidaturas/{id}/consentimiento", consentimiento_views.show, name="consentimiento")
     app.router.add_get(
         "/captura/candidaturas/{id}/consentimiento/formato.pdf",
-        consentimiento_views.formato_pdf,
+        consentimiento_views.download_formato,
         name="consentimiento-formato",
     )
     app.router.add_get(
         "/captura/candidaturas/{id}/consentimiento/documento",
-        consentimiento_views.ver_documento,
+        consentimiento_views.download_documento,
         name="consentimiento-documento",
     )
     app.router.add_post(
         "/captura/candidaturas/{id}/consentimiento/documento",
-        consentimiento_views.subir_documento,
+        consentimiento_views.upload_documento,
         name="consentimiento-documento-post",
     )
     app.router.add_post(
         "/captura/candidaturas/{id}/consentimiento/autorizaciones",
-        autorizaciones_views.guardar,
+        autorizaciones_views.save,
         name="consentimiento-autorizaciones",
     )
     app.router.add_get("/captura/candidaturas/{id}/identidad", identidad_views.overview, name="identidad")

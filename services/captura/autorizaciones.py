@@ -17,7 +17,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from services.common import audit, outbox
-from services.common.identity import Identity
+from services.common.signed_identity import Identity
 
 TRATAMIENTO, PUBLICACION, ESTADISTICA = 1, 2, 3
 TEXTOS = {

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from aiohttp import web
 
-from services.common.access import requires
+from services.common.access import CANDIDATE_SIDE, requires, writes
 from services.common.db import DB_POOL
 from services.common.plazos import ventana_de
 from services.common.web import identity
 
 from . import autorizaciones, hechos, reglas
 from .consentimiento_pagina import render
-from .scope import CANDIDATE_ROLES, candidatura_in_scope
+from .scope import candidatura_in_scope
 
 
-@requires(*CANDIDATE_ROLES)
-async def guardar(request: web.Request) -> web.StreamResponse:
+@requires(*CANDIDATE_SIDE)
+@writes
+async def save(request: web.Request) -> web.StreamResponse:
     form = autorizaciones.AutorizacionesForm.model_validate(dict(await request.post()))
-    return await asyncio.shield(_guardar(request, form))
-
-
-async def _guardar(request: web.Request, form: autorizaciones.AutorizacionesForm) -> web.StreamResponse:
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
         deseados = form.deseados()

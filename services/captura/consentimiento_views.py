@@ -13,7 +13,7 @@ import asyncpg
 from aiohttp import web
 
 from services.common import audit, media, tiempo
-from services.common.access import requires
+from services.common.access import CANDIDATE_SIDE, requires, writes
 from services.common.db import DB_POOL
 from services.common.etiquetas import calidad, postulante_nombre
 from services.common.plazos import ventana_de
@@ -23,7 +23,7 @@ from services.common.zona import request_zona
 from . import consentimiento, hechos, reglas
 from .consentimiento_pagina import render
 from .documentos_sql import CURRENT_DOCUMENTO_SQL, INSERT_DOCUMENTO_SQL, PROCESO_NOMBRE_SQL
-from .scope import CANDIDATE_ROLES, candidatura_in_scope
+from .scope import candidatura_in_scope
 from .uploads import media_dir, read_upload
 
 FIELD = "documento"
@@ -42,15 +42,15 @@ def nombre(candidatura: asyncpg.Record) -> str:
     return " ".join(p for p in parts if p)
 
 
-@requires(*CANDIDATE_ROLES)
-async def pagina(request: web.Request) -> web.Response:
+@requires(*CANDIDATE_SIDE)
+async def show(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
     return await render(request, pool, candidatura)
 
 
-@requires(*CANDIDATE_ROLES)
-async def formato_pdf(request: web.Request) -> web.Response:
+@requires(*CANDIDATE_SIDE)
+async def download_formato(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
     proceso = await pool.fetchval(PROCESO_NOMBRE_SQL, candidatura["id"]) or ""
@@ -79,8 +79,9 @@ async def formato_pdf(request: web.Request) -> web.Response:
     )
 
 
-@requires(*CANDIDATE_ROLES)
-async def subir_documento(request: web.Request) -> web.StreamResponse:
+@requires(*CANDIDATE_SIDE)
+@writes
+async def upload_documento(request: web.Request) -> web.StreamResponse:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
     decision = reglas.can_do(await ventana_de(pool, candidatura["id"]), hechos.now(), reglas.Accion.DOCUMENTO)
@@ -93,10 +94,6 @@ async def subir_documento(request: web.Request) -> web.StreamResponse:
         return await render(request, pool, candidatura, errors={FIELD: exc.message}, status=422)
     path = media.private_path(media_dir(request), documento.sha256, f".{documento.extension}")
     await asyncio.to_thread(media.write_atomic, path, documento.data)
-    return await asyncio.shield(_save(request, documento, original))
-
-
-async def _save(request: web.Request, documento: consentimiento.Documento, original: str) -> web.StreamResponse:
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
@@ -127,8 +124,8 @@ async def _save(request: web.Request, documento: consentimiento.Documento, origi
     raise web.HTTPSeeOther(location.with_query(guardado="1"))
 
 
-@requires(*CANDIDATE_ROLES)
-async def ver_documento(request: web.Request) -> web.StreamResponse:
+@requires(*CANDIDATE_SIDE)
+async def download_documento(request: web.Request) -> web.StreamResponse:
     """The signed form last uploaded, back to its own candidacy, as a download (never rendered inline)."""
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp_jinja2
@@ -10,7 +9,7 @@ import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox
-from services.common.access import requires
+from services.common.access import CANDIDATE_SIDE, requires, writes
 from services.common.curricular import RUBROS, RUBROS_BY_KEY
 from services.common.db import DB_POOL
 from services.common.plazos import motivo_cerrada, ventana_de
@@ -18,7 +17,7 @@ from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
 from . import hechos, reglas
-from .scope import CANDIDATE_ROLES, candidatura_in_scope
+from .scope import candidatura_in_scope
 from .sql import CUESTIONARIO_SQL, INSERT_REQUEST_SQL, OPEN_REQUEST_SQL, ROUNDS_USED_SQL
 
 CURRICULAR = "curricular"
@@ -44,7 +43,7 @@ async def _context(conn: asyncpg.Connection | asyncpg.Pool, candidatura: asyncpg
     }
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
 async def form(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     context = await _context(pool, await candidatura_in_scope(request, pool))
@@ -52,15 +51,12 @@ async def form(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template(TEMPLATE, request, context)
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
+@writes
 async def request_correction(request: web.Request) -> web.StreamResponse:
     data = await request.post()
     rubros = [str(v) for v in data.getall("rubro", [])]
     motivo = str(data.get("motivo", "")).strip()
-    return await asyncio.shield(_request(request, rubros, motivo))
-
-
-async def _request(request: web.Request, rubros: list[str], motivo: str) -> web.StreamResponse:
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)

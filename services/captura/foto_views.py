@@ -10,13 +10,13 @@ import asyncpg
 from aiohttp import web
 
 from services.common import media
-from services.common.access import requires
+from services.common.access import CANDIDATE_SIDE, requires, writes
 from services.common.db import DB_POOL
 from services.common.web import identity
 
 from . import fotos, guardado, hechos, reglas
 from .documentos_sql import CURRENT_FOTO_SQL, INSERT_FOTO_SQL
-from .scope import CANDIDATE_ROLES, candidatura_in_scope
+from .scope import candidatura_in_scope
 from .uploads import media_dir, read_upload
 
 CURRICULAR = "curricular"
@@ -48,7 +48,7 @@ async def _decision(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int
     return reglas.can_edit(situacion, hechos.now(), reglas.FOTO_RUBRO)
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
 async def foto_form(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
@@ -56,7 +56,8 @@ async def foto_form(request: web.Request) -> web.Response:
     return _render(request, candidatura, foto, await _decision(pool, candidatura["id"]))
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
+@writes
 async def foto_upload(request: web.Request) -> web.StreamResponse:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
@@ -74,10 +75,6 @@ async def foto_upload(request: web.Request) -> web.StreamResponse:
     foto_name, mini_name = media.photo_names(foto.sha256)
     # Files first, row second: a crash in between leaves an unreferenced file, never a row without its file.
     await asyncio.to_thread(media.store_private, media_dir(request), {foto_name: foto.foto, mini_name: foto.mini})
-    return await asyncio.shield(_save(request, foto))
-
-
-async def _save(request: web.Request, foto: fotos.Foto) -> web.StreamResponse:
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
@@ -106,7 +103,7 @@ async def _save(request: web.Request, foto: fotos.Foto) -> web.StreamResponse:
     raise web.HTTPSeeOther(location.with_query(guardado="1"))
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
 async def foto_jpg(request: web.Request) -> web.StreamResponse:
     """The candidacy's current photo, to itself only (unpublished photos are personal data)."""
     pool = request.app[DB_POOL]

@@ -13,7 +13,7 @@ from aiohttp import web
 from services.common import audit
 from services.common.db import DB_POOL
 from services.common.estados import report_status
-from services.common.identity import Identity
+from services.common.signed_identity import Identity
 from services.common.web import identity
 
 from . import envios, hechos, reglas

@@ -9,16 +9,16 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from services.common import identidad
-from services.common.access import requires
+from services.common.access import CANDIDATE_SIDE, requires
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.observaciones import ETIQUETAS
 
-from .scope import CANDIDATE_ROLES, candidatura_in_scope
+from .scope import candidatura_in_scope
 from .sql import HISTORY_ENVIOS_SQL, HISTORY_OBSERVACIONES_SQL
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
 @aiohttp_jinja2.template("captura/historial.html")
 async def history(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]

@@ -6,7 +6,6 @@ skip rules run on the server too, so the page works without JavaScript.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp_jinja2
@@ -14,7 +13,7 @@ import asyncpg
 from aiohttp import web
 
 from services.common import identidad
-from services.common.access import requires
+from services.common.access import CANDIDATE_SIDE, requires, writes
 from services.common.boundary import parse_int
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
@@ -23,7 +22,7 @@ from services.common.observaciones import ETIQUETAS
 from services.common.web import identity
 
 from . import autorizaciones, guardado, hechos, identidad_envio, partido, reglas
-from .scope import CANDIDATE_ROLES, candidatura_in_scope
+from .scope import candidatura_in_scope
 from .sql import OPEN_OBSERVACIONES_SQL, RESPUESTA_SQL, RESPUESTAS_SQL
 
 NO_CONFIGURADO = identidad_envio.SIN_CONJUNTO
@@ -48,7 +47,7 @@ def _dimension(request: web.Request, cuestionario: Cuestionario) -> Dimension:
     return dimension
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
 @aiohttp_jinja2.template("captura/identidad.html")
 async def overview(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]
@@ -109,7 +108,7 @@ def _next(cuestionario: Cuestionario, dimension: Dimension) -> Dimension | None:
     return cuestionario.dimensiones[position] if position < len(claves) else None
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
 async def dimension_form(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
@@ -129,14 +128,11 @@ async def dimension_form(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("captura/identidad_dimension.html", request, context)
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
+@writes
 async def dimension_save(request: web.Request) -> web.StreamResponse:
     posted = await request.post()
     form = {key: [str(v) for v in posted.getall(key)] for key in set(posted.keys())}
-    return await asyncio.shield(_dimension_save(request, form))
-
-
-async def _dimension_save(request: web.Request, form: dict[str, list[str]]) -> web.StreamResponse:
     pool = request.app[DB_POOL]
     ident = identity(request)
     parsed = parse_int("".join(form.get("version", ["0"])))
@@ -182,6 +178,7 @@ async def _dimension_save(request: web.Request, form: dict[str, list[str]]) -> w
     raise web.HTTPSeeOther(location.with_query(guardado="1"))
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
+@writes
 async def submit(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(guardado.submit_view(request, IDENTIDAD, "identidad"))
+    return await guardado.submit_view(request, IDENTIDAD, "identidad")

@@ -8,7 +8,6 @@ Only a ``representante`` decides, and only on candidacies of its own postulante 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +16,7 @@ import asyncpg
 from aiohttp import web
 
 from services.common import audit, identidad
-from services.common.access import requires
+from services.common.access import PARTY_REPRESENTATIVES, requires, writes
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.estados import report_status
@@ -104,12 +103,10 @@ async def _record_status(
     )
 
 
-@requires("representante")
+@requires(*PARTY_REPRESENTATIVES)
+@writes
 async def approve(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_approve(request, _cuestionario(request)))
-
-
-async def _approve(request: web.Request, cuestionario: str) -> web.StreamResponse:
+    cuestionario = _cuestionario(request)
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)
@@ -136,13 +133,11 @@ async def _approve(request: web.Request, cuestionario: str) -> web.StreamRespons
     raise _overview(request, candidatura["id"], cuestionario, "aprobado")
 
 
-@requires("representante")
+@requires(*PARTY_REPRESENTATIVES)
+@writes
 async def return_to_candidacy(request: web.Request) -> web.StreamResponse:
     form = {k: str(v) for k, v in (await request.post()).items()}
-    return await asyncio.shield(_return(request, _cuestionario(request), form))
-
-
-async def _return(request: web.Request, cuestionario: str, form: dict[str, str]) -> web.StreamResponse:
+    cuestionario = _cuestionario(request)
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         candidatura = await candidatura_in_scope(request, conn)

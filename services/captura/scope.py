@@ -6,12 +6,10 @@ import asyncpg
 from aiohttp import web
 
 from services.common.boundary import path_int
-from services.common.identity import Identity
+from services.common.signed_identity import Identity
 from services.common.web import identity
 
 from .sql import CANDIDATURA_SQL
-
-CANDIDATE_ROLES = ("candidatura", "representante")
 
 
 def scope_of(ident: Identity) -> tuple[list[int], int | None]:

@@ -16,7 +16,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from services.common import celdas
-from services.common.access import requires
+from services.common.access import CANDIDATE_SIDE, requires
 from services.common.curricular import RUBROS, missing_rubros
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
@@ -24,7 +24,7 @@ from services.common.plazos import Ventana, deadline_text
 from services.common.proceso import Proceso, active_proceso
 from services.common.web import identity
 
-from .scope import CANDIDATE_ROLES, scope_of
+from .scope import scope_of
 from .sql import AMBITO_POR_NOMBRE_SQL, CARGOS_SQL, PARTY_PENDING_SQL, PROGRESS_SQL
 
 
@@ -141,7 +141,7 @@ def with_windows(rows: list[dict[str, Any]], proceso: Proceso | None, now: datet
     return deadline_text(_ventana(proceso), now)
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
 async def dashboard(request: web.Request) -> web.Response:
     filtros, ambito, errors = await _filters(request)
     # A filter that cannot apply is left out (the rest still filter) and said, with the form and what was typed.
@@ -167,7 +167,7 @@ async def dashboard(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("captura/tablero.html", request, context, status=422 if errors else 200)
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
 async def progress_csv(request: web.Request) -> web.Response:
     filtros, ambito, errors = await _filters(request)
     if errors:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common.access import requires
+from services.common.access import CANDIDATE_SIDE, requires, writes
 from services.common.boundary import parse_int
 from services.common.curricular import (
     RUBROS,
@@ -28,15 +27,15 @@ from services.common.web import identity
 
 from . import guardado, hechos, partido, reglas
 from .domain import curricular_missing
-from .scope import CANDIDATE_ROLES, candidatura_in_scope
+from .scope import candidatura_in_scope
 from .sql import OPEN_OBSERVACIONES_SQL, RESPUESTA_SQL, RESPUESTAS_SQL
 
 CURRICULAR = "curricular"
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
 @aiohttp_jinja2.template("captura/curricular.html")
-async def curricular(request: web.Request) -> dict[str, Any]:
+async def overview(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
     situacion = await hechos.situacion(pool, candidatura["id"], CURRICULAR)
@@ -70,7 +69,7 @@ def _rubro(request: web.Request) -> Any:
     return rubro
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
 async def rubro_form(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
     candidatura = await candidatura_in_scope(request, pool)
@@ -100,13 +99,10 @@ async def _limits(conn: asyncpg.Connection | asyncpg.Pool, rubro: Rubro) -> dict
     return limits_for(rubro, config.limite_texto_largo, config.limite_propuesta)
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
+@writes
 async def rubro_save(request: web.Request) -> web.StreamResponse:
     form = dict(await request.post())
-    return await asyncio.shield(_rubro_save(request, form))
-
-
-async def _rubro_save(request: web.Request, form: dict[str, Any]) -> web.StreamResponse:
     pool = request.app[DB_POOL]
     ident = identity(request)
     rubro = _rubro(request)
@@ -166,6 +162,7 @@ def _refused(request: web.Request, context: dict[str, Any], motivo: str) -> web.
     return aiohttp_jinja2.render_template("captura/rubro.html", request, context, status=409)
 
 
-@requires(*CANDIDATE_ROLES)
+@requires(*CANDIDATE_SIDE)
+@writes
 async def submit(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(guardado.submit_view(request, CURRICULAR, "curricular"))
+    return await guardado.submit_view(request, CURRICULAR, "curricular")

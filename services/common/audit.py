@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
-from .identity import Identity
+from .signed_identity import Identity
 
 INSERT_SQL = """
 INSERT INTO audit.eventos

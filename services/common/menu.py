@@ -1,14 +1,23 @@
 """The staff menu: every staff screen, and who may open it, in one place every staff page renders.
 
-The roles here must match the ``@requires`` of each screen's handler; ``tests/unit/test_menu.py`` checks them
-against the routes of the apps, so a link that would answer 403 cannot reach a role's menu.
+The groups here (from ``access``) must match the ``@requires`` of each screen's handler;
+``tests/unit/test_menu.py`` checks them against the routes of the apps, so a link that would answer 403 cannot
+reach a role's menu.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .access import STAFF_ROLES
+from .access import (
+    ACCOUNT_MANAGERS,
+    PROCESS_MANAGERS,
+    QUEUE_READERS,
+    REGISTRY_MANAGERS,
+    REPORT_READERS,
+    REVIEWERS,
+    STAFF_ROLES,
+)
 
 
 @dataclass(frozen=True)
@@ -23,16 +32,16 @@ def _enlace(etiqueta: str, ruta: str, *roles: str) -> Enlace:
 
 
 STAFF_MENU: tuple[Enlace, ...] = (
-    _enlace("Cola de revisión", "/validacion/", "validador", "coordinacion", "transparencia", "admin"),
-    _enlace("Solicitudes de corrección", "/validacion/correcciones", "validador", "coordinacion"),
-    _enlace("Importar candidaturas", "/validacion/registro/importar", "coordinacion"),
-    _enlace("Candidaturas registradas", "/validacion/registro/candidaturas", "coordinacion"),
-    _enlace("Secciones y distritos", "/validacion/registro/secciones", "coordinacion"),
-    _enlace("Prórrogas de captura", "/validacion/prorrogas", "coordinacion", "admin"),
-    _enlace("Ajustes del proceso", "/validacion/proceso", "coordinacion", "admin"),
-    _enlace("Reportes", "/reportes/", *STAFF_ROLES),
-    _enlace("Cuentas", "/cuenta/usuarios", "admin", "coordinacion"),
-    _enlace("Cuentas en bloque", "/cuenta/lotes", "admin", "coordinacion"),
+    _enlace("Cola de revisión", "/validacion/", *QUEUE_READERS),
+    _enlace("Solicitudes de corrección", "/validacion/correcciones", *REVIEWERS),
+    _enlace("Importar candidaturas", "/validacion/registro/importar", *REGISTRY_MANAGERS),
+    _enlace("Candidaturas registradas", "/validacion/registro/candidaturas", *REGISTRY_MANAGERS),
+    _enlace("Secciones y distritos", "/validacion/registro/secciones", *REGISTRY_MANAGERS),
+    _enlace("Prórrogas de captura", "/validacion/prorrogas", *PROCESS_MANAGERS),
+    _enlace("Ajustes del proceso", "/validacion/proceso", *PROCESS_MANAGERS),
+    _enlace("Reportes", "/reportes/", *REPORT_READERS),
+    _enlace("Cuentas", "/cuenta/usuarios", *ACCOUNT_MANAGERS),
+    _enlace("Cuentas en bloque", "/cuenta/lotes", *ACCOUNT_MANAGERS),
     _enlace("Mi contraseña", "/cuenta/contrasena", *STAFF_ROLES),
 )
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, fields
 import orjson
 from redis.asyncio import Redis
 
-from .identity import Identity
+from .signed_identity import Identity
 
 COOKIE_NAME = "conoceles_sesion"
 IDLE_TIMEOUT = 30 * 60

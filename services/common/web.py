@@ -29,13 +29,13 @@ from .boundary import boundary_middleware
 from .contacto import safe_href
 from .db import DB_POOL, database_unavailable, pool_ctx
 from .etiquetas import TEMPLATE_GLOBALS as ETIQUETAS_GLOBALS
-from .identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
 from .limites import too_large_message
 from .logs import setup_logging
 from .mensajes import detalles
 from .menu import staff_menu
 from .pie import request_proceso_nombre
 from .settings import ServiceSettings, load_settings
+from .signed_identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
 from .zona import LAST_ZONA, request_zona
 
 log = logging.getLogger(__name__)

@@ -16,11 +16,11 @@ def create_app(settings: PublicoSettings | None = None) -> web.Application:
     app = base_app(settings, Path(__file__).parent / "templates")
     aiohttp_jinja2.get_env(app).globals["descripcion_sitio"] = settings.descripcion
     app.router.add_get("/", views.home, name="inicio")
-    app.router.add_get("/candidaturas", views.candidaturas, name="candidaturas")
-    app.router.add_get("/candidaturas/{id}", views.perfil, name="perfil")
-    app.router.add_get("/api/v1/candidaturas", views.api_candidaturas, name="api-candidaturas")
-    app.router.add_get("/api/v1/candidaturas/{id}", views.api_candidatura, name="api-candidatura")
+    app.router.add_get("/candidaturas", views.list_candidaturas, name="candidaturas")
+    app.router.add_get("/candidaturas/{id}", views.show_candidatura, name="perfil")
+    app.router.add_get("/api/v1/candidaturas", views.api_list_candidaturas, name="api-candidaturas")
+    app.router.add_get("/api/v1/candidaturas/{id}", views.api_show_candidatura, name="api-candidatura")
     app.router.add_get("/favicon.ico", icono.favicon, name="favicon")
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=False)
-    app.router.add_get("/media/{name}", media_views.foto, name="media")
+    app.router.add_get("/media/{name}", media_views.serve_foto, name="media")
     return app

@@ -15,7 +15,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @public
-async def foto(request: web.Request) -> web.StreamResponse:
+async def serve_foto(request: web.Request) -> web.StreamResponse:
     name = request.match_info["name"]
     # Only <sha256>.jpg and <sha256>-mini.jpg: no path separators, dots or other files ever reach the disk.
     if media.PUBLIC_NAME.match(name) is None:

@@ -105,7 +105,7 @@ async def home(request: web.Request) -> web.Response:
 
 
 @public
-async def candidaturas(request: web.Request) -> web.Response:
+async def list_candidaturas(request: web.Request) -> web.Response:
     filters = ListFilters.model_validate(dict(request.query))
     pool = request.app[DB_POOL]
 
@@ -136,7 +136,7 @@ def _candidatura_id(request: web.Request) -> int:
 
 
 @public
-async def perfil(request: web.Request) -> web.Response:
+async def show_candidatura(request: web.Request) -> web.Response:
     candidatura_id = _candidatura_id(request)
     pool = request.app[DB_POOL]
 
@@ -150,7 +150,7 @@ async def perfil(request: web.Request) -> web.Response:
 
 
 @public
-async def api_candidaturas(request: web.Request) -> web.Response:
+async def api_list_candidaturas(request: web.Request) -> web.Response:
     filters = ListFilters.model_validate(dict(request.query))
 
     async def render() -> tuple[bytes, str]:
@@ -162,7 +162,7 @@ async def api_candidaturas(request: web.Request) -> web.Response:
 
 
 @public
-async def api_candidatura(request: web.Request) -> web.Response:
+async def api_show_candidatura(request: web.Request) -> web.Response:
     candidatura_id = _candidatura_id(request)
 
     async def render() -> tuple[bytes, str]:

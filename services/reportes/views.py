@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from services.common.access import requires
+from services.common.access import REPORT_READERS, requires
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
 from services.common.etiquetas import postulante_nombre
@@ -15,7 +15,7 @@ from services.common.etiquetas import postulante_nombre
 from .sql import PROGRESS_SQL
 
 
-@requires("coordinacion", "validador", "transparencia", "igualdad", "admin")
+@requires(*REPORT_READERS)
 @aiohttp_jinja2.template("reportes/avance.html")
 async def progress(request: web.Request) -> dict[str, Any]:
     rows = await request.app[DB_POOL].fetch(PROGRESS_SQL)

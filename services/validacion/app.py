@@ -17,21 +17,21 @@ from .settings import ValidacionSettings
 
 def _registro_routes(app: web.Application) -> None:
     add_get, add_post = app.router.add_get, app.router.add_post
-    add_get("/validacion/registro/importar", importacion.importar_form, name="importar")
-    add_post("/validacion/registro/importar", importacion.importar, name="importar-post")
+    add_get("/validacion/registro/importar", importacion.candidaturas_form, name="importar")
+    add_post("/validacion/registro/importar", importacion.candidaturas_upload, name="importar-post")
     add_get("/validacion/registro/secciones", importacion.territorio_form, name="secciones")
     add_post("/validacion/registro/secciones", importacion.territorio_upload, name="secciones-post")
     add_get(r"/validacion/registro/importaciones/{id:\d+}", importacion.preview, name="importacion")
-    add_post(r"/validacion/registro/importaciones/{id:\d+}/aplicar", importacion.aplicar, name="importacion-aplicar")
-    add_get("/validacion/registro/candidaturas", candidaturas.lista, name="candidaturas")
-    add_get(r"/validacion/registro/candidaturas/{id:\d+}", candidaturas.detalle, name="candidatura")
-    add_post(r"/validacion/registro/candidaturas/{id:\d+}/cancelar", candidaturas.cancelar, name="cancelar")
-    add_post(r"/validacion/registro/candidaturas/{id:\d+}/sustituir", candidaturas.sustituir, name="sustituir")
-    add_get("/validacion/proceso", proceso.ajustes, name="proceso")
-    add_post("/validacion/proceso", proceso.guardar, name="proceso-post")
-    add_get("/validacion/prorrogas", prorrogas.lista, name="prorrogas")
-    add_post("/validacion/prorrogas", prorrogas.otorgar, name="prorrogas-post")
-    add_post(r"/validacion/prorrogas/{id:\d+}/revocar", prorrogas.revocar, name="prorroga-revocar")
+    add_post(r"/validacion/registro/importaciones/{id:\d+}/aplicar", importacion.apply, name="importacion-aplicar")
+    add_get("/validacion/registro/candidaturas", candidaturas.list_candidaturas, name="candidaturas")
+    add_get(r"/validacion/registro/candidaturas/{id:\d+}", candidaturas.detail, name="candidatura")
+    add_post(r"/validacion/registro/candidaturas/{id:\d+}/cancelar", candidaturas.cancel, name="cancelar")
+    add_post(r"/validacion/registro/candidaturas/{id:\d+}/sustituir", candidaturas.substitute, name="sustituir")
+    add_get("/validacion/proceso", proceso.form, name="proceso")
+    add_post("/validacion/proceso", proceso.save, name="proceso-post")
+    add_get("/validacion/prorrogas", prorrogas.list_prorrogas, name="prorrogas")
+    add_post("/validacion/prorrogas", prorrogas.grant, name="prorrogas-post")
+    add_post(r"/validacion/prorrogas/{id:\d+}/revocar", prorrogas.revoke, name="prorroga-revocar")
 
 
 def create_app(settings: ValidacionSettings | None = None) -> web.Application:

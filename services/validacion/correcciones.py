@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp_jinja2
@@ -10,7 +9,7 @@ import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox
-from services.common.access import requires
+from services.common.access import REVIEWERS, requires, writes
 from services.common.boundary import path_int
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
@@ -18,10 +17,8 @@ from services.common.web import identity
 
 from .sql import CORRECTIONS_SQL, DECIDE_CORRECTION_SQL, DECIDED_CORRECTION_SQL
 
-DECIDERS = ("coordinacion", "validador")
 
-
-@requires(*DECIDERS)
+@requires(*REVIEWERS)
 @aiohttp_jinja2.template("validacion/correcciones.html")
 async def pending(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]
@@ -73,11 +70,13 @@ async def _decide(request: web.Request, aprobada: bool) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/validacion/correcciones?resuelta={row['id']}")
 
 
-@requires(*DECIDERS)
+@requires(*REVIEWERS)
+@writes
 async def approve(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_decide(request, True))
+    return await _decide(request, True)
 
 
-@requires(*DECIDERS)
+@requires(*REVIEWERS)
+@writes
 async def reject(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_decide(request, False))
+    return await _decide(request, False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,7 +10,7 @@ import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox
-from services.common.access import requires
+from services.common.access import QUEUE_READERS, REVIEWERS, requires, writes
 from services.common.boundary import path_int
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
@@ -32,14 +31,12 @@ from .sql import (
     REVIEW_SQL,
 )
 
-REVIEWERS = ("validador", "coordinacion")
-
 
 def _review_id(request: web.Request) -> int:
     return path_int(request)
 
 
-@requires(*REVIEWERS, "transparencia", "admin")
+@requires(*QUEUE_READERS)
 @aiohttp_jinja2.template("validacion/cola.html")
 async def queue(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]
@@ -98,11 +95,8 @@ def _observable_rubros(review: Any) -> list[str]:
 
 
 @requires(*REVIEWERS)
+@writes
 async def approve(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_approve(request))
-
-
-async def _approve(request: web.Request) -> web.StreamResponse:
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         publish_now = await conn.fetchval(PUBLICATION_OPEN_SQL)
@@ -126,12 +120,9 @@ async def _approve(request: web.Request) -> web.StreamResponse:
 
 
 @requires(*REVIEWERS)
+@writes
 async def return_with_observations(request: web.Request) -> web.StreamResponse:
     form = {k: str(v) for k, v in (await request.post()).items()}
-    return await asyncio.shield(_return(request, form))
-
-
-async def _return(request: web.Request, form: dict[str, str]) -> web.StreamResponse:
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         current = await conn.fetchrow(REVIEW_SQL, _review_id(request))

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from services.auth import credenciales
 from services.captura import consentimiento
-from services.common.identity import ANONYMOUS
 from services.common.instituto import Instituto
+from services.common.signed_identity import ANONYMOUS
 from services.publico.app import create_app
 from services.publico.settings import PublicoSettings
 from services.validacion.catalogos import MANIFEST, read_manifest

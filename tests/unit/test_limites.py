@@ -10,7 +10,7 @@ import pytest
 from gateway.settings import GatewaySettings
 from services.common.limites import too_large_message
 from services.common.settings import CommonSettings
-from services.validacion.importacion.parse import ArchivoInvalido, Limites, read_table
+from services.validacion.importacion.parse import ArchivoInvalidoError, Limites, read_table
 from services.validacion.settings import ValidacionSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,5 +39,5 @@ def test_the_docs_and_apache_agree_with_the_default() -> None:
 
 
 def test_the_parser_refuses_a_file_over_the_limit_and_says_it() -> None:
-    with pytest.raises(ArchivoInvalido, match="pasa de 1 MB"):
+    with pytest.raises(ArchivoInvalidoError, match="pasa de 1 MB"):
         read_table("grande.csv", b"a,b\n" * (1024**2 // 4 + 1), Limites(archivo_bytes=1024**2))

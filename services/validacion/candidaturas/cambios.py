@@ -10,15 +10,15 @@ import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox
-from services.common.identity import Identity
 from services.common.proceso import active_proceso
+from services.common.signed_identity import Identity
 from services.validacion.importacion import campos
 
 from . import sql
 from .forms import Baja, Sustitucion
 
 
-class NoProcede(RuntimeError):
+class NoProcedeError(RuntimeError):
     """The change cannot be made (already withdrawn, CURP in use, under age); the message says why."""
 
 
@@ -27,7 +27,7 @@ async def _lock_registrada(conn: asyncpg.Connection, candidatura_id: int) -> asy
     if row is None:
         raise web.HTTPNotFound()
     if row["estatus"] != "registrada":
-        raise NoProcede(f"Esta candidatura ya está {row['estatus']}; no se puede cambiar.")
+        raise NoProcedeError(f"Esta candidatura ya está {row['estatus']}; no se puede cambiar.")
     return row
 
 
@@ -70,8 +70,8 @@ async def substitute(
         campos.edad_plausible(form.fecha_nacimiento, jornada)
         nombre = old["cargo_nombre"].lower()
         campos.edad_minima(form.fecha_nacimiento, jornada, minima or campos.EDAD_CIUDADANIA, nombre)
-    except campos.CampoInvalido as exc:
-        raise NoProcede(str(exc)) from None
+    except campos.CampoInvalidoError as exc:
+        raise NoProcedeError(str(exc)) from None
     await conn.execute(sql.RETIRE_SQL, candidatura_id, "sustituida", form.motivo)
     try:
         # A savepoint, so a CURP already in use reports a message instead of aborting the transaction.
@@ -93,7 +93,7 @@ async def substitute(
                 form.eleccion_consecutiva,
             )
     except asyncpg.UniqueViolationError:
-        raise NoProcede(f"La CURP {form.curp} ya tiene un registro vigente en este proceso.") from None
+        raise NoProcedeError(f"La CURP {form.curp} ya tiene un registro vigente en este proceso.") from None
     if old["pareja_id"] is not None:
         await conn.execute(sql.RELINK_PARTNER_SQL, old["pareja_id"], new_id)
     await _leave(conn, candidatura_id)

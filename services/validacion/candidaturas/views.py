@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 from pydantic import ValidationError
 
-from services.common.access import requires
+from services.common.access import REGISTRY_MANAGERS, requires, writes
 from services.common.boundary import like_contains, path_int
 from services.common.db import DB_POOL
 from services.common.web import identity
@@ -18,7 +17,6 @@ from services.validacion.importacion.parse import fold
 from . import cambios, sql
 from .forms import Baja, Sustitucion, errores
 
-STAFF = ("coordinacion",)
 ESTATUS = {"registrada": "Registrada", "sustituida": "Sustituida", "cancelada": "Cancelada"}
 AVISOS = {"cancelada": "La candidatura quedó cancelada.", "sustituida": "La sustitución quedó registrada."}
 
@@ -27,9 +25,9 @@ def _id(request: web.Request) -> int:
     return path_int(request)
 
 
-@requires(*STAFF)
+@requires(*REGISTRY_MANAGERS)
 @aiohttp_jinja2.template("validacion/candidaturas.html")
-async def lista(request: web.Request) -> dict[str, Any]:
+async def list_candidaturas(request: web.Request) -> dict[str, Any]:
     q = request.query.get("q", "").strip()[:100]
     estatus = request.query.get("estatus", "")
     estatus = estatus if estatus in ESTATUS else ""
@@ -51,9 +49,9 @@ async def _detail_context(request: web.Request, candidatura_id: int) -> dict[str
     }
 
 
-@requires(*STAFF)
+@requires(*REGISTRY_MANAGERS)
 @aiohttp_jinja2.template("validacion/candidatura.html")
-async def detalle(request: web.Request) -> dict[str, Any]:
+async def detail(request: web.Request) -> dict[str, Any]:
     return await _detail_context(request, _id(request))
 
 
@@ -68,14 +66,16 @@ async def _render_errors(
     return aiohttp_jinja2.render_template("validacion/candidatura.html", request, context, status=422)
 
 
-@requires(*STAFF)
-async def cancelar(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_change(request, "cancelar"))
+@requires(*REGISTRY_MANAGERS)
+@writes
+async def cancel(request: web.Request) -> web.StreamResponse:
+    return await _change(request, "cancelar")
 
 
-@requires(*STAFF)
-async def sustituir(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_change(request, "sustituir"))
+@requires(*REGISTRY_MANAGERS)
+@writes
+async def substitute(request: web.Request) -> web.StreamResponse:
+    return await _change(request, "sustituir")
 
 
 async def _change(request: web.Request, accion: str) -> web.StreamResponse:
@@ -94,7 +94,7 @@ async def _change(request: web.Request, accion: str) -> web.StreamResponse:
             else:
                 await cambios.cancel(conn, candidatura_id, form, request, ident)
                 target, hecho = candidatura_id, "cancelada"
-    except cambios.NoProcede as exc:
+    except cambios.NoProcedeError as exc:
         campo = "curp" if "CURP" in str(exc) else "fecha_nacimiento" if "años" in str(exc) else "motivo"
         return await _render_errors(request, candidatura_id, accion, {campo: str(exc)}, valores)
     url = request.app.router["candidatura"].url_for(id=str(target)).with_query(hecho=hecho)

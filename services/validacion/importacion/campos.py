@@ -1,6 +1,6 @@
 """Rules for single values of a person's registration, shared by the import and the substitution form.
 
-Each function returns the normalized value or raises :class:`CampoInvalido` with a Spanish message.
+Each function returns the normalized value or raises :class:`CampoInvalidoError` with a Spanish message.
 """
 
 from __future__ import annotations
@@ -51,34 +51,34 @@ TELEFONO_RE = re.compile(r"(?:\+?52(?:1(?=\d{10}$))?)?(\d{10})")
 NINGUNA = {"ninguna", "ninguno", "no", "n/a", "na", "no aplica", "-"}
 
 
-class CampoInvalido(ValueError):
+class CampoInvalidoError(ValueError):
     pass
 
 
 def text(value: Value, *, required: bool = False, label: str = "") -> str | None:
     if value is None or str(value).strip() == "":
         if required:
-            raise CampoInvalido(f"Falta {label}.")
+            raise CampoInvalidoError(f"Falta {label}.")
         return None
     result = str(value).strip()
     if isinstance(value, float) and value.is_integer():
         result = str(int(value))  # an XLSX number cell holding a phone or a key
     if len(result) > MAX_TEXT:
-        raise CampoInvalido(f"El texto pasa de {MAX_TEXT} caracteres.")
+        raise CampoInvalidoError(f"El texto pasa de {MAX_TEXT} caracteres.")
     return result
 
 
 def entero(value: Value, *, required: bool = False, label: str = "", minimo: int = 1) -> int | None:
     if value is None or str(value).strip() == "":
         if required:
-            raise CampoInvalido(f"Falta {label}.")
+            raise CampoInvalidoError(f"Falta {label}.")
         return None
     try:
         number = float(str(value).strip()) if not isinstance(value, int | float) else float(value)
     except ValueError:
-        raise CampoInvalido(f"«{value}» no es un número entero.") from None
+        raise CampoInvalidoError(f"«{value}» no es un número entero.") from None
     if not number.is_integer() or number < minimo:
-        raise CampoInvalido(f"«{value}» no es un número entero mayor o igual que {minimo}.")
+        raise CampoInvalidoError(f"«{value}» no es un número entero mayor o igual que {minimo}.")
     return int(number)
 
 
@@ -87,11 +87,11 @@ def curp(value: Value) -> str:
     assert raw is not None
     result = raw.upper().replace(" ", "")
     if not curps.formato_valido(result):
-        raise CampoInvalido(f"La CURP «{raw}» no tiene el formato de 18 caracteres de RENAPO.")
+        raise CampoInvalidoError(f"La CURP «{raw}» no tiene el formato de 18 caracteres de RENAPO.")
     if not curps.digito_valido(result):
-        raise CampoInvalido(f"La CURP «{raw}» no es válida: su dígito verificador no corresponde.")
+        raise CampoInvalidoError(f"La CURP «{raw}» no es válida: su dígito verificador no corresponde.")
     if curps.nacimiento_de(result) is None:
-        raise CampoInvalido(f"La CURP «{raw}» no es válida: su fecha de nacimiento ({result[4:10]}) no existe.")
+        raise CampoInvalidoError(f"La CURP «{raw}» no es válida: su fecha de nacimiento ({result[4:10]}) no existe.")
     return result
 
 
@@ -108,12 +108,12 @@ def curp_coincide(value: str, sexo: str | None, nacimiento: date | None) -> None
     if sexo is not None and letra != curps.SEXO_LETRA[sexo] and not (sexo == "no_binario" and letra in "HM"):
         problemas.append(f"indica sexo {SEXO_TEXTO[curps.LETRA_SEXO[letra]]} ({letra}) y el sexo es {SEXO_TEXTO[sexo]}")
     if problemas:
-        raise CampoInvalido(f"La CURP {value} no corresponde a la persona: " + "; ".join(problemas) + ".")
+        raise CampoInvalidoError(f"La CURP {value} no corresponde a la persona: " + "; ".join(problemas) + ".")
 
 
 def fecha(value: Value) -> date:
     if value is None or str(value).strip() == "":
-        raise CampoInvalido("Falta la fecha de nacimiento.")
+        raise CampoInvalidoError("Falta la fecha de nacimiento.")
     if isinstance(value, date):
         parsed = value
     elif isinstance(value, int | float):
@@ -127,9 +127,9 @@ def fecha(value: Value) -> date:
             except ValueError:
                 continue
         else:
-            raise CampoInvalido(f"La fecha «{raw}» no es válida; escríbela como AAAA-MM-DD o DD/MM/AAAA.")
+            raise CampoInvalidoError(f"La fecha «{raw}» no es válida; escríbela como AAAA-MM-DD o DD/MM/AAAA.")
     if parsed.year < 1900 or parsed > date.today():
-        raise CampoInvalido(f"La fecha {parsed:%d/%m/%Y} no es una fecha de nacimiento posible.")
+        raise CampoInvalidoError(f"La fecha {parsed:%d/%m/%Y} no es una fecha de nacimiento posible.")
     return parsed
 
 
@@ -142,7 +142,7 @@ def sexo(value: Value) -> str:
     assert raw is not None
     found = SEXOS.get(fold(raw))
     if found is None:
-        raise CampoInvalido(f"El sexo «{raw}» no es válido: usa mujer, hombre o no binario.")
+        raise CampoInvalidoError(f"El sexo «{raw}» no es válido: usa mujer, hombre o no binario.")
     return found
 
 
@@ -151,7 +151,7 @@ def tipo(value: Value) -> str:
     assert raw is not None
     found = TIPOS.get(fold(raw))
     if found is None:
-        raise CampoInvalido(f"El tipo «{raw}» no es válido: usa propietaria, propietario o suplente.")
+        raise CampoInvalidoError(f"El tipo «{raw}» no es válido: usa propietaria, propietario o suplente.")
     return found
 
 
@@ -163,13 +163,13 @@ def si_no(value: Value) -> bool:
         return True
     if folded in NO:
         return False
-    raise CampoInvalido(f"«{value}» no es válido: usa sí o no.")
+    raise CampoInvalidoError(f"«{value}» no es válido: usa sí o no.")
 
 
 def correo(value: Value) -> str | None:
     raw = text(value)
     if raw is not None and not EMAIL_RE.fullmatch(raw):
-        raise CampoInvalido(f"El correo «{raw}» no es una dirección válida.")
+        raise CampoInvalidoError(f"El correo «{raw}» no es una dirección válida.")
     return raw
 
 
@@ -184,13 +184,13 @@ def rfc(value: Value, nacimiento: date | None) -> str | None:
     result = raw.upper().replace(" ", "").replace("-", "")
     found = RFC_RE.fullmatch(result)
     if found is None:
-        raise CampoInvalido(
+        raise CampoInvalidoError(
             f"El RFC «{raw}» no tiene el formato del SAT para personas: 4 letras, la fecha de nacimiento (AAMMDD) y "
             "la homoclave de 3 caracteres (por ejemplo HEZL850314AB1)."
         )
     if not _misma_fecha(found.group(1), nacimiento):
         assert nacimiento is not None
-        raise CampoInvalido(
+        raise CampoInvalidoError(
             f"El RFC «{raw}» indica nacimiento {found.group(1)} (AAMMDD) y la fecha de nacimiento es "
             f"{nacimiento:%d/%m/%Y}."
         )
@@ -204,19 +204,19 @@ def clave_elector(value: Value, sexo: str | None, nacimiento: date | None) -> st
     result = raw.upper().replace(" ", "")
     found = CLAVE_ELECTOR_RE.fullmatch(result)
     if found is None:
-        raise CampoInvalido(
+        raise CampoInvalidoError(
             f"La clave de elector «{raw}» no tiene el formato del INE: 18 caracteres, 6 letras, la fecha de "
             "nacimiento (AAMMDD), la entidad (2 dígitos), el sexo (H o M) y 3 dígitos."
         )
     if not _misma_fecha(found.group(1), nacimiento):
         assert nacimiento is not None
-        raise CampoInvalido(
+        raise CampoInvalidoError(
             f"La clave de elector «{raw}» indica nacimiento {found.group(1)} (AAMMDD) y la fecha de nacimiento es "
             f"{nacimiento:%d/%m/%Y}."
         )
     letra = found.group(3)
     if sexo is not None and letra != curps.SEXO_LETRA[sexo] and not (sexo == "no_binario" and letra in "HM"):
-        raise CampoInvalido(
+        raise CampoInvalidoError(
             f"La clave de elector «{raw}» indica sexo {SEXO_TEXTO[curps.LETRA_SEXO[letra]]} ({letra}) y el sexo es "
             f"{SEXO_TEXTO[sexo]}."
         )
@@ -230,7 +230,9 @@ def telefono(value: Value) -> str | None:
         return None
     found = TELEFONO_RE.fullmatch(TELEFONO_SEPARADORES.sub("", raw))
     if found is None:
-        raise CampoInvalido(f"El teléfono «{raw}» no es un número de México de 10 dígitos (por ejemplo 443 123 4567).")
+        raise CampoInvalidoError(
+            f"El teléfono «{raw}» no es un número de México de 10 dígitos (por ejemplo 443 123 4567)."
+        )
     return found.group(1)
 
 
@@ -242,7 +244,7 @@ def accion_afirmativa(value: Value) -> str | None:
     clave = clave_accion_afirmativa(raw)
     if clave is None:
         grupos = ", ".join(GRUPOS_ACCION_AFIRMATIVA.values())
-        raise CampoInvalido(
+        raise CampoInvalidoError(
             f"La acción afirmativa «{raw}» no es un grupo del catálogo: usa uno de {grupos}, o déjala vacía."
         )
     return clave
@@ -251,7 +253,7 @@ def accion_afirmativa(value: Value) -> str | None:
 def edad_plausible(nacimiento: date, jornada: date) -> None:
     years = edad(nacimiento, jornada)
     if years > EDAD_MAXIMA:
-        raise CampoInvalido(
+        raise CampoInvalidoError(
             f"Tendría {years} años el día de la elección ({jornada:%d/%m/%Y}); revisa la fecha de nacimiento."
         )
 
@@ -259,7 +261,7 @@ def edad_plausible(nacimiento: date, jornada: date) -> None:
 def edad_minima(nacimiento: date, jornada: date, minima: int, cargo_nombre: str) -> None:
     years = edad(nacimiento, jornada)
     if years < minima:
-        raise CampoInvalido(
+        raise CampoInvalidoError(
             f"Tendrá {years} años el día de la elección ({jornada:%d/%m/%Y}); "
             f"la edad mínima para {cargo_nombre} es de {minima} años."
         )

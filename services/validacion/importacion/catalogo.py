@@ -87,7 +87,7 @@ class Catalogo:
         return self.municipio_alias.get(fold(raw))
 
 
-class SinProcesoActivo(RuntimeError):
+class SinProcesoActivoError(RuntimeError):
     pass
 
 
@@ -95,7 +95,7 @@ async def load(conn: asyncpg.Connection | asyncpg.Pool, entidad: str) -> Catalog
     proceso = await active_proceso(conn)
     row = await conn.fetchrow(sql.PROCESO_SQL)
     if proceso is None or row is None:
-        raise SinProcesoActivo("No hay un proceso electoral activo.")
+        raise SinProcesoActivoError("No hay un proceso electoral activo.")
     catalogo = Catalogo(
         proceso_id=proceso.id,
         # Ages are counted on election day; without one configured, today is the conservative choice.

@@ -10,12 +10,12 @@ import asyncpg
 from aiohttp import web
 
 from services.common import audit, outbox
-from services.common.identity import Identity
+from services.common.signed_identity import Identity
 
 from . import sql
 
 
-class YaNoAplica(RuntimeError):
+class YaNoAplicaError(RuntimeError):
     """The preview can no longer be applied as it stands (applied already, or the registry changed since)."""
 
 
@@ -28,7 +28,7 @@ async def _postulantes(conn: asyncpg.Connection, nuevos: dict[str, dict[str, Any
             # different one must not receive this file's candidacies.
             existing = await conn.fetchrow(sql.POSTULANTE_BY_SIGLAS_SQL, p["siglas"])
             if existing is None or existing["nombre"] != p["nombre"] or existing["tipo"] != p["tipo"]:
-                raise YaNoAplica(
+                raise YaNoAplicaError(
                     f"Desde la vista previa se registró otro postulante con las siglas {p['siglas']}; "
                     "carga el archivo de nuevo para revisarlo."
                 )
@@ -47,7 +47,7 @@ async def _positions_taken(conn: asyncpg.Connection, proceso_id: int, columns: l
     )
     if taken:
         first = taken[0]
-        raise YaNoAplica(
+        raise YaNoAplicaError(
             f"Desde la vista previa se registraron {len(taken)} de estas posiciones (por ejemplo la {first['numero']} "
             f"de {first['cargo_nombre'].lower()}, {first['tipo']}, de {first['siglas']}); carga el archivo de nuevo "
             "para revisarlo."
@@ -109,7 +109,7 @@ async def apply(
     if row is None:
         raise web.HTTPNotFound()
     if row["tipo"] != "candidaturas" or row["estado"] != "lista":
-        raise YaNoAplica("Esta vista previa ya se aplicó o tiene errores; carga el archivo de nuevo.")
+        raise YaNoAplicaError("Esta vista previa ya se aplicó o tiene errores; carga el archivo de nuevo.")
     filas: list[dict[str, Any]] = row["datos"]
     proceso_id = row["proceso_id"]
     # Imports are applied one at a time, so the checks below see every import committed before this one; the
@@ -118,7 +118,7 @@ async def apply(
     # The registry may have changed since the preview (a substitution, another import): checked again here.
     taken = await conn.fetch(sql.CURPS_TAKEN_SQL, proceso_id, [f["curp"] for f in filas])
     if taken:
-        raise YaNoAplica(
+        raise YaNoAplicaError(
             f"Desde la vista previa se registraron {len(taken)} de estas CURP (por ejemplo {taken[0]['curp']}); "
             "carga el archivo de nuevo para revisarlo."
         )
@@ -129,7 +129,7 @@ async def apply(
         inserted = await conn.fetch(sql.INSERT_CANDIDATURAS_SQL, proceso_id, *columns)
     except asyncpg.UniqueViolationError as exc:
         que = "posiciones" if exc.constraint_name == sql.POSITION_INDEX else "CURP"
-        raise YaNoAplica(f"Mientras tanto se registró una de estas {que}; carga el archivo de nuevo.") from exc
+        raise YaNoAplicaError(f"Mientras tanto se registró una de estas {que}; carga el archivo de nuevo.") from exc
     ids = {r["curp"]: r["id"] for r in inserted}
     await conn.execute(sql.LINK_PAIRS_SQL, *_pairs(filas, ids))
     lote_id: int | None = None

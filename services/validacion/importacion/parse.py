@@ -41,7 +41,7 @@ class Limites:
     archivo_bytes: int = 12 * 1024**2
 
 
-class ArchivoInvalido(ValueError):
+class ArchivoInvalidoError(ValueError):
     """The file as a whole cannot be read (not a table, empty, unknown encoding)."""
 
 
@@ -112,7 +112,7 @@ def _columns(header: Sequence[Any]) -> list[str]:
     while columnas and not columnas[-1]:
         columnas.pop()
     if len(columnas) > MAX_COLUMNAS:
-        raise ArchivoInvalido(f"La primera fila tiene {len(columnas)} columnas; el máximo es {MAX_COLUMNAS}.")
+        raise ArchivoInvalidoError(f"La primera fila tiene {len(columnas)} columnas; el máximo es {MAX_COLUMNAS}.")
     seen: dict[str, list[int]] = {}
     for i, columna in enumerate(columnas):
         if columna:
@@ -121,7 +121,7 @@ def _columns(header: Sequence[Any]) -> list[str]:
     if repetidas:
         # Only one value per column can be kept: refusing is better than silently keeping the last.
         detalle = "; ".join(f"«{c}» en las columnas {', '.join(column_letter(i) for i in idx)}" for c, idx in repetidas)
-        raise ArchivoInvalido(f"La primera fila repite nombres de columna ({detalle}); deja una sola de cada una.")
+        raise ArchivoInvalidoError(f"La primera fila repite nombres de columna ({detalle}); deja una sola de cada una.")
     return columnas
 
 
@@ -130,13 +130,13 @@ def _table(rows: Iterable[Sequence[Any]], limites: Limites) -> Tabla:
     iterator = iter(rows)
     header = next(iterator, None)
     if header is None or not any(h not in (None, "") for h in header):
-        raise ArchivoInvalido("El archivo está vacío: la primera fila debe tener los nombres de las columnas.")
+        raise ArchivoInvalidoError("El archivo está vacío: la primera fila debe tener los nombres de las columnas.")
     columnas = _columns(header)
     width = len(columnas)
     tabla = Tabla(columnas)
     for number, raw in enumerate(iterator, start=2):
         if number > limites.renglones:
-            raise ArchivoInvalido(
+            raise ArchivoInvalidoError(
                 f"El archivo pasa de {limites.renglones:,} renglones contando los vacíos; borra los renglones "
                 "vacíos del final o divídelo en varios archivos."
             )
@@ -144,7 +144,7 @@ def _table(rows: Iterable[Sequence[Any]], limites: Limites) -> Tabla:
         if all(v is None for v in values):
             continue  # blank lines at the end of a spreadsheet are not rows
         if len(tabla.filas) == limites.filas:
-            raise ArchivoInvalido(
+            raise ArchivoInvalidoError(
                 f"El archivo tiene más de {limites.filas:,} filas; divídelo en archivos de hasta {limites.filas:,} "
                 "filas y cárgalos uno por uno."
             )
@@ -164,12 +164,12 @@ def _csv_rows(reader: Any) -> Iterator[list[str]]:
             return
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                raise ArchivoInvalido(
+                raise ArchivoInvalidoError(
                     f"La fila que empieza en la línea {inicio} del CSV tiene un valor de más de "
                     f"{csv.field_size_limit() // 1024} KB; revisa que cada comilla de apertura tenga su comilla de "
                     "cierre."
                 ) from exc
-            raise ArchivoInvalido(f"El CSV no se puede leer en la línea {inicio}; guárdalo de nuevo.") from exc
+            raise ArchivoInvalidoError(f"El CSV no se puede leer en la línea {inicio}; guárdalo de nuevo.") from exc
         yield row
 
 
@@ -186,7 +186,7 @@ def _check_xlsx_parts(archive: zipfile.ZipFile, limites: Limites) -> None:
     reading, so a small file that expands to gigabytes is refused without expanding it."""
     total = sum(info.file_size for info in archive.infolist())
     if total > limites.xlsx_bytes:
-        raise ArchivoInvalido(
+        raise ArchivoInvalidoError(
             f"El archivo XLSX descomprimido ocupa más de {limites.xlsx_bytes // 1024**2} MB; guárdalo como CSV o "
             "divídelo en varios."
         )
@@ -195,12 +195,12 @@ def _check_xlsx_parts(archive: zipfile.ZipFile, limites: Limites) -> None:
             head = part.read(4)
             # Excel writes UTF-8; an XML part in UTF-16 would hide a DTD from the byte search below.
             if head[:2] in UTF16_STARTS:
-                raise ArchivoInvalido("El archivo XLSX tiene partes en una codificación que Excel no usa.")
+                raise ArchivoInvalidoError("El archivo XLSX tiene partes en una codificación que Excel no usa.")
             window = head
             while chunk := part.read(1024**2):
                 window = window[-16:] + chunk
                 if any(marker in window for marker in DTD_MARKERS):
-                    raise ArchivoInvalido(
+                    raise ArchivoInvalidoError(
                         "El archivo XLSX contiene una declaración DTD o entidades XML, que Excel nunca escribe; "
                         "guárdalo de nuevo desde Excel o como CSV."
                     )
@@ -212,24 +212,24 @@ def read_xlsx(data: bytes, limites: Limites) -> Tabla:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_xlsx_parts(archive, limites)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ArchivoInvalido:
+    except ArchivoInvalidoError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise ArchivoInvalido(invalid) from exc
+        raise ArchivoInvalidoError(invalid) from exc
     except Exception as exc:  # openpyxl on a hostile file raises whatever its parser met (ParseError, TypeError…)
         log.info("XLSX refused: %r", exc)
-        raise ArchivoInvalido(invalid) from exc
+        raise ArchivoInvalidoError(invalid) from exc
     try:
         sheet = workbook.worksheets[0]
         if isinstance(sheet, ReadOnlyWorksheet):
             # The declared dimension (it may say A1:XFD1048576) would pad every row to it: read what is there.
             sheet.reset_dimensions()
         return _table(sheet.iter_rows(values_only=True), limites)
-    except ArchivoInvalido:
+    except ArchivoInvalidoError:
         raise
     except Exception as exc:  # the same: a malformed sheet is the file's problem
         log.info("XLSX sheet refused: %r", exc)
-        raise ArchivoInvalido(invalid) from exc
+        raise ArchivoInvalidoError(invalid) from exc
     finally:
         workbook.close()
 
@@ -238,11 +238,11 @@ def read_table(filename: str, data: bytes, limites: Limites | None = None) -> Ta
     """By content, not by extension: an XLSX is a ZIP; anything else must be delimited text."""
     limites = limites or Limites()
     if not data.strip():
-        raise ArchivoInvalido("El archivo está vacío.")
+        raise ArchivoInvalidoError("El archivo está vacío.")
     if len(data) > limites.archivo_bytes:
-        raise ArchivoInvalido(f"El archivo pasa de {limites.archivo_bytes // 1024**2} MB; divídelo en varios.")
+        raise ArchivoInvalidoError(f"El archivo pasa de {limites.archivo_bytes // 1024**2} MB; divídelo en varios.")
     if data.startswith(XLSX_MAGIC):
         return read_xlsx(data, limites)
     if b"\x00" in data[:4096]:
-        raise ArchivoInvalido(f"«{filename}» no es un CSV ni un XLSX.")
+        raise ArchivoInvalidoError(f"«{filename}» no es un CSV ni un XLSX.")
     return read_csv(data, limites)

@@ -9,10 +9,10 @@ import asyncpg
 from aiohttp import web
 
 from services.common import audit
-from services.common.identity import Identity
+from services.common.signed_identity import Identity
 
 from . import campos
-from .campos import CampoInvalido
+from .campos import CampoInvalidoError
 from .catalogo import Catalogo
 from .parse import Tabla
 from .validate import Problema, Resultado
@@ -47,7 +47,7 @@ def validate(tipo: str, tabla: Tabla, catalogo: Catalogo) -> Resultado:
         for columna in columnas:
             try:
                 valor = campos.entero(row.get(columna), required=True, label=f"la columna {columna}")
-            except CampoInvalido as exc:
+            except CampoInvalidoError as exc:
                 if columna != "municipio":
                     resultado.errores.append(Problema(numero, columna, str(exc)))
                     continue

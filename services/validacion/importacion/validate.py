@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import campos
-from .campos import CampoInvalido
+from .campos import CampoInvalidoError
 from .catalogo import Cargo, Catalogo
 from .parse import Tabla, Value, fold
 
@@ -82,13 +82,13 @@ class _Fila:
         """A rule over values already read (the CURP against the sex and the birth date)."""
         try:
             rule(*args)
-        except CampoInvalido as exc:
+        except CampoInvalidoError as exc:
             self.error(columna, str(exc))
 
     def get(self, columna: str, rule: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return rule(self.row.get(columna), *args, **kwargs)
-        except CampoInvalido as exc:
+        except CampoInvalidoError as exc:
             self.error(columna, str(exc))
             return None
 

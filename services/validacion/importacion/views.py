@@ -19,17 +19,16 @@ import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
-from services.common.access import requires
+from services.common.access import REGISTRY_MANAGERS, requires, writes
 from services.common.boundary import path_int
 from services.common.db import DB_POOL
 from services.common.web import SETTINGS, identity
 
 from . import catalogo, commit, sql, territorio, validate
-from .parse import ArchivoInvalido, Limites, read_table
+from .parse import ArchivoInvalidoError, Limites, read_table
 
 log = logging.getLogger(__name__)
 
-STAFF = ("coordinacion",)
 TIPOS = {
     "candidaturas": "Candidaturas",
     "secciones": "Catálogo de secciones",
@@ -70,13 +69,13 @@ async def _form_context(request: web.Request, tipos: tuple[str, ...]) -> dict[st
     return {"recientes": await request.app[DB_POOL].fetch(sql.RECENT_SQL, list(tipos)), "estados": ESTADOS}
 
 
-@requires(*STAFF)
+@requires(*REGISTRY_MANAGERS)
 @aiohttp_jinja2.template("validacion/importar.html")
-async def importar_form(request: web.Request) -> dict[str, Any]:
+async def candidaturas_form(request: web.Request) -> dict[str, Any]:
     return {**await _form_context(request, ("candidaturas",)), "errors": {}}
 
 
-@requires(*STAFF)
+@requires(*REGISTRY_MANAGERS)
 @aiohttp_jinja2.template("validacion/territorio.html")
 async def territorio_form(request: web.Request) -> dict[str, Any]:
     return {**await _form_context(request, ("secciones", "composicion")), "errors": {}, "catalogo": "secciones"}
@@ -114,7 +113,7 @@ async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[
         cat = await catalogo.load(pool, request.app[SETTINGS].instituto.entidad)
         async with request.app[ANALISIS]:
             filas, resultado = await asyncio.to_thread(_analyze, tipo, archivo.filename, data, cat, ajustes.limites)
-    except (ArchivoInvalido, catalogo.SinProcesoActivo) as exc:
+    except (ArchivoInvalidoError, catalogo.SinProcesoActivoError) as exc:
         context = {**await _form_context(request, volver), "errors": {"archivo": str(exc)}, "catalogo": tipo}
         return aiohttp_jinja2.render_template(template, request, context, status=422)
     resumen = _resumen(tipo, resultado)
@@ -144,12 +143,14 @@ async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[
     raise web.HTTPSeeOther(str(request.app.router["importacion"].url_for(id=str(importacion_id))))
 
 
-@requires(*STAFF)
-async def importar(request: web.Request) -> web.StreamResponse:
+@requires(*REGISTRY_MANAGERS)
+@writes
+async def candidaturas_upload(request: web.Request) -> web.StreamResponse:
     return await _upload(request, "candidaturas", "validacion/importar.html", ("candidaturas",))
 
 
-@requires(*STAFF)
+@requires(*REGISTRY_MANAGERS)
+@writes
 async def territorio_upload(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     tipo = form.get("catalogo")
@@ -185,7 +186,7 @@ async def _preview_context(
     }
 
 
-@requires(*STAFF)
+@requires(*REGISTRY_MANAGERS)
 @aiohttp_jinja2.template("validacion/importacion.html")
 async def preview(request: web.Request) -> dict[str, Any]:
     try:
@@ -195,13 +196,9 @@ async def preview(request: web.Request) -> dict[str, Any]:
     return await _preview_context(request, _id(request), None, query.pagina)
 
 
-@requires(*STAFF)
-async def aplicar(request: web.Request) -> web.StreamResponse:
-    # Shielded: a browser that gives up waiting must not cancel half of the transaction.
-    return await asyncio.shield(_aplicar(request))
-
-
-async def _aplicar(request: web.Request) -> web.StreamResponse:
+@requires(*REGISTRY_MANAGERS)
+@writes
+async def apply(request: web.Request) -> web.StreamResponse:
     importacion_id = _id(request)
     form = await request.post()
     ident = identity(request)
@@ -220,8 +217,10 @@ async def _aplicar(request: web.Request) -> web.StreamResponse:
                 resumen = await territorio.apply(conn, row, request, ident)
                 await conn.execute(sql.MARK_APPLIED_SQL, importacion_id, None, resumen)
             else:
-                raise commit.YaNoAplica("Esta vista previa ya se aplicó o tiene errores; carga el archivo de nuevo.")
-    except commit.YaNoAplica as exc:
+                raise commit.YaNoAplicaError(
+                    "Esta vista previa ya se aplicó o tiene errores; carga el archivo de nuevo."
+                )
+    except commit.YaNoAplicaError as exc:
         context = await _preview_context(request, importacion_id, str(exc))
         return aiohttp_jinja2.render_template("validacion/importacion.html", request, context, status=409)
     log.info("importación %s aplicada en %.2f s: %s", importacion_id, time.perf_counter() - started, resumen)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp_jinja2
@@ -11,14 +10,12 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from services.common import audit, tiempo
-from services.common.access import requires
+from services.common.access import PROCESS_MANAGERS, requires, writes
 from services.common.db import DB_POOL
 from services.common.proceso import Configuracion
 from services.common.web import identity
 
 from . import forms, sql
-
-STAFF = ("coordinacion", "admin")
 
 
 async def _context(request: web.Request) -> dict[str, Any]:
@@ -48,20 +45,17 @@ async def _context(request: web.Request) -> dict[str, Any]:
     }
 
 
-@requires(*STAFF)
+@requires(*PROCESS_MANAGERS)
 @aiohttp_jinja2.template("validacion/proceso.html")
-async def ajustes(request: web.Request) -> dict[str, Any]:
+async def form(request: web.Request) -> dict[str, Any]:
     context = await _context(request)
     context["guardado"] = request.query.get("guardado") == "1"
     return context
 
 
-@requires(*STAFF)
-async def guardar(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_guardar(request))
-
-
-async def _guardar(request: web.Request) -> web.StreamResponse:
+@requires(*PROCESS_MANAGERS)
+@writes
+async def save(request: web.Request) -> web.StreamResponse:
     context = await _context(request)
     form = await request.post()
     cargos = [c["clave"] for c in context["cargos"]]

@@ -7,7 +7,6 @@ Captura reads the rows (services/common/plazos.py) and lets the candidacy write 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,14 +16,13 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from services.common import audit, tiempo
-from services.common.access import requires
+from services.common.access import PROCESS_MANAGERS, requires, writes
 from services.common.db import DB_POOL
 from services.common.plazos import fecha_hora
 from services.common.web import identity
 
 from . import forms, sql
 
-STAFF = ("coordinacion", "admin")
 TEMPLATE = "validacion/prorrogas.html"
 BIGINT_MAX = 2**63 - 1
 FORM_FIELDS = ("destino", "candidatura_id", "postulante_id", "fin", "acuerdo", "motivo")
@@ -61,17 +59,10 @@ async def _context(request: web.Request, conn: asyncpg.Connection | asyncpg.Pool
     }
 
 
-@requires(*STAFF)
-async def lista(request: web.Request) -> web.Response:
+@requires(*PROCESS_MANAGERS)
+async def list_prorrogas(request: web.Request) -> web.Response:
     context = await _context(request, request.app[DB_POOL])
     return aiohttp_jinja2.render_template(TEMPLATE, request, context)
-
-
-@requires(*STAFF)
-async def otorgar(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
-    valores = {k: str(form.get(k, "")) for k in FORM_FIELDS}
-    return await asyncio.shield(_otorgar(request, valores))
 
 
 async def _checks(conn: asyncpg.Connection, proceso: asyncpg.Record, prorroga: forms.Prorroga) -> dict[str, str]:
@@ -92,7 +83,11 @@ async def _checks(conn: asyncpg.Connection, proceso: asyncpg.Record, prorroga: f
     return errors
 
 
-async def _otorgar(request: web.Request, valores: dict[str, str]) -> web.StreamResponse:
+@requires(*PROCESS_MANAGERS)
+@writes
+async def grant(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    valores = {k: str(form.get(k, "")) for k in FORM_FIELDS}
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         proceso = await _proceso(conn)
@@ -133,12 +128,9 @@ async def _otorgar(request: web.Request, valores: dict[str, str]) -> web.StreamR
     raise web.HTTPSeeOther(str(request.app.router["prorrogas"].url_for().with_query(hecho="otorgada")))
 
 
-@requires(*STAFF)
-async def revocar(request: web.Request) -> web.StreamResponse:
-    return await asyncio.shield(_revocar(request))
-
-
-async def _revocar(request: web.Request) -> web.StreamResponse:
+@requires(*PROCESS_MANAGERS)
+@writes
+async def revoke(request: web.Request) -> web.StreamResponse:
     prorroga_id = int(request.match_info["id"])  # the route admits digits only
     if prorroga_id > BIGINT_MAX:
         raise web.HTTPNotFound()

@@ -7,7 +7,7 @@ import time
 import aiohttp
 
 from launcher.system import System
-from services.common.identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, sign, verify
+from services.common.signed_identity import ANONYMOUS, REQUEST_ID_HEADER, Identity, sign, verify
 
 SECRET = "x" * 48
 ADMIN = Identity(user_id=1, username="demo-admin", role="admin", session_id="s", csrf_token="t")
