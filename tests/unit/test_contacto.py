@@ -14,7 +14,8 @@ from services.common.contacto import (
     normalize_url,
     safe_href,
 )
-from services.common.curricular import RUBROS_BY_KEY, clean_rubro
+from services.captura.curricular import clean_rubro
+from services.common.curricular import RUBROS_BY_KEY
 
 FACEBOOK = ("facebook.com",)
 X = ("x.com", "twitter.com")
