@@ -15,8 +15,9 @@ TEMPLATES = sorted((ROOT / "services").glob("*/templates/**/*.html"))
 HAND_WRITTEN_CSRF = re.compile(r"""name\s*=\s*["']?csrf_token""", re.IGNORECASE)
 FORM = re.compile(r"<form\b[^>]*>.*?</form>", re.IGNORECASE | re.DOTALL)
 POST = re.compile(r"""method\s*=\s*["']?post""", re.IGNORECASE)
-# A link or form to a route of the template's own service, spelled by hand instead of url('name').
-OWN_PREFIX = {"auth": "/cuenta/", "captura": "/captura/", "validacion": "/validacion/", "reportes": "/reportes/"}
+HAND_WRITTEN_PATH = re.compile(r"""(?:href|action|src)\s*=\s*["'](/[^"']*)""")
+URL_NAME = re.compile(r"""\burl\(\s*'([^']+)'""")
+ROUTE_NAME = re.compile(r'name="([a-z0-9-]+)"')
 
 
 def _service(path: Path) -> str:
@@ -41,13 +42,30 @@ def test_every_post_form_carries_the_token(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_links_to_own_routes_use_url(path: Path) -> None:
-    prefix = OWN_PREFIX.get(_service(path))
-    if prefix is None:
-        return
+def test_no_hand_written_paths(path: Path) -> None:
+    """Links and forms go through url('route-name', …) (same service) or ruta('service', …) (another one); only
+    the static assets the gateway serves keep a literal path."""
     text = path.read_text(encoding="utf-8")
-    hard = re.findall(rf"""(?:href|action)\s*=\s*["']{re.escape(prefix.rstrip('/'))}[/"'?]""", text)
-    assert not hard, f"{path.name}: use url('route-name', …) for links inside the service"
+    hard = [m for m in HAND_WRITTEN_PATH.findall(text) if not m.startswith(("/static/", "/favicon.ico"))]
+    assert not hard, f"{path.name}: {hard}"
+
+
+def _route_names(service: str) -> set[str]:
+    names: set[str] = set()
+    for module in (ROOT / "services" / service).rglob("*.py"):
+        names.update(ROUTE_NAME.findall(module.read_text(encoding="utf-8")))
+    return names
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_url_names_a_route_of_the_same_service(path: Path) -> None:
+    used = set(URL_NAME.findall(path.read_text(encoding="utf-8")))
+    service = _service(path)
+    if service == "common":
+        # Shared templates are rendered by every service: they cannot name one service's routes.
+        assert not used, used
+        return
+    assert used <= _route_names(service), used - _route_names(service)
 
 
 def _render(source: str, **context: object) -> str:
