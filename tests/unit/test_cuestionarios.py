@@ -173,6 +173,7 @@ def test_applies_waits_for_the_question_it_depends_on() -> None:
 def test_pending_and_missing_messages() -> None:
     pending = captura_identidad.pending(CONJUNTO, {"discapacidad": {"pertenece": "no"}})
     assert [p.clave for p in pending["discapacidad"]] == ["nombre"]
-    assert captura_identidad.missing_messages(CONJUNTO, {}) == ["Responde las preguntas pendientes de «Discapacidad» (3)."]
+    expected = ["Responde las preguntas pendientes de «Discapacidad» (3)."]
+    assert captura_identidad.missing_messages(CONJUNTO, {}) == expected
     done = {"discapacidad": {"pertenece": "no", "tipo": NO_APLICA, "nombre": PREFIERO}}
     assert captura_identidad.missing_messages(CONJUNTO, done) == []
