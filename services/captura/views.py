@@ -11,6 +11,7 @@ from aiohttp import web
 
 from services.common.access import requires
 from services.common.boundary import parse_int
+from services.common.cuestionarios import Cuestionario
 from services.common.curricular import RUBROS, RUBROS_BY_KEY, Rubro
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
@@ -23,7 +24,7 @@ from .curricular import clean_rubro, curricular_missing, is_captured, limits_for
 from .scope import CANDIDATE_ROLES, candidatura_in_scope
 from .sql import OPEN_OBSERVACIONES_SQL, RESPUESTA_SQL, RESPUESTAS_SQL
 
-CURRICULAR = "curricular"
+CURRICULAR = Cuestionario.CURRICULAR.value
 
 
 @requires(*CANDIDATE_ROLES)
