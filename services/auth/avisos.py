@@ -19,6 +19,7 @@ import asyncpg
 
 from services.common import outbox
 from services.common.avisos import CURRICULAR, Aviso, Tipo
+from services.common.cuestionarios import FORMAS
 from services.common.outbox import outbox_job
 from services.common.settings import CommonSettings
 
@@ -47,7 +48,7 @@ ON CONFLICT DO NOTHING
 RETURNING user_id
 """
 
-CUESTIONARIOS = {CURRICULAR: "cuestionario curricular", "identidad": "cuestionario de identidad"}
+CUESTIONARIOS = {c.value: f.nombre for c, f in FORMAS.items()}
 SUBJECTS = {
     Tipo.OBSERVACIONES: "Conóceles: el Instituto hizo observaciones a tu cuestionario",
     Tipo.OBSERVACIONES_PARTIDO: "Conóceles: tu partido devolvió tu cuestionario con comentarios",

@@ -13,15 +13,14 @@ from typing import Any
 
 import asyncpg
 
-from services.common import avisos, identidad
-from services.common.avisos import CURRICULAR, IDENTIDAD, Aviso, Enlace, Tipo
-from services.common.curricular import RUBROS
+from services.common import avisos
+from services.common.avisos import Aviso, Enlace, Tipo
+from services.common.cuestionarios import FORMAS, Cuestionario, partes
 from services.common.outbox import outbox_job
 from services.common.proceso import Proceso, active_proceso
 
 log = logging.getLogger(__name__)
 
-TITULOS_CUESTIONARIO = {CURRICULAR: "Cuestionario curricular", IDENTIDAD: "Cuestionario de identidad"}
 # Questionnaires still to be submitted: what a deadline reminder is about.
 NOT_SUBMITTED = ["pendiente", "en_captura", "con_observaciones"]
 
@@ -53,10 +52,7 @@ ORDER BY p.candidatura_id
 
 async def titulos(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int, cuestionario: str) -> dict[str, str]:
     """The title of each rubro (curricular) or dimension (identidad), by key."""
-    if cuestionario == CURRICULAR:
-        return {r.clave: r.titulo for r in RUBROS}
-    conjunto = await identidad.for_candidatura(conn, candidatura_id)
-    return {d.clave: d.titulo for d in conjunto.dimensiones} if conjunto else {}
+    return dict(await partes(conn, candidatura_id, cuestionario))
 
 
 async def _enlaces(
@@ -138,12 +134,12 @@ async def remind_deadline(ctx: dict[str, Any]) -> int:
         return 0
     async with pool.acquire() as conn, conn.transaction():
         rows = await conn.fetch(
-            CLAIM_REMINDERS_SQL, proceso.id, proceso.captura_fin, horas, [CURRICULAR, IDENTIDAD], NOT_SUBMITTED
+            CLAIM_REMINDERS_SQL, proceso.id, proceso.captura_fin, horas, [c.value for c in Cuestionario], NOT_SUBMITTED
         )
         for row in rows:
             candidatura_id = row["candidatura_id"]
             enlaces = [
-                Enlace(titulo=TITULOS_CUESTIONARIO[c], ruta=avisos.cuestionario_path(candidatura_id, c))
+                Enlace(titulo=FORMAS[c].titulo, ruta=avisos.cuestionario_path(candidatura_id, c))
                 for c in row["cuestionarios"]
             ]
             await avisos.enqueue(

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from services.common import audit, outbox
 from services.common.access import CANDIDATE_SIDE, requires, writes
+from services.common.cuestionarios import Cuestionario
 from services.common.curricular import RUBROS, RUBROS_BY_KEY
 from services.common.db import DB_POOL
 from services.common.plazos import motivo_cerrada, ventana_de
@@ -20,7 +21,7 @@ from . import hechos, reglas
 from .scope import candidatura_in_scope
 from .sql import CUESTIONARIO_SQL, INSERT_REQUEST_SQL, OPEN_REQUEST_SQL, ROUNDS_USED_SQL
 
-CURRICULAR = "curricular"
+CURRICULAR = Cuestionario.CURRICULAR.value
 TEMPLATE = "captura/correccion.html"
 
 

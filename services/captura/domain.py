@@ -1,17 +1,9 @@
-"""Rules of the capture workflow that need no I/O (docs/design.md §4)."""
+"""Rules of the capture workflow that need no I/O (docs/design.md §4): which states may be edited and why the
+others may not. The questionnaires' own capture rules: curricular.py (rubros) and identidad.py (dimensions)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from services.common.curricular import missing_rubros
-
 EDITABLE_STATES = frozenset({"pendiente", "en_captura", "con_observaciones", "en_correccion"})
-
-
-def curricular_missing(saved: dict[str, Any]) -> list[str]:
-    """Titles of the rubros still incomplete: the cuestionario curricular is submitted whole."""
-    return [r.titulo for r in missing_rubros(saved)]
 
 
 LOCKED_REASONS = {

@@ -7,6 +7,7 @@ its rule there and every questionnaire's submit obeys it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,13 +15,14 @@ from typing import Any
 import asyncpg
 
 from services.common import outbox
+from services.common.cuestionarios import Cuestionario
 from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
 from services.common.proceso import active_proceso
 
 from . import hechos, identidad_envio, reglas
+from .curricular import curricular_missing
 from .documentos_sql import FALTA_DOCUMENTO_INDEPENDIENTE_SQL
-from .domain import curricular_missing
 from .sql import (
     INSERT_ENVIO_SQL,
     RESPUESTAS_SQL,
@@ -65,15 +67,27 @@ async def saved_answers(conn: asyncpg.Connection, candidatura_id: int, cuestiona
     return {r["rubro"]: r["datos"] for r in await conn.fetch(RESPUESTAS_SQL, candidatura_id, cuestionario)}
 
 
+async def _curricular_requisitos(
+    conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int, datos: dict[str, Any]
+) -> list[str]:
+    faltan = curricular_missing(datos)
+    return ["Antes de enviar, completa: " + ", ".join(faltan) + "."] if faltan else []
+
+
+# What each questionnaire itself requires before a submit (the rules every questionnaire shares follow in
+# missing_requirements).
+Requisitos = Callable[[asyncpg.Connection | asyncpg.Pool, int, dict[str, Any]], Awaitable[list[str]]]
+REQUISITOS: dict[Cuestionario, Requisitos] = {
+    Cuestionario.CURRICULAR: _curricular_requisitos,
+    Cuestionario.IDENTIDAD: identidad_envio.requisitos,
+}
+
+
 async def missing_requirements(
     conn: asyncpg.Connection, candidatura_id: int, cuestionario: str, datos: dict[str, Any]
 ) -> list[str]:
     """Everything that still prevents the submit, as messages for the person."""
-    missing = []
-    if cuestionario == "curricular" and (faltan := curricular_missing(datos)):
-        missing.append("Antes de enviar, completa: " + ", ".join(faltan) + ".")
-    if cuestionario == IDENTIDAD:
-        missing.extend(await identidad_envio.requisitos(conn, candidatura_id, datos))
+    missing = await REQUISITOS[Cuestionario(cuestionario)](conn, candidatura_id, datos)
     if await conn.fetchval(FALTA_DOCUMENTO_INDEPENDIENTE_SQL, candidatura_id):
         missing.append(SIN_DOCUMENTO_INDEPENDIENTE)
     return missing

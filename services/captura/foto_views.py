@@ -11,6 +11,7 @@ from aiohttp import web
 
 from services.common import media
 from services.common.access import CANDIDATE_SIDE, requires, writes
+from services.common.cuestionarios import Cuestionario
 from services.common.db import DB_POOL
 from services.common.web import identity
 
@@ -19,7 +20,7 @@ from .documentos_sql import CURRENT_FOTO_SQL, INSERT_FOTO_SQL
 from .scope import candidatura_in_scope
 from .uploads import media_dir, read_upload
 
-CURRICULAR = "curricular"
+CURRICULAR = Cuestionario.CURRICULAR.value
 FIELD = "foto"
 
 

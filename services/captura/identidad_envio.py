@@ -10,6 +10,7 @@ import asyncpg
 from services.common import identidad
 
 from . import autorizaciones
+from .identidad import missing_messages
 
 SIN_CONJUNTO = "El cuestionario de identidad aún no está configurado para este proceso electoral."
 SIN_TRATAMIENTO = (
@@ -27,7 +28,7 @@ async def requisitos(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: in
     cuestionario = await identidad.for_candidatura(conn, candidatura_id)
     if cuestionario is None:
         return [SIN_CONJUNTO]
-    missing = identidad.missing_messages(cuestionario, datos)
+    missing = missing_messages(cuestionario, datos)
     estados = await autorizaciones.actuales(conn, candidatura_id)
     if not estados[autorizaciones.TRATAMIENTO].otorgado:
         missing.append(SIN_TRATAMIENTO)

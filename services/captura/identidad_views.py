@@ -17,11 +17,12 @@ from services.common.access import CANDIDATE_SIDE, requires, writes
 from services.common.boundary import parse_int
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
-from services.common.identidad import IDENTIDAD, Cuestionario, Dimension
+from services.common.identidad import IDENTIDAD, ConjuntoIdentidad, Dimension
 from services.common.observaciones import ETIQUETAS
 from services.common.web import identity
 
 from . import autorizaciones, guardado, hechos, identidad_envio, partido, reglas
+from .identidad import TEXT_MAX, clean_dimension, pending
 from .scope import candidatura_in_scope
 from .sql import OPEN_OBSERVACIONES_SQL, RESPUESTA_SQL, RESPUESTAS_SQL
 
@@ -33,14 +34,14 @@ CONFLICTO = (
 ERRORES = "Hay respuestas que no son válidas. Corrígelas y vuelve a guardar."
 
 
-async def _cuestionario(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int) -> Cuestionario:
+async def _cuestionario(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int) -> ConjuntoIdentidad:
     cuestionario = await identidad.for_candidatura(conn, candidatura_id)
     if cuestionario is None:
         raise web.HTTPNotFound(text=NO_CONFIGURADO)
     return cuestionario
 
 
-def _dimension(request: web.Request, cuestionario: Cuestionario) -> Dimension:
+def _dimension(request: web.Request, cuestionario: ConjuntoIdentidad) -> Dimension:
     dimension = cuestionario.dimension(request.match_info["dimension"])
     if dimension is None:
         raise web.HTTPNotFound()
@@ -56,7 +57,7 @@ async def overview(request: web.Request) -> dict[str, Any]:
     situacion = await hechos.situacion(pool, candidatura["id"], IDENTIDAD)
     decision = reglas.can_edit(situacion, hechos.now())
     saved = {r["rubro"]: r["datos"] for r in await pool.fetch(RESPUESTAS_SQL, candidatura["id"], IDENTIDAD)}
-    pendientes = identidad.pending(cuestionario, saved)
+    pendientes = pending(cuestionario, saved)
     consentimientos = await autorizaciones.actuales(pool, candidatura["id"])
     editable = decision.allowed
     faltan = await identidad_envio.requisitos(pool, candidatura["id"], saved)
@@ -80,7 +81,7 @@ async def overview(request: web.Request) -> dict[str, Any]:
 
 
 def _context(
-    candidatura: Any, cuestionario: Cuestionario, dimension: Dimension, values: dict[str, Any], version: int
+    candidatura: Any, cuestionario: ConjuntoIdentidad, dimension: Dimension, values: dict[str, Any], version: int
 ) -> dict[str, Any]:
     return {
         "candidatura": candidatura,
@@ -95,14 +96,14 @@ def _context(
         "no_aplica": identidad.NO_APLICA,
         "prefiero": identidad.PREFIERO,
         "prefiero_texto": identidad.PREFIERO_TEXTO,
-        "text_max": identidad.TEXT_MAX,
+        "text_max": TEXT_MAX,
         "siguiente": _next(cuestionario, dimension),
         "observacion": None,
         "fundamentos": ETIQUETAS,
     }
 
 
-def _next(cuestionario: Cuestionario, dimension: Dimension) -> Dimension | None:
+def _next(cuestionario: ConjuntoIdentidad, dimension: Dimension) -> Dimension | None:
     claves = [d.clave for d in cuestionario.dimensiones]
     position = claves.index(dimension.clave) + 1
     return cuestionario.dimensiones[position] if position < len(claves) else None
@@ -141,7 +142,7 @@ async def dimension_save(request: web.Request) -> web.StreamResponse:
         candidatura = await candidatura_in_scope(request, conn)
         cuestionario = await _cuestionario(conn, candidatura["id"])
         dimension = _dimension(request, cuestionario)
-        answers, errors, shown = identidad.clean_dimension(dimension, form)
+        answers, errors, shown = clean_dimension(dimension, form)
         context = _context(candidatura, cuestionario, dimension, shown, version)
         template = "captura/identidad_dimension.html"
         if errors:

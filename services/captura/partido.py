@@ -15,12 +15,11 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, identidad
+from services.common import audit
 from services.common.access import PARTY_REPRESENTATIVES, requires, writes
-from services.common.curricular import RUBROS
+from services.common.cuestionarios import Cuestionario, es_cuestionario, partes
 from services.common.db import DB_POOL
 from services.common.estados import report_status
-from services.common.identidad import IDENTIDAD
 from services.common.observaciones import PARTIDO
 from services.common.plazos import ventana_de
 from services.common.web import identity
@@ -29,7 +28,6 @@ from . import avisos, envios, hechos, reglas
 from .scope import candidatura_in_scope
 from .sql import CUESTIONARIO_FOR_UPDATE_SQL, ENVIO_SQL, INSERT_OBSERVACION_SQL, SET_ESTADO_SQL
 
-CURRICULAR = "curricular"
 COMENTARIO_MAX = 2000
 NO_PENDIENTE = "Este cuestionario no está esperando la validación del partido."
 SIN_COMENTARIOS = "Escribe al menos un comentario en el rubro que la candidatura debe corregir."
@@ -38,17 +36,14 @@ DEMASIADO_LARGO = f"El comentario admite como máximo {COMENTARIO_MAX:,} caracte
 
 def _cuestionario(request: web.Request) -> str:
     cuestionario = request.match_info["cuestionario"]
-    if cuestionario not in (CURRICULAR, IDENTIDAD):
+    if not es_cuestionario(cuestionario):
         raise web.HTTPNotFound()
     return cuestionario
 
 
 async def rubros_de(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int, cuestionario: str) -> list[Any]:
     """(clave, título) of every rubro the party may comment on: the five rubros, or the identity dimensions."""
-    if cuestionario == CURRICULAR:
-        return [(r.clave, r.titulo) for r in RUBROS]
-    conjunto = await identidad.for_candidatura(conn, candidatura_id)
-    return [(d.clave, d.titulo) for d in conjunto.dimensiones] if conjunto else []
+    return await partes(conn, candidatura_id, cuestionario)
 
 
 def parse_comentarios(form: Mapping[str, str], rubros: list[Any]) -> tuple[dict[str, str], dict[str, str]]:
@@ -78,8 +73,8 @@ def overview_context(request: web.Request, cuestionario: str, rubros: list[Any])
 
 
 def _overview(request: web.Request, candidatura_id: int, cuestionario: str, resultado: str) -> web.HTTPSeeOther:
-    name = "curricular" if cuestionario == CURRICULAR else "identidad"
-    location = request.app.router[name].url_for(id=str(candidatura_id))
+    # Each questionnaire's overview route is named after it (app.py).
+    location = request.app.router[Cuestionario(cuestionario).value].url_for(id=str(candidatura_id))
     return web.HTTPSeeOther(location.with_query(partido=resultado))
 
 

@@ -17,13 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from services.common import celdas
 from services.common.access import CANDIDATE_SIDE, requires
-from services.common.curricular import RUBROS, missing_rubros
+from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
 from services.common.plazos import Ventana, deadline_text
 from services.common.proceso import Proceso, active_proceso
 from services.common.web import identity
 
+from .curricular import missing_rubros
 from .scope import scope_of
 from .sql import AMBITO_POR_NOMBRE_SQL, CARGOS_SQL, PARTY_PENDING_SQL, PROGRESS_SQL
 

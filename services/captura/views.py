@@ -10,15 +10,8 @@ from aiohttp import web
 
 from services.common.access import CANDIDATE_SIDE, requires, writes
 from services.common.boundary import parse_int
-from services.common.curricular import (
-    RUBROS,
-    RUBROS_BY_KEY,
-    Rubro,
-    clean_rubro,
-    is_captured,
-    limits_for,
-    rubro_complete,
-)
+from services.common.cuestionarios import Cuestionario
+from services.common.curricular import RUBROS, RUBROS_BY_KEY, Rubro
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
 from services.common.observaciones import ETIQUETAS
@@ -26,11 +19,11 @@ from services.common.proceso import Configuracion, active_proceso
 from services.common.web import identity
 
 from . import guardado, hechos, partido, reglas
-from .domain import curricular_missing
+from .curricular import clean_rubro, curricular_missing, is_captured, limits_for, rubro_complete
 from .scope import candidatura_in_scope
 from .sql import OPEN_OBSERVACIONES_SQL, RESPUESTA_SQL, RESPUESTAS_SQL
 
-CURRICULAR = "curricular"
+CURRICULAR = Cuestionario.CURRICULAR.value
 
 
 @requires(*CANDIDATE_SIDE)

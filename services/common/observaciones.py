@@ -12,6 +12,7 @@ FUNDAMENTOS = {
     "incompleto": "Información incompleta o que no corresponde al rubro",
 }
 
+# Which catalog applies to which questionnaire is declared in services/common/cuestionarios.py (FORMAS).
 # The cuestionario de identidad is a self-identification: its answers are not judged like curricular texts
 # (nobody observes that a proposal was copied), only whether they can be published as they were given.
 FUNDAMENTOS_IDENTIDAD = {
@@ -20,11 +21,6 @@ FUNDAMENTOS_IDENTIDAD = {
     "informacion_incompleta": "Información incompleta (por ejemplo, «Otro» sin especificar)",
     "lenguaje_discriminatorio": FUNDAMENTOS["lenguaje_discriminatorio"],
 }
-
-
-def fundamentos_de(cuestionario: str) -> dict[str, str]:
-    """The grounds a reviewer may choose for this questionnaire."""
-    return FUNDAMENTOS_IDENTIDAD if cuestionario == "identidad" else FUNDAMENTOS
 
 
 # The party's comments when its representante returns a version (optional party-validation step). Not a legal

@@ -23,7 +23,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import ValidationError
 from redis.asyncio import Redis
 
-from . import plural, tiempo
+from . import plantillas, plural, tiempo
 from .access import access_of, public
 from .boundary import boundary_middleware
 from .contacto import safe_href
@@ -343,6 +343,7 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     # Templates show a stored address as a link only through this check (see _valor.html).
     env.globals["safe_href"] = safe_href
     env.globals["instituto"] = settings.instituto  # name, state, address and logo: configuration, not templates
+    plantillas.register(env)  # csrf_field(), ruta(), the questionnaires
     app.cleanup_ctx.append(pool_ctx(settings))
     app.cleanup_ctx.append(redis_ctx(settings))
     app.router.add_get("/health", health, name="health")

@@ -12,10 +12,10 @@ from aiohttp import web
 from services.common import audit, outbox
 from services.common.access import QUEUE_READERS, REVIEWERS, requires, writes
 from services.common.boundary import path_int
+from services.common.cuestionarios import FORMAS, forma
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.estados import report_status
-from services.common.observaciones import fundamentos_de
 from services.common.web import identity
 
 from . import identidad_revision
@@ -43,9 +43,6 @@ async def queue(request: web.Request) -> dict[str, Any]:
     return {"revisiones": await pool.fetch(QUEUE_SQL), "aviso": await _decision_notice(pool, request.query)}
 
 
-CUESTIONARIOS = {"curricular": "el cuestionario curricular", "identidad": "el cuestionario de identidad"}
-
-
 async def _decision_notice(pool: asyncpg.Pool, query: Mapping[str, str]) -> str | None:
     """The success message after approving or returning: whose questionnaire, never the review's id."""
     for key, estado, verbo in (("aprobada", "aprobada", "Se aprobó"), ("devuelta", "devuelta", "Se devolvió")):
@@ -54,7 +51,7 @@ async def _decision_notice(pool: asyncpg.Pool, query: Mapping[str, str]) -> str 
             continue
         row = await pool.fetchrow(DECIDED_REVIEW_SQL, int(value))
         if row is not None and row["estado"] == estado:
-            que = CUESTIONARIOS.get(row["cuestionario"], "el cuestionario")
+            que = f"el {FORMAS[row['cuestionario']].nombre}" if row["cuestionario"] in FORMAS else "el cuestionario"
             extra = " con observaciones" if key == "devuelta" else ""
             return f"{verbo}{extra} {que} de {row['persona']}."
     return None
@@ -80,7 +77,7 @@ async def _review_context(
     return {
         "revision": review,
         "rubros": RUBROS,
-        "fundamentos": fundamentos_de(review["cuestionario"]),
+        "fundamentos": forma(review["cuestionario"]).fundamentos,
         "observables": observables,
         "errors": errors,
         "values": values,
@@ -89,8 +86,8 @@ async def _review_context(
 
 
 def _observable_rubros(review: Any) -> list[str]:
-    if review["cuestionario"] == "curricular":
-        return [r.clave for r in RUBROS]
+    if (fijas := forma(review["cuestionario"]).partes_fijas) is not None:
+        return [clave for clave, _titulo in fijas]
     return sorted(k for k in review["datos"] if not k.startswith("_"))
 
 
@@ -128,7 +125,7 @@ async def return_with_observations(request: web.Request) -> web.StreamResponse:
         current = await conn.fetchrow(REVIEW_SQL, _review_id(request))
         if current is None:
             raise web.HTTPNotFound()
-        fundamentos = fundamentos_de(current["cuestionario"])
+        fundamentos = forma(current["cuestionario"]).fundamentos
         observaciones, errors = parse_observaciones(form, _observable_rubros(current), fundamentos)
         if errors:
             context = await _review_context(conn, current, errors, form)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.captura.curricular import clean_rubro
 from services.common.contacto import (
     CORREO_INVALIDO,
     TELEFONO_INVALIDO,
@@ -14,7 +15,7 @@ from services.common.contacto import (
     normalize_url,
     safe_href,
 )
-from services.common.curricular import RUBROS_BY_KEY, clean_rubro
+from services.common.curricular import RUBROS_BY_KEY
 
 FACEBOOK = ("facebook.com",)
 X = ("x.com", "twitter.com")
