@@ -18,6 +18,7 @@ from aiohttp import web
 
 from services.common import audit, identidad
 from services.common.access import requires
+from services.common.contracts import Version
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.estados import report_status
@@ -120,7 +121,13 @@ async def _approve(request: web.Request, cuestionario: str) -> web.StreamRespons
             raise web.HTTPConflict(text=decision.reason)
         await conn.execute(SET_ESTADO_SQL, candidatura["id"], cuestionario, envios.ENVIADO)
         await envios.enqueue_review(
-            conn, envio["id"], candidatura["id"], cuestionario, numero, envio["datos"], envio["enviado_at"]
+            conn,
+            envio["id"],
+            candidatura["id"],
+            cuestionario,
+            numero,
+            Version.from_stored(envio["datos"]),
+            envio["enviado_at"],
         )
         await _record_status(conn, candidatura["id"], cuestionario, envios.ENVIADO, f"partido:{envio['id']}:aprobado")
         await audit.record(
