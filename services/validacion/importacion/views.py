@@ -218,7 +218,7 @@ async def _aplicar(request: web.Request) -> web.StreamResponse:
                 )
             elif row["estado"] == "lista":
                 resumen = await territorio.apply(conn, row, request, ident)
-                await conn.execute(sql.MARK_APPLIED_SQL, importacion_id, None, resumen)
+                await conn.execute(sql.MARK_APPLIED_SQL, importacion_id, resumen, False)
             else:
                 raise commit.YaNoAplica("Esta vista previa ya se aplicó o tiene errores; carga el archivo de nuevo.")
     except commit.YaNoAplica as exc:
