@@ -406,6 +406,13 @@ async def test_substitution_and_cancellation(make_client: type[Client], db: asyn
         return bool(await db.fetchval("SELECT count(*) FROM auth.users WHERE candidatura_id = $1", new_id))
 
     await eventually(new_account, within=90, what="the new person's account")
+    # auth created that lote itself, keyed by the new record, for the coordinator who substituted.
+    lote = await db.fetchrow(
+        "SELECT l.estado, u.username FROM auth.lotes_cuentas l LEFT JOIN auth.users u ON u.id = l.requested_by "
+        "WHERE l.origen = $1",
+        f"sustitucion:{new_id}",
+    )
+    assert lote is not None and lote["username"] == COORDINACION
 
     path = f"/validacion/registro/candidaturas/{formula.suplente}"
     cancelled = await client.submit(path, f"{path}/cancelar", {"motivo": "Renuncia aprobada por el Consejo General"})

@@ -82,8 +82,8 @@ async def test_the_party_approves_and_only_then_the_institute_reviews(
         )
         job = await db.fetchval(
             "SELECT args FROM outbox.jobs WHERE function = $2 AND (args ->> 'candidatura_id')::int = $1",
-            contracts.OpenReview.name,
             person.candidatura_id,
+            contracts.OpenReview.name,
         )
         assert job["numero"] == 1 and job["version"]["respuestas"]["propuestas"]["propuesta_1"]
         assert await db.fetchval(
