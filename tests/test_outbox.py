@@ -7,6 +7,7 @@ import os
 import signal
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -141,3 +142,33 @@ async def test_a_malformed_payload_is_refused_logged_and_marked_failed(system: S
     again_id = await _enqueue(db, again_key)
     await eventually(lambda: _done(db, again_id, again_key), what="a later job")
     assert await db.fetchval("SELECT attempts FROM outbox.jobs WHERE id = $1", bad_id) == attempts
+
+
+async def test_migration_0021_rewrites_pending_jobs_to_their_contracts(db: asyncpg.Pool) -> None:
+    """A job written before the contracts (old name, ``datos`` with ``foto`` and ``_consentimientos``) and not run
+    yet becomes a valid payload of its contract. On a queue no worker reads, so only the migration touches it."""
+    datos = {
+        "propuestas": {"propuesta_1": "Agua"},
+        "foto": {"sha256": "ab" * 32},
+        "_consentimientos": {"publicacion": True, "estadistica": False, "seq": 4},
+    }
+    old = {"envio_id": 1, "candidatura_id": 5, "cuestionario": "curricular", "numero": 1, "datos": datos}
+    job_id = await db.fetchval(
+        "INSERT INTO outbox.jobs (queue, function, args, enqueued_at) VALUES ('conoceles:prueba', $1, $2, now())"
+        " RETURNING id",
+        "review.open",
+        {**old, "enviado_at": datetime.now(UTC).isoformat()},
+    )
+    try:
+        migration = (Path(__file__).parents[1] / "migrations" / "0021_contratos.sql").read_text()
+        rewrite = [s for s in migration.split(";") if "UPDATE outbox.jobs" in s]
+        async with db.acquire() as conn, conn.transaction():
+            for statement in rewrite:
+                await conn.execute(statement.replace("done_at IS NULL", f"done_at IS NULL AND id = {job_id}"))
+        row = await db.fetchrow("SELECT function, args FROM outbox.jobs WHERE id = $1", job_id)
+        assert row["function"] == contracts.OpenReview.name
+        job = contracts.OpenReview.model_validate(row["args"])
+        assert job.version.stored() == datos
+        assert job.version.consentimientos == contracts.Consentimientos(publicacion=True, estadistica=False, seq=4)
+    finally:
+        await db.execute("DELETE FROM outbox.jobs WHERE id = $1", job_id)
