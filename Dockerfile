@@ -1,7 +1,7 @@
 # One image for every Conóceles process; compose.yaml picks the process with `command`:
 #   python -m services.auth|captura|validacion|publico|reportes   (port 8000 in compose)
 #   python -m gateway                                              (port 8080, the default below)
-#   python -m services.common.worker captura|validacion|publico|reportes
+#   python -m services.<service>.worker   (auth, captura, validacion, publico, reportes)
 #   python -m services.common.relay
 #   python -m launcher migrate        (with DATABASE_URL/REDIS_URL: those servers, no demo data)
 FROM python:3.11-slim

@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 
 from launcher.embedded import EmbeddedError, port_in_use
 from launcher.system import SERVICE_OFFSETS, StartupError, System, SystemConfig
+from services.common import contracts
 from services.common.db import create_pool
 from services.publico.cache import GENERATION_KEY
 from services.publico.text import normalize
@@ -144,10 +145,11 @@ async def publish_and_measure(system: System, total: int, wait_s: float) -> tupl
         stamps = await pool.fetchrow(
             """SELECT (SELECT count(*) FROM outbox.jobs WHERE last_error IS NOT NULL) AS errors,
                       (SELECT coalesce(sum(attempts - 1), 0) FROM outbox.jobs WHERE attempts > 1) AS redelivered,
-                      (SELECT count(*) FROM outbox.jobs WHERE function <> 'publico.publish'
+                      (SELECT count(*) FROM outbox.jobs WHERE function <> $2
                                                           AND created_at >= $1::timestamptz) AS followups,
                       (SELECT generacion FROM publico.publicacion) AS generation""",
             committed_db,
+            contracts.Publish.name,
         )
         result.job_errors = stamps["errors"]
         result.redelivered = stamps["redelivered"]

@@ -15,8 +15,8 @@ from typing import Any
 
 import asyncpg
 
+from services.common import contracts
 from services.common import curp as curps_module
-from services.common import outbox
 from services.common.curricular import ESTATUS_ESTUDIOS, GRADOS
 
 MUJERES = (
@@ -253,15 +253,15 @@ async def enqueue_publications(conn: asyncpg.Connection, ids: list[int], seed: i
     for candidatura_id in ids:
         declarado = now - timedelta(days=rng.randint(2, 20), minutes=rng.randint(0, 1440))
         jobs.append(
-            {
-                "candidatura_id": candidatura_id,
-                "cuestionario": "curricular",
-                "numero": 1,
-                "datos": curricular(rng, names[candidatura_id]),
-                "declarado_at": declarado.isoformat(),
-                "revisado_at": (declarado + timedelta(days=1)).isoformat(),
-            }
+            contracts.Publish(
+                candidatura_id=candidatura_id,
+                cuestionario="curricular",
+                numero=1,
+                version=contracts.Version.from_stored(curricular(rng, names[candidatura_id])),
+                declarado_at=declarado,
+                revisado_at=declarado + timedelta(days=1),
+            )
         )
     async with conn.transaction():
-        for args in jobs:
-            await outbox.enqueue(conn, "publico", "publico.publish", **args)
+        for job in jobs:
+            await contracts.send(conn, job)

@@ -26,7 +26,6 @@ from redis.exceptions import RedisError
 from services.common.db import create_pool
 from services.common.migrate import apply_migrations
 from services.common.settings import CommonSettings
-from services.common.worker import WORKER_SERVICES
 from services.validacion.catalogos import load_catalogs
 from services.validacion.cuestionario_identidad import seed_question_sets
 
@@ -37,6 +36,8 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICE_OFFSETS = {"auth": 1, "captura": 2, "validacion": 3, "publico": 4, "reportes": 6}
+# Each runs its WorkerSettings (services/<service>/jobs.py) as `python -m services.<service>.worker`.
+WORKER_SERVICES = ("auth", "captura", "validacion", "publico", "reportes")
 MAILSINK_OFFSET = 25  # the local SMTP sink (launcher/mailsink.py) listens on port_base + 25
 OPERATOR_OFFSET = 9  # the gateway's operator port (detailed /health, /metrics) on 127.0.0.1: port_base + 9
 
@@ -226,7 +227,7 @@ class System:
                 specs.append(ProcessSpec(name, [py, "-m", f"services.{service}"], env, port))
                 upstreams.setdefault(service, []).append(f"http://127.0.0.1:{port}")
         for service in WORKER_SERVICES:
-            specs.append(ProcessSpec(f"worker-{service}", [py, "-m", "services.common.worker", service], base))
+            specs.append(ProcessSpec(f"worker-{service}", [py, "-m", f"services.{service}.worker"], base))
         specs.append(ProcessSpec("relay", [py, "-m", "services.common.relay"], base))
         if self.mailsink_port is not None:
             argv = [py, "-m", "launcher.mailsink", "--port", str(self.mailsink_port), "--maildir", str(self.maildir)]

@@ -13,7 +13,7 @@ import asyncpg
 from yarl import URL
 
 from launcher.system import System
-from services.common import outbox
+from services.common import contracts
 
 from . import factories
 from .helpers import Client, approve_review, eventually, fill_curricular
@@ -125,10 +125,10 @@ async def test_a_return_with_observations_mails_the_candidate_a_link_to_each_rub
     clave = f"observaciones:instituto:{person.candidatura_id}:curricular:1"
     assert await _mails_sent_for(db, clave) == 2
     args = await db.fetchval(
-        "SELECT args FROM outbox.jobs WHERE function = 'auth.notify' AND args->>'clave' = $1", clave
+        "SELECT args FROM outbox.jobs WHERE function = $2 AND args->>'clave' = $1", clave, contracts.Notify.name
     )
     async with db.acquire() as conn, conn.transaction():
-        again = await outbox.enqueue(conn, "auth", "auth.notify", **args)
+        again = await contracts.send(conn, contracts.Notify.model_validate(args))
     await eventually(
         lambda: db.fetchval("SELECT done_at IS NOT NULL FROM outbox.jobs WHERE id = $1", again),
         what="the repeated notice to run",
@@ -279,7 +279,7 @@ async def test_the_approaching_close_reminds_once_whoever_has_not_submitted(
     )
     try:
         async with db.acquire() as conn, conn.transaction():
-            first = await outbox.enqueue(conn, "captura", "captura.remind_deadline")
+            first = await contracts.send(conn, contracts.RemindDeadline())
         subject = "Conóceles: la captura cierra en menos de 48 horas"
         body = _body(await _mail(system, nothing_email, subject))
         base = f"/captura/candidaturas/{nothing.candidatura_id}"
@@ -290,7 +290,7 @@ async def test_the_approaching_close_reminds_once_whoever_has_not_submitted(
         assert _paths(body, base_url) == [f"/captura/candidaturas/{curricular_sent.candidatura_id}/identidad#contenido"]
 
         async with db.acquire() as conn, conn.transaction():
-            second = await outbox.enqueue(conn, "captura", "captura.remind_deadline")
+            second = await contracts.send(conn, contracts.RemindDeadline())
         await eventually(
             lambda: db.fetchval(
                 "SELECT bool_and(done_at IS NOT NULL) FROM outbox.jobs WHERE id = ANY($1::bigint[])", [first, second]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import asyncpg
 from playwright.async_api import Browser, Page, expect
 
-from services.common import outbox
+from services.common import contracts
 
 from . import factories
 from .browser import axe_violations, login
@@ -58,16 +58,21 @@ async def test_no_page_is_wider_than_a_phone_or_the_reports_screen(
     long_url = "https://www.facebook.com/" + "candidaturaconunnombremuylargoysinespacios" * 3
     now = datetime.now(UTC).isoformat()
     async with db.acquire() as conn, conn.transaction():
-        await outbox.enqueue(
+        await contracts.send(
             conn,
-            "publico",
-            "publico.publish",
-            candidatura_id=profile,
-            cuestionario="curricular",
-            numero=1,
-            datos={"contacto": {"facebook": long_url}, "propuestas": {"propuesta_1": "Agua para las tenencias"}},
-            declarado_at=now,
-            revisado_at=now,
+            contracts.Publish(
+                candidatura_id=profile,
+                cuestionario="curricular",
+                numero=1,
+                version=contracts.Version(
+                    respuestas={
+                        "contacto": {"facebook": long_url},
+                        "propuestas": {"propuesta_1": "Agua para las tenencias"},
+                    }
+                ),
+                declarado_at=now,
+                revisado_at=now,
+            ),
         )
     await eventually(
         lambda: db.fetchval("SELECT id FROM publico.candidaturas WHERE id = $1 AND curricular IS NOT NULL", profile),

@@ -6,7 +6,7 @@ import re
 
 import asyncpg
 
-from services.common import outbox
+from services.common import contracts
 
 from . import factories
 from .helpers import Client, eventually
@@ -21,16 +21,16 @@ async def publicada(db: asyncpg.Pool, declarado_at: str = "2024-03-16T03:30:00+0
     """A candidacy of its own, published as validacion would publish it; its name is unique in the session."""
     persona = await factories.candidata(db)
     async with db.acquire() as conn, conn.transaction():
-        await outbox.enqueue(
+        await contracts.send(
             conn,
-            "publico",
-            "publico.publish",
-            candidatura_id=persona.candidatura_id,
-            cuestionario="curricular",
-            numero=1,
-            datos={"propuestas": {"propuesta_1": "Agua para todas las tenencias"}},
-            declarado_at=declarado_at,
-            revisado_at=declarado_at,
+            contracts.Publish(
+                candidatura_id=persona.candidatura_id,
+                cuestionario="curricular",
+                numero=1,
+                version=contracts.Version(respuestas={"propuestas": {"propuesta_1": "Agua para todas las tenencias"}}),
+                declarado_at=declarado_at,
+                revisado_at=declarado_at,
+            ),
         )
 
     async def published() -> asyncpg.Record | None:

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from launcher.system import System
-from services.common import outbox
+from services.common import contracts
 
 from . import factories
 from .helpers import Client, approve_review, eventually, fill_curricular
@@ -219,7 +219,7 @@ async def test_the_photo_is_published_served_at_media_and_withdrawn(
 
     # Withdrawn from the public site: the public copies go (the private original stays with its history).
     async with db.acquire() as conn, conn.transaction():
-        await outbox.enqueue(conn, "publico", "publico.withdraw", candidatura_id=person.candidatura_id)
+        await contracts.send(conn, contracts.Withdraw(candidatura_id=person.candidatura_id))
 
     async def gone() -> bool:
         return (await citizen.get(f"/media/{sha}.jpg")).status == 404

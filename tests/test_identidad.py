@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import asyncpg
 from playwright.async_api import Browser, expect
 
-from services.common import outbox
+from services.common import contracts
 
 from . import factories
 from .browser import axe_violations, login
@@ -72,16 +72,16 @@ async def _publish_curricular(db: asyncpg.Pool, candidatura_id: int) -> None:
     """What validacion sends when a curricular is approved (the curricular path has its own tests)."""
     now = datetime.now(UTC).isoformat()
     async with db.acquire() as conn, conn.transaction():
-        await outbox.enqueue(
+        await contracts.send(
             conn,
-            "publico",
-            "publico.publish",
-            candidatura_id=candidatura_id,
-            cuestionario="curricular",
-            numero=1,
-            datos={"propuestas": {"propuesta_1": "Agua para todas las tenencias"}},
-            declarado_at=now,
-            revisado_at=now,
+            contracts.Publish(
+                candidatura_id=candidatura_id,
+                cuestionario="curricular",
+                numero=1,
+                version=contracts.Version(respuestas={"propuestas": {"propuesta_1": "Agua para todas las tenencias"}}),
+                declarado_at=now,
+                revisado_at=now,
+            ),
         )
 
 
@@ -263,16 +263,19 @@ async def test_accion_afirmativa_shows_only_the_group(db: asyncpg.Pool, make_cli
     now = datetime.now(UTC).isoformat()
     async with db.acquire() as conn, conn.transaction():
         # An approved identity without consent 2 (what validacion sends), then the curricular.
-        await outbox.enqueue(
+        await contracts.send(
             conn,
-            "publico",
-            "publico.publish",
-            candidatura_id=candidata.candidatura_id,
-            cuestionario="identidad",
-            numero=1,
-            datos={**RESPUESTAS, "_consentimientos": {"publicacion": False, "estadistica": True, "seq": 1}},
-            declarado_at=now,
-            revisado_at=now,
+            contracts.Publish(
+                candidatura_id=candidata.candidatura_id,
+                cuestionario="identidad",
+                numero=1,
+                version=contracts.Version(
+                    respuestas=RESPUESTAS,
+                    consentimientos=contracts.Consentimientos(publicacion=False, estadistica=True, seq=1),
+                ),
+                declarado_at=now,
+                revisado_at=now,
+            ),
         )
     await _publish_curricular(db, candidata.candidatura_id)
     citizen = make_client()

@@ -18,6 +18,7 @@ from playwright.async_api import Page, expect
 from launcher.system import System
 from services.auth import credenciales, provision
 from services.auth.provision import candidatura_username, initials, representante_username, slug
+from services.common.contracts import Provision
 
 from . import factories
 from .browser import axe_violations, login
@@ -260,7 +261,7 @@ async def test_a_long_lote_continues_in_a_new_job_and_repeats_harmlessly(
     monkeypatch.setattr(provision, "BATCH_SIZE", 2)
     monkeypatch.setattr(provision, "SLICE_SECONDS", 0)
     ctx = {"db_pool": db, "settings": system.settings()}
-    assert await provision.provision(ctx, lote_id=lote_id) == {"continua": 1}
+    assert await provision.provision(ctx, Provision(lote_id=lote_id)) == {"continua": 1}
     midway = await db.fetchrow("SELECT estado, procesadas, total FROM auth.lotes_cuentas WHERE id = $1", lote_id)
     assert midway["estado"] in ("en_proceso", "terminado") and midway["total"] >= 7
 
@@ -275,7 +276,7 @@ async def test_a_long_lote_continues_in_a_new_job_and_repeats_harmlessly(
     assert lote["hoja_pdf"].startswith(b"%PDF")
 
     # A repeated delivery of a finished lote changes nothing.
-    assert await provision.provision(ctx, lote_id=lote_id) == {}
+    assert await provision.provision(ctx, Provision(lote_id=lote_id)) == {}
     after = await db.fetchrow("SELECT creadas, hoja_csv FROM auth.lotes_cuentas WHERE id = $1", lote_id)
     assert (after["creadas"], after["hoja_csv"]) == (lote["creadas"], lote["hoja_csv"])
     assert siglas in {r.postulante for r in rows}

@@ -22,6 +22,7 @@ from yarl import URL
 from launcher.system import System
 from services.auth.mail import send_mail
 from services.auth.passwords import hash_password
+from services.common.contracts import SendMail
 from services.common.settings import CommonSettings
 
 from .browser import axe_violations
@@ -305,7 +306,7 @@ async def test_the_mail_job_retries_a_server_that_is_down_and_drops_a_refused_ad
         free_port = s.getsockname()[1]
     ctx["settings"] = CommonSettings(CONOCELES_SMTP_HOST="127.0.0.1", CONOCELES_SMTP_PORT=free_port)
     with pytest.raises(Retry) as retry:
-        await send_mail(ctx, to="ana@correo.invalid", subject="Prueba", body="Hola")
+        await send_mail(ctx, SendMail(to="ana@correo.invalid", subject="Prueba", body="Hola"))
     assert retry.value.defer_score == 40_000  # 10 s doubled on each try: the third waits 40 s
 
     loop = asyncio.get_running_loop()
@@ -313,4 +314,4 @@ async def test_the_mail_job_retries_a_server_that_is_down_and_drops_a_refused_ad
     async with server:
         port = server.sockets[0].getsockname()[1]
         ctx["settings"] = CommonSettings(CONOCELES_SMTP_HOST="127.0.0.1", CONOCELES_SMTP_PORT=port)
-        assert await send_mail(ctx, to="nadie@correo.invalid", subject="Prueba", body="Hola") is False
+        assert await send_mail(ctx, SendMail(to="nadie@correo.invalid", subject="Prueba", body="Hola")) is False

@@ -205,8 +205,14 @@ async def test_import_with_errors_is_refused_then_the_corrected_file_imports_wit
         "SELECT count(*) FROM audit.eventos WHERE action = 'importar_candidaturas' AND entity_id = $1",
         str(importacion_id),
     )
-    lote_id = await db.fetchval("SELECT lote_id FROM registro.importaciones WHERE id = $1", importacion_id)
-    assert lote_id is not None
+    # validacion only asked for the accounts; auth created the lote, and the import's page links to it.
+    assert f"/cuenta/lotes/importaciones/{importacion_id}" in await done.text()
+    lote_id = await eventually(
+        lambda: db.fetchval("SELECT id FROM auth.lotes_cuentas WHERE origen = $1", f"importacion:{importacion_id}"),
+        what="the lote auth creates for the import",
+    )
+    link = await client.get(f"/cuenta/lotes/importaciones/{importacion_id}", allow_redirects=False)
+    assert link.status == 303 and link.headers["Location"] == f"/cuenta/lotes/{lote_id}"
 
     async def provisioned() -> bool:
         n = await db.fetchval("SELECT count(*) FROM auth.users WHERE candidatura_id = ANY($1::integer[])", list(ids))
@@ -400,6 +406,13 @@ async def test_substitution_and_cancellation(make_client: type[Client], db: asyn
         return bool(await db.fetchval("SELECT count(*) FROM auth.users WHERE candidatura_id = $1", new_id))
 
     await eventually(new_account, within=90, what="the new person's account")
+    # auth created that lote itself, keyed by the new record, for the coordinator who substituted.
+    lote = await db.fetchrow(
+        "SELECT l.estado, u.username FROM auth.lotes_cuentas l LEFT JOIN auth.users u ON u.id = l.requested_by "
+        "WHERE l.origen = $1",
+        f"sustitucion:{new_id}",
+    )
+    assert lote is not None and lote["username"] == COORDINACION
 
     path = f"/validacion/registro/candidaturas/{formula.suplente}"
     cancelled = await client.submit(path, f"{path}/cancelar", {"motivo": "Renuncia aprobada por el Consejo General"})

@@ -8,13 +8,15 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
+from services.common import contracts
+
 from . import factories
 from .helpers import CURRICULAR_COMPLETO, Client, eventually, fill_curricular
 
 ESTADO_SQL = "SELECT estado FROM captura.cuestionarios WHERE candidatura_id = $1 AND cuestionario = 'curricular'"
 REVIEWS_SQL = "SELECT count(*) FROM validacion.revisiones WHERE candidatura_id = $1"
 REVIEW_JOBS_SQL = """
-SELECT count(*) FROM outbox.jobs WHERE function = 'review.open' AND (args ->> 'candidatura_id')::int = $1
+SELECT count(*) FROM outbox.jobs WHERE function = 'validacion.open_review' AND (args ->> 'candidatura_id')::int = $1
 """
 
 
@@ -79,10 +81,11 @@ async def test_the_party_approves_and_only_then_the_institute_reviews(
             lambda: db.fetchval(REVIEWS_SQL, person.candidatura_id), what="the institute's review after approval"
         )
         job = await db.fetchval(
-            "SELECT args FROM outbox.jobs WHERE function = 'review.open' AND (args ->> 'candidatura_id')::int = $1",
+            "SELECT args FROM outbox.jobs WHERE function = $2 AND (args ->> 'candidatura_id')::int = $1",
             person.candidatura_id,
+            contracts.OpenReview.name,
         )
-        assert job["numero"] == 1 and job["datos"]["propuestas"]["propuesta_1"]
+        assert job["numero"] == 1 and job["version"]["respuestas"]["propuestas"]["propuesta_1"]
         assert await db.fetchval(
             "SELECT count(*) FROM audit.eventos WHERE action = 'partido_aprobar' AND entity_id = $1",
             str(person.candidatura_id),

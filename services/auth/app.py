@@ -35,6 +35,7 @@ def create_app(settings: AuthSettings | None = None) -> web.Application:
     app.router.add_get("/cuenta/lotes", lotes.list_lotes, name="lotes")
     app.router.add_post("/cuenta/lotes", lotes.create, name="lotes-post")
     app.router.add_get(r"/cuenta/lotes/{id:\d+}", lotes.detail, name="lote")
+    app.router.add_get(r"/cuenta/lotes/importaciones/{id:\d+}", lotes.of_importacion, name="lote-importacion")
     app.router.add_get(r"/cuenta/lotes/{id:\d+}/credenciales.csv", lotes.download_csv, name="lote-csv")
     app.router.add_get(r"/cuenta/lotes/{id:\d+}/credenciales.pdf", lotes.download_pdf, name="lote-pdf")
     app.router.add_post(r"/cuenta/lotes/{id:\d+}/eliminar", lotes.erase, name="lote-eliminar")

@@ -1,5 +1,5 @@
-"""The ``auth.notify`` job: a notice about a candidacy's questionnaire (``services/common/avisos.py``) becomes
-one ``auth.mail`` per account that should read it.
+"""The notice job (``contracts.Notify``): a notice about a candidacy's questionnaire (``services/common/avisos.py``)
+becomes one mail (``contracts.SendMail``) per account that should read it.
 
 Who receives it: every active account of the candidacy with an e-mail; for the institute's return and the
 decision on a correction, also the representante(s) of its postulante, who capture for their candidacies and
@@ -17,10 +17,9 @@ from typing import Any
 
 import asyncpg
 
-from services.common import outbox
+from services.common import contracts
 from services.common.avisos import CURRICULAR, Aviso, Tipo
 from services.common.cuestionarios import FORMAS
-from services.common.outbox import outbox_job
 from services.common.settings import CommonSettings
 
 PARA_REPRESENTANTES = frozenset({Tipo.OBSERVACIONES, Tipo.CORRECCION_APROBADA, Tipo.CORRECCION_RECHAZADA})
@@ -112,10 +111,8 @@ def _nombre(row: asyncpg.Record) -> str:
     return f"{person} ({row['cargo_nombre']})"
 
 
-@outbox_job
-async def notify(ctx: dict[str, Any], **args: Any) -> int:
+async def notify(ctx: dict[str, Any], aviso: Aviso) -> int:
     """Enqueue the mail of one notice to each account that should read it; returns how many were enqueued."""
-    aviso = Aviso.model_validate(args)
     settings: CommonSettings = ctx["settings"]
     enqueued = 0
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
@@ -133,6 +130,6 @@ async def notify(ctx: dict[str, Any], **args: Any) -> int:
                 postulante=candidatura["postulante_nombre"],
                 public_url=settings.public_url,
             )
-            await outbox.enqueue(conn, "auth", "auth.mail", to=user["email"], subject=subject, body=body)
+            await contracts.send(conn, contracts.SendMail(to=user["email"], subject=subject, body=body))
             enqueued += 1
     return enqueued

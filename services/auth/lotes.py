@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from services.common import audit, outbox
+from services.common import audit, contracts
 from services.common.access import ACCOUNT_MANAGERS, requires, writes
 from services.common.boundary import path_int
 from services.common.db import DB_POOL
@@ -45,6 +45,7 @@ SELECT l.id, l.estado, l.total, l.procesadas, l.creadas, l.error, l.deleted_at I
 FROM auth.lotes_cuentas l LEFT JOIN auth.users u ON u.id = l.requested_by
 WHERE l.id = $1
 """
+LOTE_BY_ORIGEN_SQL = "SELECT id FROM auth.lotes_cuentas WHERE origen = $1"
 RUNNING_LOTE_SQL = "SELECT id FROM auth.lotes_cuentas WHERE estado = ANY($1::text[]) ORDER BY id LIMIT 1"
 CREATE_LOTE_SQL = "INSERT INTO auth.lotes_cuentas (requested_by) VALUES ($1) RETURNING id"
 SHEET_CSV_SQL = (
@@ -86,7 +87,7 @@ async def create(request: web.Request) -> web.StreamResponse:
         running = await conn.fetchval(RUNNING_LOTE_SQL, list(RUNNING))
         if running is None:
             lote_id: int = await conn.fetchval(CREATE_LOTE_SQL, ident.user_id)
-            await outbox.enqueue(conn, "auth", "auth.provision", lote_id=lote_id)
+            await contracts.send(conn, contracts.Provision(lote_id=lote_id))
             await audit.record(
                 conn,
                 request,
@@ -98,6 +99,17 @@ async def create(request: web.Request) -> web.StreamResponse:
             )
     if running is not None:
         raise web.HTTPSeeOther(_lote_url(request, running, en_curso="1"))
+    raise web.HTTPSeeOther(_lote_url(request, lote_id))
+
+
+@requires(*ACCOUNT_MANAGERS)
+async def of_importacion(request: web.Request) -> web.StreamResponse:
+    """The lote of an import: validacion links here by the import's id, the job creates the lote from it."""
+    importacion_id = path_int(request)
+    lote_id = await request.app[DB_POOL].fetchval(LOTE_BY_ORIGEN_SQL, contracts.origen_importacion(importacion_id))
+    if lote_id is None:
+        # The job has not run yet (it creates the lote within seconds): this page reloads itself until then.
+        return aiohttp_jinja2.render_template("auth/lote_preparando.html", request, {"importacion_id": importacion_id})
     raise web.HTTPSeeOther(_lote_url(request, lote_id))
 
 

@@ -1,4 +1,5 @@
-"""The ``auth.mail`` job: one plain-text message through SMTP (aiosmtplib), with the settings of the worker.
+"""The mail job (``contracts.SendMail``): one plain-text message through SMTP (aiosmtplib), with the worker's
+settings.
 
 It is enqueued through the outbox in the transaction that makes the message necessary (a reset token, an
 account), so a message is never lost; a delivery the relay repeats sends the same message again, with the
@@ -16,7 +17,7 @@ from typing import Any
 import aiosmtplib
 from arq.worker import Retry
 
-from services.common.outbox import outbox_job
+from services.common.contracts import SendMail
 from services.common.settings import CommonSettings
 
 log = logging.getLogger(__name__)
@@ -62,11 +63,10 @@ async def send(settings: CommonSettings, message: EmailMessage) -> None:
     )
 
 
-@outbox_job
-async def send_mail(ctx: dict[str, Any], *, to: str, subject: str, body: str) -> bool:
+async def send_mail(ctx: dict[str, Any], mail: SendMail) -> bool:
     """Send one message; True when the server took it, False when it refused the address for good."""
     settings: CommonSettings = ctx["settings"]
-    message = build_message(settings, to, subject, body)
+    message = build_message(settings, mail.to, mail.subject, mail.body)
     try:
         await send(settings, message)
     except aiosmtplib.SMTPRecipientsRefused as exc:

@@ -1,5 +1,9 @@
-"""The ``auth.provision`` job: an account for every registered candidacy (propietaria and suplente each get
-their own) and one representative account per postulante, with the lote's credentials sheet.
+"""The provisioning job (``contracts.Provision``): an account for every registered candidacy (propietaria and
+suplente each get their own) and one representative account per postulante, with the lote's credentials sheet.
+
+The lote is a row of ``auth.lotes_cuentas``: auth's own screen creates it before sending the job; an import or
+a substitution in validacion sends only its origin (``importacion:<id>``), and the job creates the lote from
+that, once (the origin is unique), so validacion never writes auth's schema.
 
 Safe to repeat and to interrupt:
 
@@ -32,8 +36,9 @@ from typing import Any
 
 import asyncpg
 
-from services.common import audit, outbox, tiempo
-from services.common.outbox import outbox_job
+from services.common import audit, contracts, tiempo
+from services.common.contracts import Provision
+from services.common.signed_identity import Identity
 from services.common.settings import CommonSettings
 from services.common.signed_identity import Identity
 
@@ -58,6 +63,17 @@ MAX_EMAIL = 254
 # Two-key form: a namespace of its own, apart from the one-key batch lock below.
 LOTE_LOCK_SQL = "SELECT pg_try_advisory_lock(hashtext('auth.provision.lote'), $1::integer)"
 LOTE_UNLOCK_SQL = "SELECT pg_advisory_unlock(hashtext('auth.provision.lote'), $1::integer)"
+# Idempotent: a repeated message finds the lote its first delivery created.
+LOTE_FOR_ORIGEN_SQL = """
+WITH nuevo AS (
+    INSERT INTO auth.lotes_cuentas (requested_by, origen)
+    SELECT u.id, $1 FROM (SELECT 1) AS uno LEFT JOIN auth.users u ON u.id = $2
+    ON CONFLICT (origen) WHERE origen IS NOT NULL DO NOTHING
+    RETURNING id
+)
+SELECT id FROM nuevo UNION ALL SELECT id FROM auth.lotes_cuentas WHERE origen = $1
+LIMIT 1
+"""
 START_SQL = """
 UPDATE auth.lotes_cuentas SET estado = 'en_proceso', error = NULL
 WHERE id = $1 AND deleted_at IS NULL AND estado <> 'terminado'
@@ -389,11 +405,19 @@ async def _run(pool: asyncpg.Pool, lote_id: int, acceso: str, instituto: str) ->
         raise
 
 
-@outbox_job
-async def provision(ctx: dict[str, Any], *, lote_id: int) -> dict[str, int]:
-    """Provision lote ``lote_id`` (a row of ``auth.lotes_cuentas``) and store its credentials sheet."""
+async def lote_for(pool: asyncpg.Pool, job: Provision) -> int:
+    """The lote the message names, created from its origin the first time."""
+    if job.lote_id is not None:
+        return job.lote_id
+    lote_id: int = await pool.fetchval(LOTE_FOR_ORIGEN_SQL, job.origen, job.requested_by)
+    return lote_id
+
+
+async def provision(ctx: dict[str, Any], job: Provision) -> dict[str, int]:
+    """Provision the lote (a row of ``auth.lotes_cuentas``) and store its credentials sheet."""
     pool: asyncpg.Pool = ctx["db_pool"]
     settings: CommonSettings = ctx["settings"]
+    lote_id = await lote_for(pool, job)
     # The address printed on the sheet, the same the recovery mail links to.
     acceso = f"{settings.public_url}/cuenta/entrar"
     async with pool.acquire() as guard:
@@ -408,6 +432,6 @@ async def provision(ctx: dict[str, Any], *, lote_id: int) -> dict[str, int]:
     if result is None:
         # Enqueued only after the unlock, so the continuation cannot find the lote still held and give up.
         async with pool.acquire() as conn, conn.transaction():
-            await outbox.enqueue(conn, "auth", "auth.provision", lote_id=lote_id)
+            await contracts.send(conn, Provision(lote_id=lote_id))
         return {"continua": 1}
     return result

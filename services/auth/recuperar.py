@@ -16,7 +16,7 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, outbox, sessions, tiempo
+from services.common import audit, contracts, sessions, tiempo
 from services.common.access import public, writes
 from services.common.db import DB_POOL
 from services.common.web import REDIS, SETTINGS
@@ -109,7 +109,7 @@ async def _request_link(request: web.Request, usuario: str) -> None:
                 zona=tiempo.nombre_zona(zona.key),
                 enlace=f"{settings.public_url}/cuenta/recuperar/{token}",
             )
-            await outbox.enqueue(conn, "auth", "auth.mail", to=user["email"], subject=MAIL_SUBJECT, body=body)
+            await contracts.send(conn, contracts.SendMail(to=user["email"], subject=MAIL_SUBJECT, body=body))
             outcome = "enviado"
         await audit.record(
             conn,

@@ -9,7 +9,7 @@ import asyncpg
 from redis.asyncio import Redis
 
 from services.common import audit, sessions
-from services.common.outbox import outbox_job
+from services.common.contracts import DisableForCandidatura
 
 # Every account of the candidacy, whether already disabled or not: a retry after a crash between the update and
 # the session revocation must still revoke the sessions.
@@ -20,9 +20,9 @@ WHERE id = ANY($1::integer[]) AND active
 """
 
 
-@outbox_job
-async def disable_for_candidatura(ctx: dict[str, Any], *, candidatura_id: int) -> int:
+async def disable_for_candidatura(ctx: dict[str, Any], job: DisableForCandidatura) -> int:
     """Disable the accounts of a withdrawn candidacy and end their sessions; returns how many were disabled."""
+    candidatura_id = job.candidatura_id
     pool: asyncpg.Pool = ctx["db_pool"]
     redis: Redis = ctx["redis"]
     async with pool.acquire() as conn, conn.transaction():

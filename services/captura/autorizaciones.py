@@ -2,7 +2,7 @@
 
 1 processing under the aviso de privacidad, 2 publication of the identity answers, 3 use in statistics.
 Every grant or revocation is a new row of ``captura.consentimientos`` (append-only), audited, and — for 2 and 3,
-which decide what the public site shows — carried to publico by a ``publico.identidad_visible`` job written
+which decide what the public site shows — carried to publico by a ``contracts.IdentidadVisible`` job written
 to the outbox in the same transaction, so a revocation reaches the public site within seconds.
 """
 
@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from services.common import audit, outbox
+from services.common import audit, contracts
 from services.common.signed_identity import Identity
 
 TRATAMIENTO, PUBLICACION, ESTADISTICA = 1, 2, 3
@@ -72,14 +71,14 @@ async def actuales(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int)
     return {tipo: found.get(tipo, Estado(False, None)) for tipo in TEXTOS}
 
 
-async def snapshot(conn: asyncpg.Connection, candidatura_id: int) -> dict[str, Any]:
+async def snapshot(conn: asyncpg.Connection, candidatura_id: int) -> contracts.Consentimientos:
     """The consents as they stand, carried with a submitted identity questionnaire to validacion and publico."""
     estados = await actuales(conn, candidatura_id)
-    return {
-        "publicacion": estados[PUBLICACION].otorgado,
-        "estadistica": estados[ESTADISTICA].otorgado,
-        "seq": await conn.fetchval(ULTIMO_ID_SQL, candidatura_id),
-    }
+    return contracts.Consentimientos(
+        publicacion=estados[PUBLICACION].otorgado,
+        estadistica=estados[ESTADISTICA].otorgado,
+        seq=await conn.fetchval(ULTIMO_ID_SQL, candidatura_id),
+    )
 
 
 async def cambiar(
@@ -111,13 +110,13 @@ async def cambiar(
             details={"tipo": tipo, "consentimiento": row["id"]},
         )
     if PUBLICACION in changed or ESTADISTICA in changed:
-        await outbox.enqueue(
+        await contracts.send(
             conn,
-            "publico",
-            "publico.identidad_visible",
-            candidatura_id=candidatura_id,
-            publicacion=estados[PUBLICACION].otorgado,
-            estadistica=estados[ESTADISTICA].otorgado,
-            seq=max(e.id for e in estados.values()),
+            contracts.IdentidadVisible(
+                candidatura_id=candidatura_id,
+                publicacion=estados[PUBLICACION].otorgado,
+                estadistica=estados[ESTADISTICA].otorgado,
+                seq=max(e.id for e in estados.values()),
+            ),
         )
     return changed

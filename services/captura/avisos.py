@@ -13,10 +13,11 @@ from typing import Any
 
 import asyncpg
 
-from services.common import avisos
-from services.common.avisos import Aviso, Enlace, Tipo
+from services.common import avisos, identidad
+from services.common.avisos import CURRICULAR, IDENTIDAD, Aviso, Enlace, Tipo
+from services.common.contracts import RemindDeadline
 from services.common.cuestionarios import FORMAS, Cuestionario, partes
-from services.common.outbox import outbox_job
+from services.common.curricular import RUBROS
 from services.common.proceso import Proceso, active_proceso
 
 log = logging.getLogger(__name__)
@@ -123,8 +124,7 @@ def reminder_due(proceso: Proceso, now: datetime) -> int | None:
     return min(due) if due else None
 
 
-@outbox_job
-async def remind_deadline(ctx: dict[str, Any]) -> int:
+async def remind_deadline(ctx: dict[str, Any], job: RemindDeadline | None = None) -> int:
     """Cron (and job): ask auth to remind every candidacy that has not submitted; idempotent per candidacy,
     close date and lead time. Returns how many reminders were enqueued."""
     pool: asyncpg.Pool = ctx["db_pool"]

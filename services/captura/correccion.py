@@ -8,7 +8,7 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, outbox
+from services.common import audit, contracts
 from services.common.access import CANDIDATE_SIDE, requires, writes
 from services.common.cuestionarios import Cuestionario
 from services.common.curricular import RUBROS, RUBROS_BY_KEY
@@ -91,17 +91,17 @@ async def request_correction(request: web.Request) -> web.StreamResponse:
         )
         if row is None:
             raise web.HTTPConflict(text="Ya tienes una solicitud de corrección en espera de respuesta.")
-        await outbox.enqueue(
+        await contracts.send(
             conn,
-            "validacion",
-            "review.correction_request",
-            solicitud_id=row["id"],
-            candidatura_id=candidatura["id"],
-            cuestionario=CURRICULAR,
-            numero=numero,
-            rubros=rubros,
-            motivo=motivo,
-            created_at=row["created_at"].isoformat(),
+            contracts.CorrectionRequest(
+                solicitud_id=row["id"],
+                candidatura_id=candidatura["id"],
+                cuestionario=CURRICULAR,
+                numero=numero,
+                rubros=rubros,
+                motivo=motivo,
+                created_at=row["created_at"],
+            ),
         )
         await audit.record(
             conn,

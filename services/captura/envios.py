@@ -14,7 +14,8 @@ from typing import Any
 
 import asyncpg
 
-from services.common import outbox
+from services.common import contracts
+from services.common.contracts import Version
 from services.common.cuestionarios import Cuestionario
 from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
@@ -53,12 +54,12 @@ class Envio:
 
 
 def status_changed(candidatura_id: int, cuestionario: str, estado: str, key: str) -> dict[str, Any]:
-    """Arguments of reportes.record_status for a state change."""
+    """Arguments of ``report_status`` for a state change."""
     return {
         "candidatura_id": candidatura_id,
         "cuestionario": cuestionario,
         "estado": estado,
-        "at": datetime.now(UTC).isoformat(),
+        "at": datetime.now(UTC),
         "job_key": key,
     }
 
@@ -106,15 +107,16 @@ async def submit(conn: asyncpg.Connection, candidatura_id: int, cuestionario: st
     missing = await missing_requirements(conn, candidatura_id, cuestionario, datos)
     if missing:
         raise SubmitRefusedError(" ".join(missing))
+    version = Version.from_stored(datos)
     if cuestionario == IDENTIDAD:
-        datos = await identidad_envio.con_consentimientos(conn, candidatura_id, datos)
+        version = await identidad_envio.con_consentimientos(conn, candidatura_id, version)
     numero = estado["envios"] + 1
-    row = await conn.fetchrow(INSERT_ENVIO_SQL, candidatura_id, cuestionario, numero, datos, user_id)
+    row = await conn.fetchrow(INSERT_ENVIO_SQL, candidatura_id, cuestionario, numero, version.stored(), user_id)
     proceso = await active_proceso(conn)
     nuevo = REVISION_PARTIDO if proceso is not None and proceso.configuracion.validacion_partido else ENVIADO
     await conn.execute(SUBMITTED_SQL, candidatura_id, cuestionario, numero, nuevo)
     if nuevo == ENVIADO:
-        await enqueue_review(conn, row["id"], candidatura_id, cuestionario, numero, datos, row["enviado_at"])
+        await enqueue_review(conn, row["id"], candidatura_id, cuestionario, numero, version, row["enviado_at"])
     await report_status(
         conn,
         **status_changed(candidatura_id, cuestionario, nuevo, f"envio:{row['id']}"),
@@ -128,19 +130,19 @@ async def enqueue_review(
     candidatura_id: int,
     cuestionario: str,
     numero: int,
-    datos: dict[str, Any],
+    version: Version,
     enviado_at: datetime,
 ) -> None:
-    """Hand a submitted version to validacion (``review.open`` through the outbox, in the caller's transaction):
-    at submit, or when the party approves it."""
-    await outbox.enqueue(
+    """Hand a submitted version to validacion (``contracts.OpenReview`` through the outbox, in the caller's
+    transaction): at submit, or when the party approves it."""
+    await contracts.send(
         conn,
-        "validacion",
-        "review.open",
-        envio_id=envio_id,
-        candidatura_id=candidatura_id,
-        cuestionario=cuestionario,
-        numero=numero,
-        datos=datos,
-        enviado_at=enviado_at.isoformat(),
+        contracts.OpenReview(
+            envio_id=envio_id,
+            candidatura_id=candidatura_id,
+            cuestionario=cuestionario,
+            numero=numero,
+            version=version,
+            enviado_at=enviado_at,
+        ),
     )

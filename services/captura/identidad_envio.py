@@ -1,5 +1,5 @@
 """What the identity questionnaire adds to the shared submit (services/captura/envios.py): its completeness
-rule and the consents that travel with the submitted version."""
+rule and the consents that travel with the submitted version (``contracts.Version.consentimientos``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from services.common import identidad
+from services.common.contracts import Version
 
 from . import autorizaciones
 from .identidad import missing_messages
@@ -17,9 +18,6 @@ SIN_TRATAMIENTO = (
     "Otorga el consentimiento para el tratamiento de tus datos personales (aviso de privacidad) en la página "
     "Consentimiento."
 )
-# Key of the submitted datos that carries the consents: publico may not read captura's schema, so what the
-# person authorized at submit travels with the version (later changes follow as publico.identidad_visible).
-CONSENTIMIENTOS_KEY = "_consentimientos"
 
 
 async def requisitos(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: int, datos: dict[str, Any]) -> list[str]:
@@ -35,5 +33,7 @@ async def requisitos(conn: asyncpg.Connection | asyncpg.Pool, candidatura_id: in
     return missing
 
 
-async def con_consentimientos(conn: asyncpg.Connection, candidatura_id: int, datos: dict[str, Any]) -> dict[str, Any]:
-    return {**datos, CONSENTIMIENTOS_KEY: await autorizaciones.snapshot(conn, candidatura_id)}
+async def con_consentimientos(conn: asyncpg.Connection, candidatura_id: int, version: Version) -> Version:
+    """publico may not read captura's schema, so what the person authorized at submit travels with the version
+    (later changes follow as ``contracts.IdentidadVisible``)."""
+    return version.model_copy(update={"consentimientos": await autorizaciones.snapshot(conn, candidatura_id)})

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq.cron import cron
-from arq.worker import func
-
+from services.common import contracts, worker
 from services.common.estados import report_status
-from services.common.outbox import outbox_job
 
 from . import avisos
 from .sql import (
@@ -20,26 +17,22 @@ from .sql import (
     SET_ESTADO_FOR_ENVIO_SQL,
 )
 
-ESTADOS_FROM_ELSEWHERE = frozenset({"validado", "con_observaciones", "publicado", "retirado", "pausado"})
 
-
-@outbox_job
-async def set_estado(ctx: dict[str, Any], *, candidatura_id: int, cuestionario: str, numero: int, estado: str) -> bool:
-    if estado not in ESTADOS_FROM_ELSEWHERE:
-        raise ValueError(f"estado no aceptado desde otro servicio: {estado}")
-    row = await ctx["db_pool"].fetchrow(SET_ESTADO_FOR_ENVIO_SQL, candidatura_id, cuestionario, numero, estado)
+async def set_estado(ctx: dict[str, Any], job: contracts.SetEstado) -> bool:
+    # The contract admits only the states other services decide.
+    row = await ctx["db_pool"].fetchrow(
+        SET_ESTADO_FOR_ENVIO_SQL, job.candidatura_id, job.cuestionario, job.numero, job.estado
+    )
     return row is not None
 
 
-@outbox_job
-async def reopen(
-    ctx: dict[str, Any], *, candidatura_id: int, cuestionario: str, numero: int, observaciones: list[dict[str, str]]
-) -> bool:
+async def reopen(ctx: dict[str, Any], job: contracts.Reopen) -> bool:
     """A returned version: keep its observations and open the questionnaire for correction, in one transaction."""
+    candidatura_id, cuestionario, numero = job.candidatura_id, job.cuestionario, job.numero
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         await conn.executemany(
             INSERT_OBSERVACION_SQL,
-            [(candidatura_id, cuestionario, numero, o["rubro"], o["fundamento"], o["texto"]) for o in observaciones],
+            [(candidatura_id, cuestionario, numero, o.rubro, o.fundamento, o.texto) for o in job.observaciones],
         )
         row = await conn.fetchrow(SET_ESTADO_FOR_ENVIO_SQL, candidatura_id, cuestionario, numero, "con_observaciones")
         if row is not None:
@@ -48,14 +41,14 @@ async def reopen(
                 candidatura_id=candidatura_id,
                 cuestionario=cuestionario,
                 numero=numero,
-                rubros=[o["rubro"] for o in observaciones],
+                rubros=[o.rubro for o in job.observaciones],
             )
     return row is not None
 
 
-@outbox_job
-async def correction_decided(ctx: dict[str, Any], *, solicitud_id: int, aprobada: bool, at: str) -> bool:
+async def correction_decided(ctx: dict[str, Any], job: contracts.CorrectionDecided) -> bool:
     """The institute's answer to a correction request; an approval opens the questionnaire for correction."""
+    solicitud_id, aprobada, at = job.solicitud_id, job.aprobada, job.at
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         request = await conn.fetchrow(DECIDE_REQUEST_SQL, solicitud_id, "aprobada" if aprobada else "rechazada")
         if request is None:
@@ -85,9 +78,9 @@ async def correction_decided(ctx: dict[str, Any], *, solicitud_id: int, aprobada
     return True
 
 
-@outbox_job
-async def retire(ctx: dict[str, Any], *, candidatura_id: int, at: str) -> int:
+async def retire(ctx: dict[str, Any], job: contracts.Retire) -> int:
     """The registration was cancelled or substituted (registro); idempotent: retired rows stay as they are."""
+    candidatura_id, at = job.candidatura_id, job.at
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         retired = await conn.fetch(RETIRE_SQL, candidatura_id)
         for row in retired:
@@ -102,14 +95,18 @@ async def retire(ctx: dict[str, Any], *, candidatura_id: int, at: str) -> int:
     return len(retired)
 
 
-FUNCTIONS = [
-    func(retire, name="captura.retire"),
-    func(set_estado, name="captura.set_estado"),
-    func(reopen, name="captura.reopen"),
-    func(correction_decided, name="captura.correction_decided"),
-    func(avisos.remind_deadline, name="captura.remind_deadline"),
-]
-# Every five minutes: a reminder goes out at most five minutes after its hour.
-CRON_JOBS = [
-    cron(avisos.remind_deadline, name="captura.remind_deadline", minute=set(range(0, 60, 5)), run_at_startup=True)
-]
+class WorkerSettings(worker.WorkerSettings):
+    service = "captura"
+    functions = (
+        worker.job(contracts.Retire, retire),
+        worker.job(contracts.SetEstado, set_estado),
+        worker.job(contracts.Reopen, reopen),
+        worker.job(contracts.CorrectionDecided, correction_decided),
+        worker.job(contracts.RemindDeadline, avisos.remind_deadline),
+    )
+    # Every five minutes: a reminder goes out at most five minutes after its hour.
+    cron_jobs = (
+        worker.cron_job(
+            contracts.RemindDeadline, avisos.remind_deadline, minute=set(range(0, 60, 5)), run_at_startup=True
+        ),
+    )

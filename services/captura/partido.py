@@ -15,9 +15,11 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit
+from services.common import audit, identidad
 from services.common.access import PARTY_REPRESENTATIVES, requires, writes
+from services.common.contracts import Version
 from services.common.cuestionarios import Cuestionario, es_cuestionario, partes
+from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.estados import report_status
 from services.common.observaciones import PARTIDO
@@ -112,7 +114,13 @@ async def approve(request: web.Request) -> web.StreamResponse:
             raise web.HTTPConflict(text=decision.reason)
         await conn.execute(SET_ESTADO_SQL, candidatura["id"], cuestionario, envios.ENVIADO)
         await envios.enqueue_review(
-            conn, envio["id"], candidatura["id"], cuestionario, numero, envio["datos"], envio["enviado_at"]
+            conn,
+            envio["id"],
+            candidatura["id"],
+            cuestionario,
+            numero,
+            Version.from_stored(envio["datos"]),
+            envio["enviado_at"],
         )
         await _record_status(conn, candidatura["id"], cuestionario, envios.ENVIADO, f"partido:{envio['id']}:aprobado")
         await audit.record(

@@ -3,9 +3,11 @@ state reaches reportes."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import asyncpg
 
-from . import outbox
+from . import contracts
 
 STATE_LABELS = {
     "pendiente": "Pendiente",
@@ -22,16 +24,16 @@ STATE_LABELS = {
 
 
 async def report_status(
-    conn: asyncpg.Connection, *, candidatura_id: int, cuestionario: str, estado: str, at: str, job_key: str
+    conn: asyncpg.Connection, *, candidatura_id: int, cuestionario: str, estado: str, at: datetime, job_key: str
 ) -> None:
     """Tell reportes of a state change, in the caller's transaction; ``job_key`` makes a redelivery count once."""
-    await outbox.enqueue(
+    await contracts.send(
         conn,
-        "reportes",
-        "reportes.record_status",
-        candidatura_id=candidatura_id,
-        cuestionario=cuestionario,
-        estado=estado,
-        at=at,
-        job_key=job_key,
+        contracts.RecordStatus(
+            candidatura_id=candidatura_id,
+            cuestionario=cuestionario,
+            estado=estado,
+            at=at,
+            job_key=job_key,
+        ),
     )

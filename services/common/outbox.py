@@ -1,7 +1,8 @@
 """The transactional outbox: a change and the job it causes commit together, then a relay hands the job to arq.
 
 ``enqueue`` is called inside the caller's transaction. The relay (``python -m services.common.relay``) moves
-due rows into arq under the job id ``outbox:<id>``; the worker marks the row done after the job succeeds.
+due rows into arq under the job id ``outbox:<id>``; the worker marks the row done after the job succeeds,
+and failed (``failed_at``) when its payload does not match its contract (``contracts.py``).
 A row not done after ``redeliver_after`` seconds is enqueued again under the same id: arq refuses it while
 the first copy is queued, running or finished, and accepts it when Redis lost it, so nothing is lost and
 nothing runs twice at once. Job functions are idempotent (keyed by record and version) for the rest.
@@ -10,9 +11,7 @@ nothing runs twice at once. Job functions are idempotent (keyed by record and ve
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 import asyncpg
@@ -27,7 +26,7 @@ NOTIFY_CHANNEL = "outbox"
 DUE_SQL = """
 SELECT id, queue, function, args
 FROM outbox.jobs
-WHERE done_at IS NULL
+WHERE done_at IS NULL AND failed_at IS NULL
   AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $1))
 ORDER BY id
 LIMIT $2
@@ -36,10 +35,14 @@ FOR UPDATE SKIP LOCKED
 MARK_ENQUEUED_SQL = "UPDATE outbox.jobs SET enqueued_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])"
 MARK_DONE_SQL = "UPDATE outbox.jobs SET done_at = now(), last_error = NULL WHERE id = $1 AND done_at IS NULL"
 MARK_ERROR_SQL = "UPDATE outbox.jobs SET last_error = $2 WHERE id = $1"
+# A payload its contract refuses: no retry can fix it, so the relay stops handing it over (services/common/worker.py).
+MARK_FAILED_SQL = "UPDATE outbox.jobs SET failed_at = now(), last_error = $2 WHERE id = $1 AND done_at IS NULL"
 
 
 async def enqueue(conn: asyncpg.Connection, service: str, function: str, **args: Any) -> int:
-    """Write a job for ``service``'s worker in the caller's transaction; it leaves only if that commits."""
+    """Write a job for ``service``'s worker in the caller's transaction; it leaves only if that commits.
+
+    Services call ``contracts.send`` instead, which names the job and checks its payload; this is its plumbing."""
     if not conn.is_in_transaction():
         raise RuntimeError("outbox.enqueue debe llamarse dentro de la transacción del cambio")
     job_id: int = await conn.fetchval(INSERT_SQL, QUEUES[service], function, args)
@@ -96,25 +99,3 @@ async def run_relay(
     finally:
         await listener.remove_listener(NOTIFY_CHANNEL, on_notify)
         await pool.release(listener)
-
-
-JobFunction = Callable[..., Coroutine[Any, Any, Any]]
-
-
-def outbox_job(fn: JobFunction) -> JobFunction:
-    """Mark the outbox row done once ``fn`` succeeded; a failure leaves it for arq's retries and the relay."""
-
-    @functools.wraps(fn)
-    async def wrapper(ctx: dict[str, Any], *, outbox_id: int | None = None, **kwargs: Any) -> Any:
-        pool: asyncpg.Pool = ctx["db_pool"]
-        try:
-            result = await fn(ctx, **kwargs)
-        except Exception as exc:
-            if outbox_id is not None:
-                await pool.execute(MARK_ERROR_SQL, outbox_id, f"{type(exc).__name__}: {exc}"[:2000])
-            raise
-        if outbox_id is not None:
-            await pool.execute(MARK_DONE_SQL, outbox_id)
-        return result
-
-    return wrapper

@@ -1,29 +1,99 @@
-"""Runs the arq worker of one service: ``python -m services.common.worker captura``.
+"""What every service's arq worker shares: the defaults of ``WorkerSettings``, the job runner, and ``run``.
 
-Each service's ``jobs.py`` declares ``FUNCTIONS`` (and optionally ``CRON_JOBS``); this module gives every
-worker the same context (a database pool under ``db_pool``) and the same retry policy.
+Each service that owns jobs declares ``class WorkerSettings(worker.WorkerSettings)`` in its ``jobs.py`` with
+``service``, ``functions`` (``worker.job(Contract, fn)`` per job) and optionally ``cron_jobs``; its
+``worker.py`` is the process: ``python -m services.captura.worker``.
+
+Every job runs through :func:`job`: the payload is validated against its contract (``contracts.py``) before the
+function sees it. A payload that does not match is a bug in the sender: it is logged as an ERROR with the job
+name and pydantic's errors, its outbox row is marked failed with the same text (the relay never hands it over
+again; an operator sees it in ``outbox.jobs``), and arq does not retry it. A job that succeeds marks its outbox
+row done; one that raises leaves it for arq's retries and the relay.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import importlib
-from typing import Any
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, TypeVar, cast
 
-from arq.worker import Worker
+from arq.cron import CronJob, cron
+from arq.typing import WorkerCoroutine
+from arq.worker import Function, Worker, func
+from pydantic import ValidationError
 
+from .contracts import Contract
 from .db import create_pool
 from .logs import setup_logging
+from .outbox import MARK_DONE_SQL, MARK_ERROR_SQL, MARK_FAILED_SQL
 from .queues import QUEUES, redis_settings
 from .settings import CommonSettings, load_settings
 
-WORKER_SERVICES = ("auth", "captura", "validacion", "publico", "reportes")
+log = logging.getLogger(__name__)
+
+C = TypeVar("C", bound=Contract)
+JobFunction = Callable[[dict[str, Any], C], Awaitable[Any]]
 
 
-def build_worker(service: str, settings: CommonSettings, **overrides: Any) -> Worker:
-    module = importlib.import_module(f"services.{service}.jobs")
+class WorkerSettings:
+    """arq's WorkerSettings convention, with the defaults every service's worker shares."""
 
+    service: ClassVar[str]
+    functions: ClassVar[tuple[Function, ...]]
+    cron_jobs: ClassVar[tuple[CronJob, ...]] = ()
+    max_tries: ClassVar[int] = 10
+    # Failed results expire so the outbox relay can hand the job over again later.
+    keep_result: ClassVar[int] = 600
+    # arq's default polls twice a second, which caps a burst (8,000 publications) at ~25 jobs/s.
+    poll_delay: ClassVar[float] = 0.05
+    max_jobs: ClassVar[int] = 20
+    job_timeout: ClassVar[int] = 300
+
+
+def refusal(contract: type[Contract], exc: ValidationError) -> str:
+    """What the log and the outbox row say of a payload that does not match its contract."""
+    errors = json.dumps(exc.errors(include_url=False, include_context=False), ensure_ascii=False, default=str)
+    return f"contrato {contract.name}: carga no válida: {errors}"
+
+
+def _runner(contract: type[C], fn: JobFunction[C]) -> WorkerCoroutine:
+    async def run(ctx: dict[str, Any], *, outbox_id: int | None = None, **args: Any) -> Any:
+        pool = ctx["db_pool"]
+        try:
+            message = contract.model_validate(args)
+        except ValidationError as exc:
+            text = refusal(contract, exc)
+            log.error("job %s rechazado (outbox %s): %s", contract.name, outbox_id, text)
+            if outbox_id is not None:
+                await pool.execute(MARK_FAILED_SQL, outbox_id, text[:2000])
+            return None
+        try:
+            result = await fn(ctx, message)
+        except Exception as exc:
+            if outbox_id is not None:
+                await pool.execute(MARK_ERROR_SQL, outbox_id, f"{type(exc).__name__}: {exc}"[:2000])
+            raise
+        if outbox_id is not None:
+            await pool.execute(MARK_DONE_SQL, outbox_id)
+        return result
+
+    run.__qualname__ = run.__name__ = contract.name
+    return cast(WorkerCoroutine, run)
+
+
+def job(contract: type[C], fn: JobFunction[C]) -> Function:
+    """The arq function of one contract: named after it, running ``fn`` with the validated payload."""
+    return func(_runner(contract, fn), name=contract.name)
+
+
+def cron_job(contract: type[C], fn: JobFunction[C], **schedule: Any) -> CronJob:
+    """A contract run on a schedule too (its payload is empty), under the same name."""
+    return cron(_runner(contract, fn), name=contract.name, **schedule)
+
+
+def build_worker(worker_settings: type[WorkerSettings], settings: CommonSettings, **overrides: Any) -> Worker:
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["db_pool"] = await create_pool(settings, min_size=1, max_size=4)
         ctx["settings"] = settings
@@ -32,35 +102,28 @@ def build_worker(service: str, settings: CommonSettings, **overrides: Any) -> Wo
         if "db_pool" in ctx:
             await ctx["db_pool"].close()
 
+    ws = worker_settings
     options: dict[str, Any] = {
-        "functions": module.FUNCTIONS,
-        "cron_jobs": getattr(module, "CRON_JOBS", None),
-        "queue_name": QUEUES[service],
+        "functions": ws.functions,
+        "cron_jobs": ws.cron_jobs or None,
+        "queue_name": QUEUES[ws.service],
         "redis_settings": redis_settings(settings.redis_url),
         "on_startup": startup,
         "on_shutdown": shutdown,
-        "max_tries": 10,
-        # Failed results expire so the outbox relay can hand the job over again later.
-        "keep_result": 600,
-        # arq's default polls twice a second, which caps a burst (8,000 publications) at ~25 jobs/s.
-        "poll_delay": 0.05,
-        "max_jobs": 20,
-        "job_timeout": 300,
+        "max_tries": ws.max_tries,
+        "keep_result": ws.keep_result,
+        "poll_delay": ws.poll_delay,
+        "max_jobs": ws.max_jobs,
+        "job_timeout": ws.job_timeout,
         "handle_signals": True,
     }
     options.update(overrides)
     return Worker(**options)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="arq worker of a Conóceles service")
-    parser.add_argument("service", choices=WORKER_SERVICES)
-    args = parser.parse_args()
+def run(worker_settings: type[WorkerSettings]) -> None:
+    """The worker process of one service (``python -m services.<service>.worker``)."""
     settings = load_settings(CommonSettings)
-    setup_logging(settings.log_level, f"worker-{args.service}")
+    setup_logging(settings.log_level, f"worker-{worker_settings.service}")
     asyncio.set_event_loop(asyncio.new_event_loop())
-    build_worker(args.service, settings).run()
-
-
-if __name__ == "__main__":
-    main()
+    build_worker(worker_settings, settings).run()

@@ -1,7 +1,8 @@
 """The published identity: the approved cuestionario de identidad and the consents that decide what shows.
 
 publico may not read captura's schema, so the consents arrive in the jobs: with the approved version (the
-``_consentimientos`` captured at submit) and, on every later change, as ``publico.identidad_visible``. Each
+consents captured at submit, ``Version.consentimientos``) and, on every later change, as
+``contracts.IdentidadVisible``. Each
 carries ``seq`` (the id of the last consent change it reflects) and the row keeps the newest, so a late message
 never undoes a newer revocation. Either job may arrive before the curricular is published: the row is then
 created with ``curricular`` NULL, which keeps it off the public site until the curricular arrives.
@@ -13,16 +14,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
 
-from services.common import identidad, outbox
+from services.common import contracts, identidad
+from services.common.contracts import Consentimientos, Version
 from services.common.estados import report_status
 
 from .cache import GENERATION_KEY
 from .sql import BUMP_GENERATION_SQL
 from .text import normalize
-
-CONSENTIMIENTOS_KEY = "_consentimientos"
 
 # The registration part of a row that does not exist yet, from registro (reference data every service reads).
 _ROW_FROM_REGISTRO = """
@@ -75,25 +74,17 @@ PERFIL_SQL = "SELECT identidad, identidad_publica, accion_afirmativa FROM public
 NAME_SQL = "SELECT concat_ws(' ', nombre, primer_apellido, segundo_apellido) FROM registro.candidaturas WHERE id = $1"
 
 
-class Consentimientos(BaseModel):
-    """The consents as captured with the submitted version (missing in older payloads: nothing granted)."""
-
-    model_config = ConfigDict(extra="ignore")
-    publicacion: bool = False
-    estadistica: bool = False
-    seq: int = 0
-
-
 async def publish_identidad(
     ctx: dict[str, Any],
     *,
     candidatura_id: int,
     numero: int,
-    datos: dict[str, Any],
-    revisado_at: str,
+    version: Version,
+    revisado_at: datetime,
 ) -> bool:
-    consentimientos = Consentimientos.model_validate(datos.get(CONSENTIMIENTOS_KEY) or {})
-    respuestas = {k: v for k, v in datos.items() if not k.startswith("_")}
+    # Missing in versions submitted before consents travelled with them: nothing granted.
+    consentimientos = version.consentimientos or Consentimientos()
+    respuestas = version.respuestas
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         cuestionario = await identidad.for_candidatura(conn, candidatura_id)
         grupos = identidad.grupos(cuestionario, respuestas) if cuestionario else []
@@ -102,7 +93,7 @@ async def publish_identidad(
             PUBLISH_IDENTIDAD_SQL,
             candidatura_id,
             normalize(name),
-            {"grupos": grupos, "respuestas": respuestas, "revisado_at": revisado_at},
+            {"grupos": grupos, "respuestas": respuestas, "revisado_at": revisado_at.isoformat()},
             numero,
             consentimientos.publicacion,
             consentimientos.estadistica,
@@ -111,21 +102,18 @@ async def publish_identidad(
         if published is None:
             return False
         generation = await conn.fetchval(BUMP_GENERATION_SQL)
-        await outbox.enqueue(
+        await contracts.send(
             conn,
-            "captura",
-            "captura.set_estado",
-            candidatura_id=candidatura_id,
-            cuestionario=identidad.IDENTIDAD,
-            numero=numero,
-            estado="publicado",
+            contracts.SetEstado(
+                candidatura_id=candidatura_id, cuestionario=identidad.IDENTIDAD, numero=numero, estado="publicado"
+            ),
         )
         await report_status(
             conn,
             candidatura_id=candidatura_id,
             cuestionario=identidad.IDENTIDAD,
             estado="publicado",
-            at=datetime.now(UTC).isoformat(),
+            at=datetime.now(UTC),
             job_key=f"publicacion:{candidatura_id}:identidad:{numero}",
         )
     await ctx["redis"].set(GENERATION_KEY, generation)

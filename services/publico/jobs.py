@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from arq.worker import func
 
-from services.common import media, outbox
+from services.common import contracts, media, worker
 from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
-from services.common.outbox import outbox_job
 
 from .cache import GENERATION_KEY
 from .identidad import publish_identidad, set_visible
@@ -29,13 +27,6 @@ from .sql import (
 from .text import normalize
 
 
-def foto_of(datos: dict[str, Any]) -> str | None:
-    """The photo's SHA-256 in a submitted curricular (captura stores it as the `foto` rubro), if it has one."""
-    foto = datos.get("foto")
-    sha = foto.get("sha256") if isinstance(foto, dict) else None
-    return sha if media.is_sha256(sha) else None
-
-
 def _media_dir(ctx: dict[str, Any]) -> Path:
     media_dir: Path = ctx["settings"].media_dir
     return media_dir
@@ -47,24 +38,15 @@ async def _drop_if_unused(ctx: dict[str, Any], conn: asyncpg.Connection, sha: st
         await asyncio.to_thread(media.unpublish_photo, _media_dir(ctx), sha)
 
 
-@outbox_job
-async def publish(
-    ctx: dict[str, Any],
-    *,
-    candidatura_id: int,
-    cuestionario: str,
-    numero: int,
-    datos: dict[str, Any],
-    declarado_at: str,
-    revisado_at: str,
-) -> bool:
+async def publish(ctx: dict[str, Any], job: contracts.Publish) -> bool:
     """Upsert the published row; an older version never replaces a newer one, so redelivery is harmless."""
+    candidatura_id, cuestionario, numero = job.candidatura_id, job.cuestionario, job.numero
     if cuestionario == IDENTIDAD:
         # Its own columns only: the curricular (and its photo) are left as they are.
         return await publish_identidad(
-            ctx, candidatura_id=candidatura_id, numero=numero, datos=datos, revisado_at=revisado_at
+            ctx, candidatura_id=candidatura_id, numero=numero, version=job.version, revisado_at=job.revisado_at
         )
-    foto = foto_of(datos)
+    foto = job.version.foto.sha256 if job.version.foto else None
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         previous = await conn.fetchval(PUBLISHED_FOTO_SQL, candidatura_id)
         for sha in sorted({foto, previous} - {None}):
@@ -74,10 +56,11 @@ async def publish(
             PUBLISH_SQL,
             candidatura_id,
             normalize(name),
-            datos,
+            # The read model keeps the stored shape, which the profile and the open data read.
+            job.version.stored(),
             numero,
-            datetime.fromisoformat(declarado_at),
-            datetime.fromisoformat(revisado_at),
+            job.declarado_at,
+            job.revisado_at,
             foto,
         )
         if published is None:
@@ -89,29 +72,26 @@ async def publish(
         if previous is not None and previous != foto:
             await _drop_if_unused(ctx, conn, previous)
         generation = await conn.fetchval(BUMP_GENERATION_SQL)
-        await outbox.enqueue(
+        await contracts.send(
             conn,
-            "captura",
-            "captura.set_estado",
-            candidatura_id=candidatura_id,
-            cuestionario=cuestionario,
-            numero=numero,
-            estado="publicado",
+            contracts.SetEstado(
+                candidatura_id=candidatura_id, cuestionario=cuestionario, numero=numero, estado="publicado"
+            ),
         )
         await report_status(
             conn,
             candidatura_id=candidatura_id,
             cuestionario=cuestionario,
             estado="publicado",
-            at=datetime.now(UTC).isoformat(),
+            at=datetime.now(UTC),
             job_key=f"publicacion:{candidatura_id}:{numero}",
         )
     await ctx["redis"].set(GENERATION_KEY, generation)
     return True
 
 
-@outbox_job
-async def withdraw(ctx: dict[str, Any], *, candidatura_id: int) -> bool:
+async def withdraw(ctx: dict[str, Any], job: contracts.Withdraw) -> bool:
+    candidatura_id = job.candidatura_id
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         foto = await conn.fetchval(PUBLISHED_FOTO_SQL, candidatura_id)
         if foto is not None:
@@ -126,21 +106,20 @@ async def withdraw(ctx: dict[str, Any], *, candidatura_id: int) -> bool:
     return True
 
 
-@outbox_job
-async def identidad_visible(
-    ctx: dict[str, Any], *, candidatura_id: int, publicacion: bool, estadistica: bool, seq: int
-) -> bool:
+async def identidad_visible(ctx: dict[str, Any], job: contracts.IdentidadVisible) -> bool:
     """A consent given or revoked in captura: show or hide the identity groups (docs/design.md §4) at once."""
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
-        if not await set_visible(conn, candidatura_id, publicacion, estadistica, seq):
+        if not await set_visible(conn, job.candidatura_id, job.publicacion, job.estadistica, job.seq):
             return False
         generation = await conn.fetchval(BUMP_GENERATION_SQL)
     await ctx["redis"].set(GENERATION_KEY, generation)
     return True
 
 
-FUNCTIONS = [
-    func(publish, name="publico.publish"),
-    func(withdraw, name="publico.withdraw"),
-    func(identidad_visible, name="publico.identidad_visible"),
-]
+class WorkerSettings(worker.WorkerSettings):
+    service = "publico"
+    functions = (
+        worker.job(contracts.Publish, publish),
+        worker.job(contracts.Withdraw, withdraw),
+        worker.job(contracts.IdentidadVisible, identidad_visible),
+    )

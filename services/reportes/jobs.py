@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from arq.worker import func
-
-from services.common.outbox import outbox_job
+from services.common import contracts, worker
 
 from .sql import RECORD_STATUS_SQL
 
 
-@outbox_job
-async def record_status(
-    ctx: dict[str, Any], *, candidatura_id: int, cuestionario: str, estado: str, at: str, job_key: str
-) -> bool:
+async def record_status(ctx: dict[str, Any], job: contracts.RecordStatus) -> bool:
     """Append one status change; the job key makes a redelivered change count once."""
     row = await ctx["db_pool"].fetchval(
-        RECORD_STATUS_SQL, job_key, candidatura_id, cuestionario, estado, datetime.fromisoformat(at)
+        RECORD_STATUS_SQL, job.job_key, job.candidatura_id, job.cuestionario, job.estado, job.at
     )
     return row is not None
 
 
-FUNCTIONS = [func(record_status, name="reportes.record_status")]
+class WorkerSettings(worker.WorkerSettings):
+    service = "reportes"
+    functions = (worker.job(contracts.RecordStatus, record_status),)

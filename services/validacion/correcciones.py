@@ -8,7 +8,7 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, outbox
+from services.common import audit, contracts
 from services.common.access import REVIEWERS, requires, writes
 from services.common.boundary import path_int
 from services.common.curricular import RUBROS
@@ -49,13 +49,9 @@ async def _decide(request: web.Request, aprobada: bool) -> web.StreamResponse:
         )
         if row is None:
             raise web.HTTPConflict(text="Esta solicitud ya fue resuelta o no existe.")
-        await outbox.enqueue(
+        await contracts.send(
             conn,
-            "captura",
-            "captura.correction_decided",
-            solicitud_id=row["id"],
-            aprobada=aprobada,
-            at=row["resuelto_at"].isoformat(),
+            contracts.CorrectionDecided(solicitud_id=row["id"], aprobada=aprobada, at=row["resuelto_at"]),
         )
         await audit.record(
             conn,

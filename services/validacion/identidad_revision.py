@@ -7,8 +7,7 @@ from typing import Any
 import asyncpg
 
 from services.common import identidad
-
-CONSENTIMIENTOS_KEY = "_consentimientos"
+from services.common.contracts import Version
 
 
 async def contexto(conn: asyncpg.Connection | asyncpg.Pool, review: Any) -> dict[str, Any]:
@@ -16,10 +15,9 @@ async def contexto(conn: asyncpg.Connection | asyncpg.Pool, review: Any) -> dict
     for any other questionnaire."""
     if review["cuestionario"] != identidad.IDENTIDAD:
         return {"identidad": [], "identidad_consentimientos": {}}
-    datos = review["datos"]
+    version = Version.from_stored(review["datos"])
     cuestionario = await identidad.for_candidatura(conn, review["candidatura_id"])
-    respuestas = {k: v for k, v in datos.items() if not k.startswith("_")}
     return {
-        "identidad": identidad.describe(cuestionario, respuestas) if cuestionario else [],
-        "identidad_consentimientos": datos.get(CONSENTIMIENTOS_KEY) or {},
+        "identidad": identidad.describe(cuestionario, version.respuestas) if cuestionario else [],
+        "identidad_consentimientos": version.consentimientos.model_dump() if version.consentimientos else {},
     }

@@ -6,39 +6,40 @@ from typing import Any
 
 import asyncpg
 
-from services.common import outbox
+from services.common import contracts
+from services.common.contracts import Version
 from services.common.estados import report_status
 
 
 async def enqueue_publish(conn: asyncpg.Connection, review: asyncpg.Record) -> None:
-    await outbox.enqueue(
+    await contracts.send(
         conn,
-        "publico",
-        "publico.publish",
-        candidatura_id=review["candidatura_id"],
-        cuestionario=review["cuestionario"],
-        numero=review["numero"],
-        datos=review["datos"],
-        declarado_at=review["created_at"].isoformat(),
-        revisado_at=review["resuelto_at"].isoformat(),
+        contracts.Publish(
+            candidatura_id=review["candidatura_id"],
+            cuestionario=review["cuestionario"],
+            numero=review["numero"],
+            version=Version.from_stored(review["datos"]),
+            declarado_at=review["created_at"],
+            revisado_at=review["resuelto_at"],
+        ),
     )
 
 
 async def enqueue_state(conn: asyncpg.Connection, review: asyncpg.Record | dict[str, Any], estado: str) -> None:
-    await outbox.enqueue(
+    await contracts.send(
         conn,
-        "captura",
-        "captura.set_estado",
-        candidatura_id=review["candidatura_id"],
-        cuestionario=review["cuestionario"],
-        numero=review["numero"],
-        estado=estado,
+        contracts.SetEstado(
+            candidatura_id=review["candidatura_id"],
+            cuestionario=review["cuestionario"],
+            numero=review["numero"],
+            estado=estado,
+        ),
     )
     await report_status(
         conn,
         candidatura_id=review["candidatura_id"],
         cuestionario=review["cuestionario"],
         estado=estado,
-        at=review["resuelto_at"].isoformat(),
+        at=review["resuelto_at"],
         job_key=f"revision:{review['id']}:{estado}",
     )

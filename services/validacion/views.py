@@ -9,9 +9,10 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, outbox
+from services.common import audit, contracts
 from services.common.access import QUEUE_READERS, REVIEWERS, requires, writes
 from services.common.boundary import path_int
+from services.common.contracts import Version
 from services.common.cuestionarios import FORMAS, forma
 from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
@@ -88,7 +89,7 @@ async def _review_context(
 def _observable_rubros(review: Any) -> list[str]:
     if (fijas := forma(review["cuestionario"]).partes_fijas) is not None:
         return [clave for clave, _titulo in fijas]
-    return sorted(k for k in review["datos"] if not k.startswith("_"))
+    return Version.from_stored(review["datos"]).rubros()
 
 
 @requires(*REVIEWERS)
@@ -137,21 +138,21 @@ async def return_with_observations(request: web.Request) -> web.StreamResponse:
             INSERT_OBSERVACION_SQL,
             [(review["id"], o.rubro, o.fundamento, o.texto, ident.user_id) for o in observaciones],
         )
-        await outbox.enqueue(
+        await contracts.send(
             conn,
-            "captura",
-            "captura.reopen",
-            candidatura_id=review["candidatura_id"],
-            cuestionario=review["cuestionario"],
-            numero=review["numero"],
-            observaciones=[o.model_dump() for o in observaciones],
+            contracts.Reopen(
+                candidatura_id=review["candidatura_id"],
+                cuestionario=review["cuestionario"],
+                numero=review["numero"],
+                observaciones=[contracts.Observacion(**o.model_dump()) for o in observaciones],
+            ),
         )
         await report_status(
             conn,
             candidatura_id=review["candidatura_id"],
             cuestionario=review["cuestionario"],
             estado="con_observaciones",
-            at=review["resuelto_at"].isoformat(),
+            at=review["resuelto_at"],
             job_key=f"revision:{review['id']}:con_observaciones",
         )
         await audit.record(

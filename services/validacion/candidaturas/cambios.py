@@ -1,6 +1,7 @@
-"""Cancellation and substitution, each one transaction with its audit record and the jobs it causes:
-``publico.withdraw`` for the record leaving the public site, ``auth.disable_for_candidatura`` for the old
-person's account (auth owns its schema), and an ``auth.provision`` lote for the new person's account."""
+"""Cancellation and substitution, each one transaction with its audit record and the jobs it causes
+(``services/common/contracts.py``): ``Withdraw`` for the record leaving the public site, ``DisableForCandidatura``
+for the old person's account (auth owns its schema), ``Retire`` for captura, and ``Provision`` for the new
+person's account (auth creates that lote itself, keyed by the new record)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import UTC, date, datetime
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, outbox
+from services.common import audit, contracts
+from services.common.signed_identity import Identity
 from services.common.proceso import active_proceso
 from services.common.signed_identity import Identity
 from services.validacion.importacion import campos
@@ -33,11 +35,9 @@ async def _lock_registrada(conn: asyncpg.Connection, candidatura_id: int) -> asy
 
 async def _leave(conn: asyncpg.Connection, candidatura_id: int) -> None:
     # Captura's scope already requires estatus = 'registrada'; these reach the services that keep their own copy.
-    await outbox.enqueue(conn, "publico", "publico.withdraw", candidatura_id=candidatura_id)
-    await outbox.enqueue(conn, "auth", "auth.disable_for_candidatura", candidatura_id=candidatura_id)
-    await outbox.enqueue(
-        conn, "captura", "captura.retire", candidatura_id=candidatura_id, at=datetime.now(UTC).isoformat()
-    )
+    await contracts.send(conn, contracts.Withdraw(candidatura_id=candidatura_id))
+    await contracts.send(conn, contracts.DisableForCandidatura(candidatura_id=candidatura_id))
+    await contracts.send(conn, contracts.Retire(candidatura_id=candidatura_id, at=datetime.now(UTC)))
 
 
 async def cancel(
@@ -97,8 +97,8 @@ async def substitute(
     if old["pareja_id"] is not None:
         await conn.execute(sql.RELINK_PARTNER_SQL, old["pareja_id"], new_id)
     await _leave(conn, candidatura_id)
-    lote_id = await conn.fetchval(sql.CREATE_LOTE_SQL, actor.user_id)
-    await outbox.enqueue(conn, "auth", "auth.provision", lote_id=lote_id)
+    origen = contracts.origen_sustitucion(new_id)
+    await contracts.send(conn, contracts.Provision(origen=origen, requested_by=actor.user_id))
     await audit.record(
         conn,
         request,
@@ -107,6 +107,6 @@ async def substitute(
         action="sustituir_candidatura",
         entity="candidatura",
         entity_id=candidatura_id,
-        details={"motivo": form.motivo, "nueva": new_id, "curp_nueva": form.curp, "lote_cuentas": lote_id},
+        details={"motivo": form.motivo, "nueva": new_id, "curp_nueva": form.curp, "lote_cuentas": origen},
     )
     return new_id

@@ -54,4 +54,3 @@ FROM registro.candidaturas WHERE id = $1
 RETURNING id
 """
 RELINK_PARTNER_SQL = "UPDATE registro.candidaturas SET pareja_id = $2, updated_at = now() WHERE id = $1"
-CREATE_LOTE_SQL = "INSERT INTO auth.lotes_cuentas (requested_by) VALUES ($1) RETURNING id"

@@ -1,4 +1,5 @@
-"""Applies a validated preview: postulantes, candidacies, pairs, audit and the accounts' lote in one transaction."""
+"""Applies a validated preview: postulantes, candidacies, pairs, audit and the request for accounts in one
+transaction (auth creates the lote from it, keyed by the import: ``contracts.Provision``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, outbox
+from services.common import audit, contracts
 from services.common.signed_identity import Identity
 
 from . import sql
@@ -132,13 +133,13 @@ async def apply(
         raise YaNoAplicaError(f"Mientras tanto se registró una de estas {que}; carga el archivo de nuevo.") from exc
     ids = {r["curp"]: r["id"] for r in inserted}
     await conn.execute(sql.LINK_PAIRS_SQL, *_pairs(filas, ids))
-    lote_id: int | None = None
+    origen: str | None = None
     if crear_cuentas:
         # auth provisions every registered candidacy without an account, these included.
-        lote_id = await conn.fetchval(sql.CREATE_LOTE_SQL, actor.user_id)
-        await outbox.enqueue(conn, "auth", "auth.provision", lote_id=lote_id)
+        origen = contracts.origen_importacion(importacion_id)
+        await contracts.send(conn, contracts.Provision(origen=origen, requested_by=actor.user_id))
     resumen = {"candidaturas": len(ids), "postulantes_creados": len(postulante_ids)}
-    await conn.execute(sql.MARK_APPLIED_SQL, importacion_id, lote_id, resumen)
+    await conn.execute(sql.MARK_APPLIED_SQL, importacion_id, resumen, crear_cuentas)
     await audit.record(
         conn,
         request,
@@ -147,6 +148,6 @@ async def apply(
         action="importar_candidaturas",
         entity="importacion",
         entity_id=importacion_id,
-        details={**resumen, "lote_cuentas": lote_id, "primera": min(ids.values()), "ultima": max(ids.values())},
+        details={**resumen, "lote_cuentas": origen, "primera": min(ids.values()), "ultima": max(ids.values())},
     )
     return resumen

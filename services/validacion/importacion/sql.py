@@ -24,7 +24,7 @@ RETURNING id
 """
 IMPORTACION_SQL = """
 SELECT i.id, i.tipo, i.proceso_id, i.archivo, i.estado, i.filas, jsonb_array_length(i.errores) AS problemas_guardados,
-       i.resumen, i.lote_id,
+       i.resumen, i.cuentas,
        i.created_at AS creada,
        i.committed_at AS aplicada
 FROM registro.importaciones i WHERE i.id = $1
@@ -48,7 +48,8 @@ LOCK_IMPORTACION_SQL = """
 SELECT id, tipo, proceso_id, estado, datos, resumen FROM registro.importaciones WHERE id = $1 FOR UPDATE
 """
 MARK_APPLIED_SQL = """
-UPDATE registro.importaciones SET estado = 'aplicada', committed_at = now(), lote_id = $2, resumen = resumen || $3
+UPDATE registro.importaciones SET estado = 'aplicada', committed_at = now(), resumen = resumen || $2,
+    cuentas = $3
 WHERE id = $1
 """
 
@@ -97,4 +98,3 @@ UPDATE registro.candidaturas c SET pareja_id = u.pareja
 FROM unnest($1::integer[], $2::integer[]) AS u (id, pareja)
 WHERE c.id = u.id
 """
-CREATE_LOTE_SQL = "INSERT INTO auth.lotes_cuentas (requested_by) VALUES ($1) RETURNING id"

@@ -215,7 +215,7 @@ async def apply(request: web.Request) -> web.StreamResponse:
                 )
             elif row["estado"] == "lista":
                 resumen = await territorio.apply(conn, row, request, ident)
-                await conn.execute(sql.MARK_APPLIED_SQL, importacion_id, None, resumen)
+                await conn.execute(sql.MARK_APPLIED_SQL, importacion_id, resumen, False)
             else:
                 raise commit.YaNoAplicaError(
                     "Esta vista previa ya se aplicó o tiene errores; carga el archivo de nuevo."

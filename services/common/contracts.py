@@ -1,0 +1,348 @@
+"""Every job one service asks of another, as a pydantic model: the only place a job name is spelled.
+
+A job is named ``<owner>.<verb>``; the owner is the service whose worker runs it, and its queue follows from the
+owner (``queues.py``). A service asks for a job with ``send(conn, Model(...))`` inside the transaction of the
+change that causes it (the transactional outbox, ``outbox.py``); the owner's worker validates the payload
+against the same model before the job function runs (``worker.py``) and hands the function the validated
+model. A payload that does not match is refused loudly: logged as an error and marked failed in the outbox.
+
+The submitted version of a questionnaire (:class:`Version`) carries its photo and its consents as explicit
+fields. What captura, validacion and publico store of a version keeps the shape it always had (rubros, the
+``foto`` rubro and ``_consentimientos`` side by side in one JSON object): :meth:`Version.from_stored` and
+:meth:`Version.stored` are the only code that knows that shape.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Self
+
+import asyncpg
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from . import outbox
+from .queues import QUEUES
+
+Id = Field(ge=1, le=2_147_483_647)
+# Plain strings with a closed set of values: callers pass the names they read from the database.
+Cuestionario = Annotated[str, Field(pattern=r"^(curricular|identidad)$")]
+Sha256 = Field(pattern=r"^[0-9a-f]{64}$")
+
+# How a stored version names its photo and its consents (kept for the versions already stored).
+STORED_FOTO = "foto"
+STORED_CONSENTIMIENTOS = "_consentimientos"
+
+
+class Contract(BaseModel):
+    """One job's payload. Unknown keys are refused: a misspelt key must fail, not be dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: ClassVar[str]
+
+    @classmethod
+    def owner(cls) -> str:
+        return cls.name.partition(".")[0]
+
+    @classmethod
+    def queue(cls) -> str:
+        return QUEUES[cls.owner()]
+
+
+async def send(conn: asyncpg.Connection, job: Contract) -> int:
+    """Write ``job`` to the outbox in the caller's transaction; it runs only if that transaction commits."""
+    return await outbox.enqueue(conn, job.owner(), job.name, **job.model_dump(mode="json"))
+
+
+# --- the submitted version ----------------------------------------------------------------------------------
+
+
+class Foto(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    sha256: str = Sha256
+
+
+class Consentimientos(BaseModel):
+    """The consents as they stood at submit; ``seq`` is the id of the last consent change they reflect."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    publicacion: bool = False
+    estadistica: bool = False
+    seq: int = Field(0, ge=0)
+
+
+class Version(BaseModel):
+    """A submitted version: the answers per rubro (or identity dimension), its photo, its consents."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    respuestas: dict[str, Any] = Field(default_factory=dict)
+    foto: Foto | None = None
+    consentimientos: Consentimientos | None = None
+
+    @classmethod
+    def from_stored(cls, datos: dict[str, Any]) -> Self:
+        """Read a version in the shape captura stores it (and validacion and publico keep it)."""
+        respuestas = {k: v for k, v in datos.items() if k not in (STORED_FOTO, STORED_CONSENTIMIENTOS)}
+        foto = datos.get(STORED_FOTO)
+        return cls.model_validate(
+            {
+                "respuestas": respuestas,
+                # An old draft may hold a photo row without a valid hash: it never had a public photo.
+                "foto": foto if isinstance(foto, dict) and _is_sha(foto.get("sha256")) else None,
+                "consentimientos": datos.get(STORED_CONSENTIMIENTOS),
+            }
+        )
+
+    def stored(self) -> dict[str, Any]:
+        """The stored shape, for the tables that keep a version as one JSON object."""
+        datos: dict[str, Any] = dict(self.respuestas)
+        if self.foto is not None:
+            datos[STORED_FOTO] = self.foto.model_dump()
+        if self.consentimientos is not None:
+            datos[STORED_CONSENTIMIENTOS] = self.consentimientos.model_dump()
+        return datos
+
+    def rubros(self) -> list[str]:
+        """The keys staff may observe: every answered rubro, and the photo (judged with rubro 1)."""
+        return sorted([*self.respuestas, *([STORED_FOTO] if self.foto else [])])
+
+
+def _is_sha(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+# --- auth ---------------------------------------------------------------------------------------------------
+
+
+class SendMail(Contract):
+    """One plain-text message through SMTP."""
+
+    name = "auth.mail"
+    to: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    subject: str = Field(min_length=1, max_length=300)
+    body: str = Field(min_length=1, max_length=100_000)
+
+
+class Tipo(StrEnum):
+    OBSERVACIONES = "observaciones"  # the institute returned a submitted version
+    OBSERVACIONES_PARTIDO = "observaciones_partido"  # the representante returned it (party-validation step)
+    CORRECCION_APROBADA = "correccion_aprobada"
+    CORRECCION_RECHAZADA = "correccion_rechazada"
+    PLAZO = "plazo"  # the capture closes soon and something is still not submitted
+
+
+class Enlace(BaseModel):
+    """One line of the mail: what to open, and the path (under captura) that opens it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    titulo: str = Field(min_length=1, max_length=200)
+    ruta: str = Field(pattern=r"^/captura/[A-Za-z0-9_/#-]*$", max_length=300)
+
+
+class Notify(Contract):
+    """A notice about a candidacy's questionnaire; auth decides who receives it (``services/auth/avisos.py``)."""
+
+    name = "auth.notify"
+    tipo: Tipo
+    candidatura_id: int = Id
+    # Names the event: the same key is never mailed twice to the same account, whatever the retries.
+    clave: str = Field(min_length=1, max_length=200)
+    cuestionario: Cuestionario | None = None
+    enlaces: list[Enlace] = Field(default_factory=list, max_length=50)
+    # PLAZO only: how many hours before the close this reminder is.
+    horas: int | None = Field(None, ge=1, le=24 * 60)
+
+
+class Provision(Contract):
+    """Create the missing accounts. Either a lote auth's own screen already created (``lote_id``), or a lote
+    auth creates from this message, keyed by ``origen`` (``importacion:<id>``, ``sustitucion:<id>``) so a
+    repeated message creates one lote."""
+
+    name = "auth.provision"
+    lote_id: int | None = Field(None, ge=1)
+    origen: str | None = Field(None, pattern=r"^(importacion|sustitucion):[1-9][0-9]{0,9}$")
+    requested_by: int | None = Field(None, ge=1, le=2_147_483_647)
+
+    @model_validator(mode="after")
+    def _one_lote(self) -> Self:
+        if (self.lote_id is None) == (self.origen is None):
+            raise ValueError("Indica el lote o su origen, no ambos.")
+        return self
+
+
+def origen_importacion(importacion_id: int) -> str:
+    return f"importacion:{importacion_id}"
+
+
+def origen_sustitucion(candidatura_id: int) -> str:
+    """Keyed by the new record's id: one substitution creates one record."""
+    return f"sustitucion:{candidatura_id}"
+
+
+class DisableForCandidatura(Contract):
+    """The candidacy was cancelled or its person substituted: that person's accounts stop working."""
+
+    name = "auth.disable_for_candidatura"
+    candidatura_id: int = Id
+
+
+# --- captura ------------------------------------------------------------------------------------------------
+
+ESTADOS = (
+    "pendiente",
+    "en_captura",
+    "revision_partido",
+    "enviado",
+    "con_observaciones",
+    "validado",
+    "publicado",
+    "en_correccion",
+    "retirado",
+    "pausado",
+)
+Estado = Annotated[str, Field(pattern="^(" + "|".join(ESTADOS) + ")$")]
+# The states validacion and publico decide; captura decides the others itself.
+EstadoFromElsewhere = Annotated[str, Field(pattern=r"^(validado|con_observaciones|publicado|retirado|pausado)$")]
+
+
+class Retire(Contract):
+    name = "captura.retire"
+    candidatura_id: int = Id
+    at: datetime
+
+
+class SetEstado(Contract):
+    """A state decided by validacion or publico about one submitted version."""
+
+    name = "captura.set_estado"
+    candidatura_id: int = Id
+    cuestionario: Cuestionario
+    numero: int = Field(ge=1)
+    estado: EstadoFromElsewhere
+
+
+class Observacion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rubro: str = Field(min_length=1, max_length=100)
+    fundamento: str = Field(min_length=1, max_length=100)
+    texto: str = Field(min_length=1, max_length=5000)
+
+
+class Reopen(Contract):
+    """A returned version: its observations, and the questionnaire open for correction."""
+
+    name = "captura.reopen"
+    candidatura_id: int = Id
+    cuestionario: Cuestionario
+    numero: int = Field(ge=1)
+    observaciones: list[Observacion]
+
+
+class CorrectionDecided(Contract):
+    name = "captura.correction_decided"
+    solicitud_id: int = Id
+    aprobada: bool
+    at: datetime
+
+
+class RemindDeadline(Contract):
+    """Also captura's cron: remind every candidacy that has not submitted as the capture closes."""
+
+    name = "captura.remind_deadline"
+
+
+# --- validacion ---------------------------------------------------------------------------------------------
+
+
+class OpenReview(Contract):
+    """A submitted version enters the staff's queue (once per envio)."""
+
+    name = "validacion.open_review"
+    envio_id: int = Id
+    candidatura_id: int = Id
+    cuestionario: Cuestionario
+    numero: int = Field(ge=1)
+    version: Version
+    enviado_at: datetime
+
+
+class CorrectionRequest(Contract):
+    """A candidacy's correction request enters the staff's list (keyed by captura's id)."""
+
+    name = "validacion.correction_request"
+    solicitud_id: int = Id
+    candidatura_id: int = Id
+    cuestionario: Cuestionario
+    numero: int = Field(ge=1)
+    rubros: list[str] = Field(min_length=1, max_length=50)
+    motivo: str = Field(min_length=1, max_length=1000)
+    created_at: datetime
+
+
+class PublishDue(Contract):
+    """validacion's cron: hand every approved version to publico once the publication date arrived."""
+
+    name = "validacion.publish_due"
+
+
+# --- publico ------------------------------------------------------------------------------------------------
+
+
+class Publish(Contract):
+    name = "publico.publish"
+    candidatura_id: int = Id
+    cuestionario: Cuestionario
+    numero: int = Field(ge=1)
+    version: Version
+    declarado_at: datetime
+    revisado_at: datetime
+
+
+class Withdraw(Contract):
+    name = "publico.withdraw"
+    candidatura_id: int = Id
+
+
+class IdentidadVisible(Contract):
+    """A consent given or revoked: show or hide the identity groups at once."""
+
+    name = "publico.identidad_visible"
+    candidatura_id: int = Id
+    publicacion: bool
+    estadistica: bool
+    seq: int = Field(ge=0)
+
+
+# --- reportes -----------------------------------------------------------------------------------------------
+
+
+class RecordStatus(Contract):
+    """A questionnaire's state change; ``job_key`` makes a redelivery count once."""
+
+    name = "reportes.record_status"
+    candidatura_id: int = Id
+    cuestionario: Cuestionario
+    estado: Estado
+    at: datetime
+    job_key: str = Field(min_length=1, max_length=200)
+
+
+CONTRACTS: tuple[type[Contract], ...] = (
+    SendMail,
+    Notify,
+    Provision,
+    DisableForCandidatura,
+    Retire,
+    SetEstado,
+    Reopen,
+    CorrectionDecided,
+    RemindDeadline,
+    OpenReview,
+    CorrectionRequest,
+    PublishDue,
+    Publish,
+    Withdraw,
+    IdentidadVisible,
+    RecordStatus,
+)
+BY_NAME: dict[str, type[Contract]] = {c.name: c for c in CONTRACTS}

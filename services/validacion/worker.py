@@ -1,0 +1,8 @@
+"""The validacion worker process: ``python -m services.validacion.worker``."""
+
+from services.common import worker
+
+from .jobs import WorkerSettings
+
+if __name__ == "__main__":
+    worker.run(WorkerSettings)
