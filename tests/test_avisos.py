@@ -17,7 +17,7 @@ from services.common import contracts
 
 from . import factories
 from .helpers import Client, approve_review, eventually, fill_curricular
-from .test_identidad import RESPUESTAS, _consentir, _save
+from .test_identidad import submitted_for_review
 from .test_validacion_partido import paso_del_partido
 
 LINK = re.compile(r"https?://\S+")
@@ -144,18 +144,8 @@ async def test_a_returned_identity_questionnaire_links_to_the_dimension(
     email = await _with_email(db, person.username)
     candidata = make_client()
     await candidata.login(person.username)
-    for dimension, data in RESPUESTAS.items():
-        await _save(candidata, person.candidatura_id, dimension, data)
-    await _consentir(candidata, person.candidatura_id, 1)
+    review_id = await submitted_for_review(candidata, db, person.candidatura_id)
     overview = f"/captura/candidaturas/{person.candidatura_id}/identidad"
-    assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
-    review_id = await eventually(
-        lambda: db.fetchval(
-            "SELECT id FROM validacion.revisiones WHERE candidatura_id = $1 AND cuestionario = 'identidad'",
-            person.candidatura_id,
-        ),
-        what="the identity review",
-    )
     validador = make_client()
     await validador.login("demo-validador")
     detail = f"/validacion/revisiones/{review_id}"

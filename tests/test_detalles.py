@@ -15,9 +15,7 @@ from services.common.menu import staff_menu
 
 from . import factories
 from .helpers import Client, approve_review, eventually, fill_curricular
-from .test_identidad import RESPUESTAS
-from .test_identidad import _consentir as consentir
-from .test_identidad import _save as save_dimension
+from .test_identidad import submitted_for_review
 from .test_validacion_partido import _submitted as submitted
 from .test_validacion_partido import paso_del_partido
 from .uploads import upload
@@ -131,18 +129,8 @@ async def test_the_identity_review_shows_titles_and_offers_identity_grounds(
     person = await factories.candidata(db)
     candidata = make_client()
     await candidata.login(person.username)
-    for dimension, data in RESPUESTAS.items():
-        await save_dimension(candidata, person.candidatura_id, dimension, data)
-    await consentir(candidata, person.candidatura_id, 1)
+    review_id = await submitted_for_review(candidata, db, person.candidatura_id)
     overview = f"/captura/candidaturas/{person.candidatura_id}/identidad"
-    assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
-    review_id = await eventually(
-        lambda: db.fetchval(
-            "SELECT id FROM validacion.revisiones WHERE candidatura_id = $1 AND cuestionario = 'identidad'",
-            person.candidatura_id,
-        ),
-        what="the identity review",
-    )
     validador = make_client()
     await validador.login("demo-validador")
     detail = f"/validacion/revisiones/{review_id}"

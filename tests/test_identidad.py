@@ -59,6 +59,24 @@ async def _consentir(client: Client, candidatura_id: int, *tipos: int) -> None:
     assert response.status == 303, await response.text()
 
 
+async def submitted_for_review(client: Client, db: asyncpg.Pool, candidatura_id: int) -> int:
+    """The candidate (logged in on ``client``) answers every dimension, gives consent 1 and submits; the id of the
+    review that opens."""
+    for dimension, data in RESPUESTAS.items():
+        await _save(client, candidatura_id, dimension, data)
+    await _consentir(client, candidatura_id, 1)
+    overview = f"/captura/candidaturas/{candidatura_id}/identidad"
+    assert (await client.submit(overview, f"{overview}/enviar", {})).status == 303
+    review_id: int = await eventually(
+        lambda: db.fetchval(
+            "SELECT id FROM validacion.revisiones WHERE candidatura_id = $1 AND cuestionario = 'identidad'",
+            candidatura_id,
+        ),
+        what="the identity review",
+    )
+    return review_id
+
+
 async def _datos(db: asyncpg.Pool, candidatura_id: int, dimension: str) -> dict[str, object]:
     datos: dict[str, object] = await db.fetchval(
         "SELECT datos FROM captura.respuestas WHERE candidatura_id = $1 AND cuestionario = 'identidad' AND rubro = $2",
