@@ -95,8 +95,10 @@ def _aditiva(
 def grupos_de(p: Persona) -> set[str]:
     """The groups one person counts in: self-identified only with consent 3, the acción afirmativa's always."""
     found: set[str] = set()
-    if p.estadistica and p.identidad:
-        found.update(p.identidad.get("grupos") or [])
+    if p.estadistica and isinstance(p.identidad, Mapping):
+        grupos = p.identidad.get("grupos")
+        if isinstance(grupos, list):
+            found.update(g for g in grupos if isinstance(g, str))
     aa = identidad.grupo_accion_afirmativa(p.accion_afirmativa)
     if aa:
         found.add(aa)
@@ -105,9 +107,11 @@ def grupos_de(p: Persona) -> set[str]:
 
 def ingreso_de(p: Persona) -> str | None:
     """The income range key, or None when this person's answers may not be used (no consent 3, no answers)."""
-    if not (p.estadistica and p.identidad):
+    if not (p.estadistica and isinstance(p.identidad, Mapping)):
         return None
-    answer = ((p.identidad.get("respuestas") or {}).get(DIMENSION_INGRESO) or {}).get(PREGUNTA_INGRESO)
+    respuestas = p.identidad.get("respuestas")
+    dimension = respuestas.get(DIMENSION_INGRESO) if isinstance(respuestas, Mapping) else None
+    answer = dimension.get(PREGUNTA_INGRESO) if isinstance(dimension, Mapping) else None
     return answer if isinstance(answer, str) and answer else ""
 
 
@@ -133,7 +137,7 @@ def agregar(personas: Sequence[Persona], catalogo: Catalogo) -> list[Tabla]:
     en_grupo = Counter(g for p in personas for g in grupos_de(p))
     orden = list(catalogo.grupos) + sorted(g for g in en_grupo if g not in catalogo.grupos)
     base = sum(
-        1 for p in personas if (p.estadistica and p.identidad) or identidad.grupo_accion_afirmativa(p.accion_afirmativa)
+        1 for p in personas if ingreso_de(p) is not None or identidad.grupo_accion_afirmativa(p.accion_afirmativa)
     )
     tablas.append(
         Tabla(

@@ -95,3 +95,11 @@ def test_unknown_categories_still_count_in_the_total() -> None:
 
 def test_progress_percentage() -> None:
     assert Avance("PAN", 8, 2).porcentaje == 25 and Avance("X", 0, 0).porcentaje == 0
+
+
+def test_malformed_identity_counts_nowhere_instead_of_failing() -> None:
+    odd = [_persona(estadistica=True, identidad="texto") for _ in range(5)]  # type: ignore[arg-type]
+    odd += [_persona(estadistica=True, identidad={"grupos": "x", "respuestas": []}) for _ in range(5)]
+    tablas = {t.clave: t for t in agregar(odd, CATALOGO)}
+    assert all(c.valor == 0 for c in tablas["grupos"].celdas)
+    assert tablas["ingreso"].total is not None and tablas["ingreso"].total.valor == 5  # the dict ones: no answer
