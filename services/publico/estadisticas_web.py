@@ -130,7 +130,7 @@ async def _serve(request: web.Request, f: FiltrosEstadisticas, render: Any) -> w
 
 
 @public
-async def pagina(request: web.Request) -> web.Response:
+async def show_estadisticas(request: web.Request) -> web.Response:
     f = FiltrosEstadisticas.model_validate(dict(request.query))
     pool = request.app[DB_POOL]
 
@@ -163,7 +163,7 @@ async def pagina(request: web.Request) -> web.Response:
 
 
 @public
-async def api(request: web.Request) -> web.Response:
+async def api_show_estadisticas(request: web.Request) -> web.Response:
     f = FiltrosEstadisticas.model_validate(dict(request.query))
 
     async def render() -> tuple[bytes, str]:
@@ -173,5 +173,5 @@ async def api(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_get("/estadisticas", pagina, name="estadisticas")
-    app.router.add_get("/api/v1/estadisticas", api, name="api-estadisticas")
+    app.router.add_get("/estadisticas", show_estadisticas, name="estadisticas")
+    app.router.add_get("/api/v1/estadisticas", api_show_estadisticas, name="api-estadisticas")
