@@ -8,9 +8,12 @@ from typing import Any
 
 import asyncpg
 from playwright.async_api import Page
+from redis.asyncio import Redis
 
+from launcher.system import System
+from services.publico.cache import GENERATION_KEY
 from services.publico.identidad import PUBLISH_IDENTIDAD_SQL
-from services.publico.sql import PUBLISH_SQL
+from services.publico.sql import BUMP_GENERATION_SQL, PUBLISH_SQL
 
 from . import factories
 from .browser import axe_violations
@@ -115,3 +118,24 @@ async def test_statistics_page_is_light_and_accessible(
     assert await axe_violations(page) == []
     await page.goto(f"{base_url}/estadisticas")
     assert await axe_violations(page) == []
+    await page.set_viewport_size({"width": 360, "height": 800})
+    await page.goto(f"{base_url}/estadisticas?postulante={siglas}")
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+async def test_a_new_publication_shows_on_the_next_request(system: System, client: Client, db: asyncpg.Pool) -> None:
+    siglas = await _seed(db)
+    params = {"postulante": siglas}
+    before = await (await client.get("/api/v1/estadisticas", params=params)).json()
+    assert before["tablas"]["sexo"]["total"]["valor"] == 8
+    await _publish(db, siglas, "hombre", date(1955, 3, 1), "Doctorado", True, "Persona migrante", "mas_112000")
+    # What the publish job does after its transaction: the new generation, so cached answers are not reused.
+    generation = await db.fetchval(BUMP_GENERATION_SQL)
+    redis = Redis.from_url(system.redis_url)
+    try:
+        await redis.set(GENERATION_KEY, generation)
+    finally:
+        await redis.aclose()
+    after = await (await client.get("/api/v1/estadisticas", params=params)).json()
+    assert after["tablas"]["sexo"]["total"]["valor"] == 9
+    assert after["avance"]["postulante"][0]["publicadas"] == 9
