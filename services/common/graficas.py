@@ -13,11 +13,13 @@ from html import escape
 
 from markupsafe import Markup
 
-ANCHO = 600  # viewBox units; the SVG scales to its container's width
+# viewBox units; the SVG scales to its container's width. Narrow, so text stays readable on a 360 px phone.
+ANCHO = 400
+ETIQUETA_MAX = 46  # characters that fit on one line; longer labels are cut (the data table has them whole)
 FILA = 46
 BARRA = 18
 MARGEN = 8
-ANCHO_VALOR = 170  # room right of the longest bar for its value ("100 % (250 de 250)")
+ANCHO_VALOR = 150  # room right of the longest bar for its value ("100 % (250 de 250)")
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ def barras_horizontales(
     for n, b in enumerate(barras):
         y = MARGEN + n * FILA
         largo = round(util * b.valor / maximo) if b.valor and maximo else 0
-        partes.append(f'<text x="{MARGEN}" y="{y + 16}" class="etiqueta">{escape(b.etiqueta)}</text>')
+        etiqueta = b.etiqueta if len(b.etiqueta) <= ETIQUETA_MAX else b.etiqueta[: ETIQUETA_MAX - 1] + "…"
+        partes.append(f'<text x="{MARGEN}" y="{y + 16}" class="etiqueta">{escape(etiqueta)}</text>')
         if largo:
             partes.append(f'<rect x="{MARGEN}" y="{y + 22}" width="{largo}" height="{BARRA}" class="barra"/>')
         partes.append(f'<text x="{MARGEN + largo + 6}" y="{y + 36}" class="valor">{escape(b.texto)}</text>')

@@ -48,3 +48,11 @@ def test_empty_and_all_zero_charts_are_still_valid() -> None:
     for barras in ([], [Barra("a", 0, "<5")]):
         root = _parse(barras_horizontales("e", "t", "d", barras))
         assert root.findall(f"{SVG}rect") == [] and root.find(f"{SVG}title") is not None
+
+
+def test_long_labels_are_cut_in_the_chart_only() -> None:
+    largo = "Coalición " + "muy " * 20 + "larga"
+    root = _parse(barras_horizontales("l", "t", f"{largo}: 7", [Barra(largo, 7, "7")]))
+    etiqueta = next(root.iter(f"{SVG}text")).text or ""
+    assert etiqueta.endswith("…") and len(etiqueta) == 46 and largo.startswith(etiqueta[:-1])
+    assert (root.find(f"{SVG}desc").text or "").startswith(largo)  # type: ignore[union-attr]
