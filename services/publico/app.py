@@ -7,7 +7,7 @@ from aiohttp import web
 
 from services.common.web import STATIC_DIR, base_app
 
-from . import icono, media_views, views
+from . import estadisticas_web, icono, media_views, views
 from .settings import PublicoSettings
 
 
@@ -23,4 +23,5 @@ def create_app(settings: PublicoSettings | None = None) -> web.Application:
     app.router.add_get("/favicon.ico", icono.favicon, name="favicon")
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=False)
     app.router.add_get("/media/{name}", media_views.serve_foto, name="media")
+    estadisticas_web.add_routes(app)
     return app
