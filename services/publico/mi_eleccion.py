@@ -104,6 +104,10 @@ async def _form_context(pool: asyncpg.Pool, raw: dict[str, str]) -> dict[str, An
         "municipios": await pool.fetch(MUNICIPIOS_SQL),
         "hay_secciones": await pool.fetchval(HAY_SECCIONES_SQL),
         "valores": {"municipio": raw.get("municipio", ""), "seccion": raw.get("seccion", "")},
+        "municipio": None,
+        "distritos": [],
+        "contiendas": [],
+        "error": None,
     }
 
 

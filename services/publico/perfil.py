@@ -64,6 +64,11 @@ def _texto(value: object) -> str | None:
     return text or None
 
 
+def _objeto(value: object) -> dict[str, Any]:
+    # Stored JSON shaped otherwise (hand-made rows, old versions) reads as empty rather than breaking the page.
+    return value if isinstance(value, dict) else {}
+
+
 def _fecha(value: object, default: datetime) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -84,8 +89,8 @@ def rubros_publicos(
     """
     result = []
     for rubro in RUBROS:
-        datos = curricular.get(rubro.clave) or {}
-        fechas = procedencia.get(rubro.clave) or {}
+        datos = _objeto(curricular.get(rubro.clave))
+        fechas = _objeto(procedencia.get(rubro.clave))
         result.append(
             RubroPublico(
                 rubro=rubro,
@@ -124,7 +129,9 @@ async def load(pool: asyncpg.Pool, candidatura_id: int) -> Perfil | None:
     procedencia = await pool.fetchval(PROCEDENCIA_SQL, candidatura_id) or {}
     return Perfil(
         c=row,
-        rubros=rubros_publicos(row["curricular"] or {}, procedencia, row["declarado_at"], row["revisado_at"]),
+        rubros=rubros_publicos(
+            _objeto(row["curricular"]), _objeto(procedencia), row["declarado_at"], row["revisado_at"]
+        ),
         partidos=await pool.fetch(PARTIDOS_SQL, row["postulante"]),
         pareja=await pool.fetchrow(PAREJA_SQL, candidatura_id),
         grupos=await grupos_del_perfil(pool, candidatura_id),
