@@ -211,3 +211,30 @@ async def test_profile_and_mi_eleccion_have_no_axe_violations(page: Page, base_u
         assert await axe_violations(page) == [], path
     await page.goto(base_url + "/mi-eleccion?municipio=99999")
     assert await axe_violations(page) == []
+
+
+async def test_a_seccion_names_exactly_one_distrito(client: Client, db: asyncpg.Pool) -> None:
+    await db.execute(
+        """INSERT INTO registro.municipio_distritos (municipio, distrito) VALUES (16053, 10), (16053, 11)
+           ON CONFLICT DO NOTHING"""
+    )
+    diez = await _publicada(db, "DIP_MR", "d10", distrito=10)
+    once = await _publicada(db, "DIP_MR", "d11", distrito=11)
+    seccion = await db.fetchval(
+        """INSERT INTO registro.secciones (seccion, municipio, distrito)
+           SELECT coalesce(max(seccion), 90000) + 1, 16053, 11 FROM registro.secciones RETURNING seccion"""
+    )
+    try:
+        html = await (await client.get("/mi-eleccion", params={"seccion": str(seccion)})).text()
+        assert 'id="seccion" name="seccion"' in html and f'value="{seccion}"' in html
+        assert "Boletas de Morelia" in html and ">Diputación de mayoría relativa, distrito 11</h3>" in html
+        assert f'href="/candidaturas/{once.candidatura_id}"' in html
+        assert f'href="/candidaturas/{diez.candidatura_id}"' not in html and "distritos 10, 11" not in html
+
+        otro = await client.get("/mi-eleccion", params={"municipio": "16001", "seccion": str(seccion)})
+        assert otro.status == 400
+        assert "Esa sección electoral no pertenece al municipio elegido." in await otro.text()
+        unknown = await client.get("/mi-eleccion", params={"seccion": str(seccion + 1)})
+        assert unknown.status == 404 and "No encontramos esa sección electoral." in await unknown.text()
+    finally:
+        await db.execute("DELETE FROM registro.secciones WHERE seccion = $1", seccion)
