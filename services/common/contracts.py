@@ -288,6 +288,14 @@ class PublishDue(Contract):
 # --- publico ------------------------------------------------------------------------------------------------
 
 
+class FechasRubro(BaseModel):
+    """When one rubro was declared and reviewed, if it differs from the whole questionnaire's dates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    declarado_at: datetime
+    revisado_at: datetime
+
+
 class Publish(Contract):
     name = "publico.publish"
     candidatura_id: int = Id
@@ -296,6 +304,15 @@ class Publish(Contract):
     version: Version
     declarado_at: datetime
     revisado_at: datetime
+    # Per-rubro dates (the profile's provenance line); a rubro left out has the questionnaire's dates.
+    fechas_rubros: dict[str, FechasRubro] = Field(default_factory=dict)
+
+    def procedencia(self) -> dict[str, dict[str, str]]:
+        """The provenance of every answered rubro, as publico stores it (ISO dates)."""
+        whole = FechasRubro(declarado_at=self.declarado_at, revisado_at=self.revisado_at)
+        return {
+            rubro: self.fechas_rubros.get(rubro, whole).model_dump(mode="json") for rubro in self.version.respuestas
+        }
 
 
 class Withdraw(Contract):

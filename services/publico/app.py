@@ -7,7 +7,7 @@ from aiohttp import web
 
 from services.common.web import STATIC_DIR, base_app
 
-from . import estadisticas_web, icono, media_views, views
+from . import estadisticas_web, ficha_views, icono, media_views, mi_eleccion, views
 from .settings import PublicoSettings
 
 
@@ -17,7 +17,9 @@ def create_app(settings: PublicoSettings | None = None) -> web.Application:
     aiohttp_jinja2.get_env(app).globals["descripcion_sitio"] = settings.descripcion
     app.router.add_get("/", views.home, name="inicio")
     app.router.add_get("/candidaturas", views.list_candidaturas, name="candidaturas")
+    ficha_views.add_routes(app)  # before the profile: /candidaturas/{id} would match "7.pdf"
     app.router.add_get("/candidaturas/{id}", views.show_candidatura, name="perfil")
+    mi_eleccion.add_routes(app)
     app.router.add_get("/api/v1/candidaturas", views.api_list_candidaturas, name="api-candidaturas")
     app.router.add_get("/api/v1/candidaturas/{id}", views.api_show_candidatura, name="api-candidatura")
     app.router.add_get("/favicon.ico", icono.favicon, name="favicon")

@@ -22,6 +22,7 @@ from .sql import (
     NAME_SQL,
     PUBLISH_SQL,
     PUBLISHED_FOTO_SQL,
+    SET_PROCEDENCIA_SQL,
     WITHDRAW_SQL,
 )
 from .text import normalize
@@ -65,6 +66,7 @@ async def publish(ctx: dict[str, Any], job: contracts.Publish) -> bool:
         )
         if published is None:
             return False
+        await conn.execute(SET_PROCEDENCIA_SQL, candidatura_id, job.procedencia())
         # The public copy exists before the row that points at it is committed; a missing private file (media
         # folder not shared with captura) fails the job loudly and the outbox retries it.
         if foto is not None:

@@ -26,6 +26,7 @@ ON CONFLICT (id) DO UPDATE SET
 WHERE p.envio_numero <= EXCLUDED.envio_numero
 RETURNING id
 """
+SET_PROCEDENCIA_SQL = "UPDATE publico.candidaturas SET procedencia = $2 WHERE id = $1"
 NAME_SQL = "SELECT concat_ws(' ', nombre, primer_apellido, segundo_apellido) FROM registro.candidaturas WHERE id = $1"
 WITHDRAW_SQL = "DELETE FROM publico.candidaturas WHERE id = $1 RETURNING id"
 # The photo files under publico/ are shared by name (content hash): they go only when no published row uses them.

@@ -11,14 +11,13 @@ from aiohttp import web
 
 from services.common.access import public
 from services.common.boundary import path_int
-from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.etiquetas import calidad
 from services.common.web import REDIS, SETTINGS
 
+from . import perfil
 from .cache import cached
 from .filters import FILTROS, SEXOS, FiltrosBase, ListFilters, encode_cursor, form_choices
-from .identidad import grupos_del_perfil
 from .query import count_query, list_query
 from .settings import PublicoSettings
 from .sql import COUNTS_SQL, PROFILE_SQL, SORT_KEY_SQL
@@ -142,9 +141,10 @@ async def show_candidatura(request: web.Request) -> web.Response:
 
     # Looked up only on a cache miss: a cached profile costs no query. A 404 raised here is not cached.
     async def render() -> tuple[bytes, str]:
-        row = await _published(pool, candidatura_id)
-        grupos = await grupos_del_perfil(pool, candidatura_id)
-        return _html(request, "publico/perfil.html", {"c": row, "rubros": RUBROS, "sexos": SEXOS, "grupos": grupos})
+        found = await perfil.load(pool, candidatura_id)
+        if found is None:
+            raise web.HTTPNotFound(text="Esta candidatura no está publicada.")
+        return _html(request, "publico/perfil.html", {"p": found, "c": found.c, "sexos": SEXOS})
 
     return await _serve(request, render)
 
