@@ -38,7 +38,6 @@ import asyncpg
 
 from services.common import audit, contracts, tiempo
 from services.common.contracts import Provision
-from services.common.signed_identity import Identity
 from services.common.settings import CommonSettings
 from services.common.signed_identity import Identity
 

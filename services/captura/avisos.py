@@ -13,11 +13,10 @@ from typing import Any
 
 import asyncpg
 
-from services.common import avisos, identidad
-from services.common.avisos import CURRICULAR, IDENTIDAD, Aviso, Enlace, Tipo
+from services.common import avisos
+from services.common.avisos import Aviso, Enlace, Tipo
 from services.common.contracts import RemindDeadline
 from services.common.cuestionarios import FORMAS, Cuestionario, partes
-from services.common.curricular import RUBROS
 from services.common.proceso import Proceso, active_proceso
 
 log = logging.getLogger(__name__)

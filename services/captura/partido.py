@@ -15,11 +15,10 @@ import aiohttp_jinja2
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, identidad
+from services.common import audit
 from services.common.access import PARTY_REPRESENTATIVES, requires, writes
 from services.common.contracts import Version
 from services.common.cuestionarios import Cuestionario, es_cuestionario, partes
-from services.common.curricular import RUBROS
 from services.common.db import DB_POOL
 from services.common.estados import report_status
 from services.common.observaciones import PARTIDO

@@ -11,7 +11,6 @@ import asyncpg
 from aiohttp import web
 
 from services.common import audit, contracts
-from services.common.signed_identity import Identity
 from services.common.proceso import active_proceso
 from services.common.signed_identity import Identity
 from services.validacion.importacion import campos
