@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, Field, create_model
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from services.common.access import public
 from services.common.instituto import Instituto
@@ -42,7 +42,7 @@ class Candidatura(BaseModel):
     municipio: int | None = Field(description="Clave INEGI del municipio.")
     municipio_nombre: str | None
     numero: int = Field(description="Fórmula o posición en la lista o planilla.")
-    tipo: str = Field(description="propietario o suplente, como se registró.")
+    tipo: str = Field(description="propietaria o suplente, como se registró.")
     calidad: str = Field(description="Propietaria, propietario, suplente… como se lee.")
     sexo: str
     edad: int | None
@@ -159,7 +159,8 @@ def _parametros() -> list[dict[str, Any]]:
 
 def document(instituto: Instituto | None = None) -> dict[str, Any]:
     instituto = instituto or Instituto()
-    models = [(op.respuesta, "serialization") for op in OPERACIONES] + [(Problema, "serialization")]
+    modo: JsonSchemaMode = "serialization"
+    models = [(op.respuesta, modo) for op in [*OPERACIONES, Operacion("", "", Problema)]]
     refs, definitions = models_json_schema(models, ref_template="#/components/schemas/{model}")
     problema = {"description": "Error", "content": {"application/json": {"schema": refs[(Problema, "serialization")]}}}
     paths: dict[str, Any] = {}
