@@ -176,7 +176,7 @@ def document(instituto: Instituto | None = None) -> dict[str, Any]:
             "429": {**problema, "description": "Demasiadas solicitudes: esperar los segundos de Retry-After"},
         }
         if op.filtros:
-            responses["400"] = {**problema, "description": "Parámetros no válidos"}
+            responses["422"] = {**problema, "description": "Parámetros no válidos"}
         if "{" in op.ruta:
             responses["404"] = {**problema, "description": "No publicada"}
         paths[op.ruta] = {"get": {"summary": op.resumen, "parameters": parameters, "responses": responses}}
