@@ -130,8 +130,10 @@ async def test_a_release_holds_every_published_candidacy_and_no_private_field(cl
     later_files = await _download(client, later)
     assert gone not in {c["ID_CANDIDATURA"] for c in orjson.loads(later_files["candidaturas.json"])["candidaturas"]}
 
-    listing = await (await client.get("/datos")).text()
+    response = await client.get("/datos")
+    listing = await response.text()
     assert f"Publicación {later['numero']}" in listing and later["archivos"][0]["sha256"] in listing
+    assert (await client.get("/datos", headers={"If-None-Match": response.headers["ETag"]})).status == 304
     assert (await client.get(f"/datos/{later['numero']}/otro.csv")).status == 404
     assert (await client.get("/datos/999999/candidaturas.csv")).status == 404
 

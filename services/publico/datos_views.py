@@ -48,15 +48,24 @@ DISTRITOS_SQL = "SELECT numero, cabecera, municipio_cabecera FROM registro.distr
 MUNICIPIOS_SQL = "SELECT clave, nombre, cabecera FROM registro.municipios ORDER BY nombre, clave"
 
 
-def _json(request: web.Request, body: Any) -> web.Response:
-    """A JSON answer with an ETag of its bytes (a catalog or the release list changes rarely, and not with the
-    publication generation the page cache is keyed by)."""
-    data = orjson.dumps(body)
+def _etagged(request: web.Request, data: bytes, content_type: str, max_age: int = 60) -> web.Response:
+    """An answer with an ETag of its bytes and a 304 for a client that has them: the release list and the catalogs
+    change rarely, and not with the publication generation the page cache is keyed by."""
     etag = f'W/"{hashlib.sha256(data).hexdigest()[:20]}"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=60", "Vary": "Accept-Encoding"}
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}", "Vary": "Accept-Encoding"}
     if request.headers.get("If-None-Match") == etag:
         return web.Response(status=304, headers=headers)
-    return web.Response(body=data, content_type="application/json", headers=headers)
+    return web.Response(body=data, content_type=content_type, charset="utf-8", headers=headers)
+
+
+def _json(request: web.Request, body: Any) -> web.Response:
+    return _etagged(request, orjson.dumps(body), "application/json")
+
+
+def _page(request: web.Request, template: str, context: dict[str, Any], max_age: int = 60) -> web.Response:
+    # Public pages carry no identity (so one copy serves everyone).
+    html = aiohttp_jinja2.render_string(template, request, {"identity": None, "csrf_token": "", **context})
+    return _etagged(request, html.encode(), "text/html", max_age)
 
 
 def _release(row: asyncpg.Record, request: web.Request) -> dict[str, Any]:
@@ -81,18 +90,12 @@ async def _releases(request: web.Request) -> list[dict[str, Any]]:
 async def list_datos(request: web.Request) -> web.Response:
     rows = await request.app[DB_POOL].fetch(RELEASES_SQL)
     releases = [{**_release(r, request), "creada": r["created_at"]} for r in rows]
-    context = {"identity": None, "csrf_token": "", "releases": releases, "columnas": datos.COLUMNAS}
-    response = aiohttp_jinja2.render_template("publico/datos.html", request, context)
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response
+    return _page(request, "publico/datos.html", {"releases": releases})
 
 
 @public
 async def show_diccionario(request: web.Request) -> web.Response:
-    context = {"identity": None, "csrf_token": "", "columnas": datos.COLUMNAS}
-    response = aiohttp_jinja2.render_template("publico/diccionario.html", request, context)
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return _page(request, "publico/diccionario.html", {"columnas": datos.COLUMNAS}, max_age=3600)
 
 
 @public
