@@ -142,14 +142,25 @@ async def test_nothing_new_builds_no_release(client: Client, db: asyncpg.Pool) -
     await _release_after(db, client, -1, lambda r: True)
     before = await _last(client)
     await db.execute(BUMP_GENERATION_SQL)
+    await _run_release_job(db, contracts.BuildRelease(inmediata=True))
+    assert await _last(client) == before
+
+
+async def _run_release_job(db: asyncpg.Pool, job: contracts.BuildRelease) -> None:
     async with db.acquire() as conn, conn.transaction():
-        await contracts.send(conn, contracts.BuildRelease(inmediata=True))
+        outbox_id = await contracts.send(conn, job)
     await eventually(
-        lambda: db.fetchval(
-            "SELECT count(*) = 0 FROM outbox.jobs WHERE function = $1 AND done_at IS NULL", "publico.build_release"
-        ),
+        lambda: db.fetchval("SELECT done_at IS NOT NULL FROM outbox.jobs WHERE id = $1", outbox_id),
         what="the release job to run",
     )
+
+
+async def test_no_release_is_built_while_publications_go_on(client: Client, db: asyncpg.Pool) -> None:
+    await _release_after(db, client, -1, lambda r: True)
+    before = await _last(client)
+    await _publish(db, uuid.uuid4().hex[:8])
+    await db.execute(BUMP_GENERATION_SQL)  # a publication this instant: not settled
+    await _run_release_job(db, contracts.BuildRelease())
     assert await _last(client) == before
 
 
