@@ -114,6 +114,11 @@ async def _over_limit(redis: Redis, bucket: str, limit: int) -> bool:
     return int(count) > limit
 
 
+def retry_after(now: float) -> int:
+    """Seconds until the rate limit's one-minute window ends (at least 1): what a 429's Retry-After says."""
+    return max(1, 60 - int(now % 60))
+
+
 def _error(request: web.Request, status: int, message: str) -> web.Response:
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
         body = orjson.dumps({"error": message, "details": None})
@@ -128,6 +133,8 @@ def _error(request: web.Request, status: int, message: str) -> web.Response:
     response.headers.update(SECURITY_HEADERS)
     if status == 503:
         response.headers["Retry-After"] = "30"
+    elif status == 429:
+        response.headers["Retry-After"] = str(retry_after(time.time()))
     return response
 
 

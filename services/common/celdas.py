@@ -13,6 +13,8 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from openpyxl import Workbook
+
 # The full-width forms too: some spreadsheets fold them to their ASCII twins.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
@@ -44,6 +46,18 @@ class EscritorCsv:
 
 def writer(buffer: io.StringIO, **options: Any) -> EscritorCsv:
     return EscritorCsv(buffer, **options)
+
+
+def xlsx(encabezado: Iterable[Any], filas: Iterable[Iterable[Any]], hoja: str = "datos") -> bytes:
+    """An XLSX of one sheet, every cell through :func:`celda`; openpyxl's write-only mode keeps memory flat."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(hoja)
+    sheet.append(fila(encabezado))
+    for values in filas:
+        sheet.append(fila(values))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def writer_interno(buffer: io.StringIO, **options: Any) -> Any:

@@ -330,6 +330,16 @@ class IdentidadVisible(Contract):
     seq: int = Field(ge=0)
 
 
+class BuildRelease(Contract):
+    """publico's cron too: build the next open-data release once publications settled (docs/datos-abiertos.md).
+
+    ``inmediata`` (an operator's or a test's request) skips the wait for publications to settle; a generation
+    that changed nothing public still builds nothing."""
+
+    name = "publico.build_release"
+    inmediata: bool = False
+
+
 # --- reportes -----------------------------------------------------------------------------------------------
 
 
@@ -360,6 +370,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     Publish,
     Withdraw,
     IdentidadVisible,
+    BuildRelease,
     RecordStatus,
 )
 BY_NAME: dict[str, type[Contract]] = {c.name: c for c in CONTRACTS}

@@ -14,6 +14,7 @@ from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
 
 from .cache import GENERATION_KEY
+from .datos_jobs import build_release
 from .identidad import publish_identidad, set_visible
 from .sql import (
     BUMP_GENERATION_SQL,
@@ -124,4 +125,7 @@ class WorkerSettings(worker.WorkerSettings):
         worker.job(contracts.Publish, publish),
         worker.job(contracts.Withdraw, withdraw),
         worker.job(contracts.IdentidadVisible, identidad_visible),
+        worker.job(contracts.BuildRelease, build_release),
     )
+    # Every minute: a release once publications settled (services/publico/datos_jobs.py decides whether to build).
+    cron_jobs = (worker.cron_job(contracts.BuildRelease, build_release, second=30, run_at_startup=True),)

@@ -67,6 +67,7 @@ EXAMPLES: dict[type[Contract], dict[str, Any]] = {
         "created_at": AT,
     },
     contracts.PublishDue: {},
+    contracts.BuildRelease: {"inmediata": True},
     contracts.Publish: {
         "candidatura_id": 5,
         "cuestionario": "curricular",
