@@ -18,7 +18,9 @@ SELECT c.nombre, c.primer_apellido, c.segundo_apellido, nullif(btrim(c.sobrenomb
 FROM publico.candidaturas p JOIN registro.candidaturas c ON c.id = p.id
 WHERE p.id = $1
 """
-UPDATE_SQL = "UPDATE publico.candidaturas SET sobrenombre = $2, nombre_busqueda = $3, grupos_publicos = $4 WHERE id = $1"
+UPDATE_SQL = """
+UPDATE publico.candidaturas SET sobrenombre = $2, nombre_busqueda = $3, grupos_publicos = $4 WHERE id = $1
+"""
 
 
 def search_text(nombre: str, primer_apellido: str, segundo_apellido: str | None, sobrenombre: str | None) -> str:

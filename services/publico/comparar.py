@@ -22,6 +22,7 @@ from services.common.web import REDIS, SETTINGS
 
 from .cache import cached
 from .filters import SEXOS
+from .settings import PublicoSettings
 from .sql import COLUMNS, PUBLISHED_SQL, SORT_ORDER
 
 MINIMO, MAXIMO = 2, 4
@@ -118,6 +119,7 @@ async def comparar(request: web.Request) -> web.Response:
         return aiohttp_jinja2.render_string("publico/comparar.html", request, context).encode(), "text/html"
 
     settings = request.app[SETTINGS]
+    assert isinstance(settings, PublicoSettings)
     # Same set, same page: the order of the ids in the link does not make another cached copy.
     variant = ",".join(str(n) for n in sorted(ids))
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from urllib.parse import parse_qs
 
 import asyncpg
@@ -24,7 +25,7 @@ def test_age_ranges_are_the_design_ones_and_cover_18_and_up_without_gaps() -> No
     assert list(EDADES) == ["18-24", "25-29", "30-39", "40-49", "50-59", "60+"]
     bounds = list(EDADES.values())
     assert bounds[0][0] == 18 and bounds[-1][1] is None
-    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))
     assert edad_etiqueta("25-29") == "De 25 a 29 años" and edad_etiqueta("60+") == "60 años o más"
 
 
