@@ -14,12 +14,14 @@ from urllib.parse import parse_qs, urlparse
 import asyncpg
 from playwright.async_api import Page
 
+from services.common import contracts
 from services.publico import busqueda
 from services.publico.sql import PUBLISH_SQL
 
 from . import factories
 from .browser import axe_violations
-from .helpers import Client
+from .helpers import Client, eventually
+from .test_identidad import RESPUESTAS
 
 CURRICULAR = {
     "formacion": {"grado_maximo": "Licenciatura", "estatus": "Título"},
@@ -130,6 +132,58 @@ async def test_every_filter_narrows_the_list_and_the_api(client: Client, db: asy
 
     bad = await client.get("/api/v1/candidaturas", params={"edad": "10-12"})
     assert bad.status == 422
+
+
+async def test_the_publish_jobs_keep_nickname_and_groups_in_step_with_consent(client: Client, db: asyncpg.Pool) -> None:
+    # Through the real jobs: the identidad with consent 2, the curricular, then a revocation.
+    marca = _marca()
+    apodo = f"Chávez{uuid.uuid4().hex[:6]}"
+    c = await factories.candidata(db)
+    cid = c.candidatura_id
+    await db.execute(
+        "UPDATE registro.candidaturas SET segundo_apellido = $2, sobrenombre = $3 WHERE id = $1", cid, marca, apodo
+    )
+    now = datetime.now(UTC).isoformat()
+    async with db.acquire() as conn, conn.transaction():
+        consentimientos = contracts.Consentimientos(publicacion=True, estadistica=True, seq=1)
+        await contracts.send(
+            conn,
+            contracts.Publish(
+                candidatura_id=cid,
+                cuestionario="identidad",
+                numero=1,
+                version=contracts.Version(respuestas=RESPUESTAS, consentimientos=consentimientos),
+                declarado_at=now,
+                revisado_at=now,
+            ),
+        )
+        await contracts.send(
+            conn,
+            contracts.Publish(
+                candidatura_id=cid,
+                cuestionario="curricular",
+                numero=1,
+                version=contracts.Version(respuestas=CURRICULAR),
+                declarado_at=now,
+                revisado_at=now,
+            ),
+        )
+
+    async def found(**params: str) -> bool:
+        return await _ids(client, **params) == [cid]
+
+    assert await eventually(lambda: found(q=apodo.lower().replace("á", "a")), what="found by nickname")
+    assert await eventually(lambda: found(q=marca, grupo="Persona indígena"), what="found by its group")
+    async with db.acquire() as conn, conn.transaction():
+        await contracts.send(
+            conn, contracts.IdentidadVisible(candidatura_id=cid, publicacion=False, estadistica=True, seq=2)
+        )
+
+    async def gone() -> bool:
+        return await _ids(client, q=marca, grupo="Persona indígena") == []
+
+    assert await eventually(gone, what="the group filter after revocation")
+    assert await _ids(client, q=marca) == [cid]
 
 
 async def test_nickname_search_ignores_accents_and_case(client: Client, db: asyncpg.Pool) -> None:
