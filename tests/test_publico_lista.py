@@ -51,7 +51,9 @@ async def _publish(
     c = await factories.candidata(db, siglas=siglas, cargo=cargo, municipio=16053)
     cid = c.candidatura_id
     await db.execute(
-        """UPDATE registro.candidaturas SET segundo_apellido = $2, municipio = $3, distrito = $4,
+        # Not "Prueba…": other tests look their candidacy up among those by that first name.
+        """UPDATE registro.candidaturas SET nombre = replace(nombre, 'Prueba', 'Lista'), segundo_apellido = $2,
+               municipio = $3, distrito = $4,
                fecha_nacimiento = $5, sobrenombre = $6, accion_afirmativa = $7 WHERE id = $1""",
         cid,
         marca,
@@ -141,7 +143,11 @@ async def test_the_publish_jobs_keep_nickname_and_groups_in_step_with_consent(cl
     c = await factories.candidata(db)
     cid = c.candidatura_id
     await db.execute(
-        "UPDATE registro.candidaturas SET segundo_apellido = $2, sobrenombre = $3 WHERE id = $1", cid, marca, apodo
+        "UPDATE registro.candidaturas SET nombre = replace(nombre, 'Prueba', 'Lista'), segundo_apellido = $2,"
+        " sobrenombre = $3 WHERE id = $1",
+        cid,
+        marca,
+        apodo,
     )
     now = datetime.now(UTC).isoformat()
     async with db.acquire() as conn, conn.transaction():
