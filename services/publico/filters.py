@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import asyncpg
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from services.common.boundary import like_contains, parse_int
+from services.common.curricular import GRADOS
 from services.common.etiquetas import postulante_nombre
 
 from .text import normalize
@@ -24,6 +27,22 @@ from .text import normalize
 SEXOS = {"mujer": "Mujer", "hombre": "Hombre", "no_binario": "No binario"}
 CARGOS_SQL = "SELECT clave, nombre FROM registro.cargos ORDER BY orden"
 POSTULANTES_SQL = "SELECT siglas, nombre, tipo FROM registro.postulantes ORDER BY id"
+DISTRITOS_SQL = "SELECT numero, cabecera FROM registro.distritos ORDER BY numero"
+MUNICIPIOS_SQL = "SELECT clave, nombre FROM registro.municipios ORDER BY nombre, clave"
+# Only groups some published profile shows: the column holds publishable groups only (.busqueda).
+GRUPOS_SQL = """
+SELECT DISTINCT g FROM publico.candidaturas, unnest(grupos_publicos) AS g WHERE curricular IS NOT NULL ORDER BY g
+"""
+# The age ranges of docs/design.md §6, half-open [desde, hasta); None: no upper bound.
+EDADES: dict[str, tuple[int, int | None]] = {
+    "18-24": (18, 25),
+    "25-29": (25, 30),
+    "30-39": (30, 40),
+    "40-49": (40, 50),
+    "50-59": (50, 60),
+    "60+": (60, None),
+}
+SI_NO = {"si": "Sí", "no": "No"}
 
 Opcion = tuple[object, str]
 
@@ -52,6 +71,24 @@ def _same(value: object) -> object:
     return value
 
 
+def edad_etiqueta(rango: str) -> str:
+    desde, hasta = EDADES[rango]
+    return f"{desde} años o más" if hasta is None else f"De {desde} a {hasta - 1} años"
+
+
+def _age_range(value: object) -> object:
+    desde, hasta = EDADES[str(value)]
+    return asyncpg.Range(desde, hasta)
+
+
+def _yes(value: object) -> object:
+    return value == "si"
+
+
+def _choice_pattern(values: Sequence[str]) -> str:
+    return "^(" + "|".join(re.escape(v) for v in values) + ")$"
+
+
 def _search_pattern(value: object) -> object:
     # Accent- and case-insensitive (nombre_busqueda is stored normalized); LIKE wildcards typed by people are
     # literal. A text that normalizes to nothing filters nothing.
@@ -77,7 +114,7 @@ class Filtro:
 FILTROS: tuple[Filtro, ...] = (
     Filtro(
         "q",
-        "Nombre",
+        "Nombre o sobrenombre",
         str,
         "nombre_busqueda LIKE {} ESCAPE '\\'",
         Field(None, max_length=100),
@@ -104,8 +141,26 @@ FILTROS: tuple[Filtro, ...] = (
             opcion=lambda r: (r["siglas"], postulante_nombre(r["nombre"], r["siglas"], r["tipo"])),
         ),
     ),
-    Filtro("distrito", "Distrito", int, "distrito = {}", Field(None, ge=1, le=99)),
-    Filtro("municipio", "Municipio", int, "municipio = {}", Field(None, ge=1, le=99999)),
+    Filtro(
+        "distrito",
+        "Distrito",
+        int,
+        "distrito = {}",
+        Field(None, ge=1, le=99),
+        Lista(
+            "Todos los distritos",
+            sql=DISTRITOS_SQL,
+            opcion=lambda r: (r["numero"], f"Distrito {r['numero']}: {r['cabecera']}"),
+        ),
+    ),
+    Filtro(
+        "municipio",
+        "Municipio",
+        int,
+        "municipio = {}",
+        Field(None, ge=1, le=99999),
+        Lista("Todos los municipios", sql=MUNICIPIOS_SQL, opcion=lambda r: (r["clave"], r["nombre"])),
+    ),
     Filtro(
         "sexo",
         "Sexo",
@@ -113,6 +168,40 @@ FILTROS: tuple[Filtro, ...] = (
         "sexo = {}",
         Field(None, pattern="^(" + "|".join(SEXOS) + ")$"),
         Lista("Todos", opciones=tuple(SEXOS.items())),
+    ),
+    Filtro(
+        "edad",
+        "Edad",
+        str,
+        "edad <@ {}::int4range",
+        Field(None, pattern=_choice_pattern(list(EDADES))),
+        Lista("Todas las edades", opciones=tuple((r, edad_etiqueta(r)) for r in EDADES)),
+        _age_range,
+    ),
+    Filtro(
+        "escolaridad",
+        "Grado máximo de estudios",
+        str,
+        "curricular -> 'formacion' ->> 'grado_maximo' = {}",
+        Field(None, pattern=_choice_pattern(GRADOS)),
+        Lista("Todos los grados", opciones=tuple((g, g) for g in GRADOS)),
+    ),
+    Filtro(
+        "grupo",
+        "Grupo en situación de discriminación",
+        str,
+        "grupos_publicos @> ARRAY[{}::text]",
+        Field(None, max_length=100),
+        Lista("Todos", sql=GRUPOS_SQL, opcion=lambda r: (r["g"], r["g"])),
+    ),
+    Filtro(
+        "accion_afirmativa",
+        "Registrada como acción afirmativa",
+        str,
+        "(coalesce(btrim(accion_afirmativa), '') <> '') = {}",
+        Field(None, pattern=_choice_pattern(list(SI_NO))),
+        Lista("Indistinto", opciones=tuple(SI_NO.items())),
+        _yes,
     ),
 )
 
@@ -169,6 +258,36 @@ async def form_choices(filtros: Sequence[Filtro], pool: asyncpg.Pool) -> dict[st
 
 
 ListFilters = model_of(FILTROS)
+
+
+@dataclass(frozen=True)
+class Activo:
+    """A filter in use, as the page shows it: its label, its value in words and the link that removes it."""
+
+    nombre: str
+    etiqueta: str
+    valor: str
+    quitar: str  # query string without this filter
+
+
+def query_string(filtros: Sequence[Filtro], filters: FiltrosBase, without: str | None = None, **extra: str) -> str:
+    """The query string of the filters in use (table order), minus ``without``, plus ``extra``: links keep filters."""
+    pairs = [(f.nombre, str(filters[f.nombre])) for f in filtros if f.nombre != without and filters[f.nombre]]
+    if filters.limite != FiltrosBase.model_fields["limite"].default:
+        pairs.append(("limite", str(filters.limite)))
+    pairs += [(k, v) for k, v in extra.items() if v]
+    return urlencode(pairs)
+
+
+def activos(filtros: Sequence[Filtro], filters: FiltrosBase, opciones: dict[str, list[Opcion]]) -> list[Activo]:
+    out = []
+    for f in filtros:
+        value = filters[f.nombre]
+        if value is None or value == "":
+            continue
+        label = dict(opciones.get(f.nombre, ())).get(value, str(value))
+        out.append(Activo(f.nombre, f.etiqueta, str(label), query_string(filtros, filters, without=f.nombre)))
+    return out
 
 
 def encode_cursor(candidatura_id: int) -> str:

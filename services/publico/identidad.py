@@ -19,6 +19,7 @@ from services.common import contracts, identidad
 from services.common.contracts import Consentimientos, Version
 from services.common.estados import report_status
 
+from . import busqueda
 from .cache import GENERATION_KEY
 from .sql import BUMP_GENERATION_SQL
 from .text import normalize
@@ -101,6 +102,7 @@ async def publish_identidad(
         )
         if published is None:
             return False
+        await busqueda.refresh(conn, candidatura_id)
         generation = await conn.fetchval(BUMP_GENERATION_SQL)
         await contracts.send(
             conn,

@@ -13,6 +13,7 @@ from services.common import contracts, media, worker
 from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
 
+from . import busqueda
 from .cache import GENERATION_KEY
 from .datos_jobs import build_release
 from .identidad import publish_identidad, set_visible
@@ -68,6 +69,7 @@ async def publish(ctx: dict[str, Any], job: contracts.Publish) -> bool:
         if published is None:
             return False
         await conn.execute(SET_PROCEDENCIA_SQL, candidatura_id, job.procedencia())
+        await busqueda.refresh(conn, candidatura_id)
         # The public copy exists before the row that points at it is committed; a missing private file (media
         # folder not shared with captura) fails the job loudly and the outbox retries it.
         if foto is not None:
@@ -112,7 +114,9 @@ async def withdraw(ctx: dict[str, Any], job: contracts.Withdraw) -> bool:
 async def identidad_visible(ctx: dict[str, Any], job: contracts.IdentidadVisible) -> bool:
     """A consent given or revoked in captura: show or hide the identity groups (docs/design.md §4) at once."""
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
-        if not await set_visible(conn, job.candidatura_id, job.publicacion, job.estadistica, job.seq):
+        visible = await set_visible(conn, job.candidatura_id, job.publicacion, job.estadistica, job.seq)
+        await busqueda.refresh(conn, job.candidatura_id)
+        if not visible:
             return False
         generation = await conn.fetchval(BUMP_GENERATION_SQL)
     await ctx["redis"].set(GENERATION_KEY, generation)

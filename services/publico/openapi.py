@@ -165,9 +165,7 @@ OPERACIONES: tuple[Operacion, ...] = (
     Operacion("/api/v1/catalogos/distritos", "Distritos locales", _lista(Distrito)),
     Operacion("/api/v1/catalogos/municipios", "Municipios", _lista(Municipio)),
     Operacion("/api/v1/datos", "Publicaciones de datos abiertos (archivos, SHA-256, cambios)", ListaPublicaciones),
-    Operacion(
-        "/api/v1/estadisticas", "Estadísticas agregadas (celdas de menos de 5 suprimidas)", Estadisticas
-    ),
+    Operacion("/api/v1/estadisticas", "Estadísticas agregadas (celdas de menos de 5 suprimidas)", Estadisticas),
 )
 DOCUMENT_ROUTE = "/api/v1/openapi.json"
 

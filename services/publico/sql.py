@@ -40,7 +40,8 @@ BUMP_GENERATION_SQL = (
 GENERATION_SQL = "SELECT generacion, updated_at FROM publico.publicacion"
 
 COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, postulante_tipo, distrito, municipio,
-             municipio_nombre, numero, tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at, foto"""
+             municipio_nombre, numero, tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at, foto,
+             sobrenombre"""
 
 # Order is neutral (docs/design.md §6): cargo and ámbito, then position, then surname; never by party.
 # {where} is built by .query from the filter table (.filters): table fragments and numbered placeholders only.

@@ -17,7 +17,7 @@ from services.common.web import REDIS, SETTINGS
 
 from . import perfil
 from .cache import cached
-from .filters import FILTROS, SEXOS, FiltrosBase, ListFilters, encode_cursor, form_choices
+from .filters import FILTROS, SEXOS, FiltrosBase, ListFilters, activos, encode_cursor, form_choices, query_string
 from .query import count_query, list_query
 from .settings import PublicoSettings
 from .sql import COUNTS_SQL, PROFILE_SQL, SORT_KEY_SQL
@@ -81,6 +81,7 @@ def _card(row: asyncpg.Record) -> dict[str, Any]:
         "calidad": calidad(row["tipo"], row["sexo"]),
         "sexo": row["sexo"],
         "edad": row["edad"],
+        "sobrenombre": row["sobrenombre"],
         "foto": f"/media/{row['foto']}.jpg" if row["foto"] else None,
     }
 
@@ -110,13 +111,16 @@ async def list_candidaturas(request: web.Request) -> web.Response:
 
     async def render() -> tuple[bytes, str]:
         rows, next_cursor, total = await _page(pool, filters)
+        opciones = await form_choices(FILTROS, pool)
         context = {
             "rows": rows,
             "next_cursor": next_cursor,
+            "siguiente": query_string(FILTROS, filters, cursor=next_cursor or ""),
             "total": total,
             "filters": filters,
             "filtros": FILTROS,
-            "opciones": await form_choices(FILTROS, pool),
+            "opciones": opciones,
+            "activos": activos(FILTROS, filters, opciones),
         }
         return _html(request, "publico/candidaturas.html", context)
 

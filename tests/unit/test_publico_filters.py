@@ -104,4 +104,15 @@ def test_cursor_round_trip_and_made_up_cursors() -> None:
 
 
 def test_the_form_offers_the_rows_with_a_control_in_table_order() -> None:
-    assert [f.nombre for f in FILTROS if f.control] == ["q", "cargo", "postulante", "sexo"]
+    assert [f.nombre for f in FILTROS if f.control] == [
+        "q",
+        "cargo",
+        "postulante",
+        "distrito",
+        "municipio",
+        "sexo",
+        "edad",
+        "escolaridad",
+        "grupo",
+        "accion_afirmativa",
+    ]
