@@ -7,7 +7,7 @@ from aiohttp import web
 
 from services.common.web import STATIC_DIR, base_app
 
-from . import icono, media_views, views
+from . import icono, media_views, paginas, views
 from .settings import PublicoSettings
 
 
@@ -20,6 +20,7 @@ def create_app(settings: PublicoSettings | None = None) -> web.Application:
     app.router.add_get("/candidaturas/{id}", views.show_candidatura, name="perfil")
     app.router.add_get("/api/v1/candidaturas", views.api_list_candidaturas, name="api-candidaturas")
     app.router.add_get("/api/v1/candidaturas/{id}", views.api_show_candidatura, name="api-candidatura")
+    paginas.add_routes(app)
     app.router.add_get("/favicon.ico", icono.favicon, name="favicon")
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=False)
     app.router.add_get("/media/{name}", media_views.serve_foto, name="media")

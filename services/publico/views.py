@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import aiohttp_jinja2
@@ -21,7 +22,7 @@ from .filters import FILTROS, SEXOS, FiltrosBase, ListFilters, encode_cursor, fo
 from .identidad import grupos_del_perfil
 from .query import count_query, list_query
 from .settings import PublicoSettings
-from .sql import COUNTS_SQL, PROFILE_SQL, SORT_KEY_SQL
+from .sql import COUNTS_SQL, PROCESO_SQL, PROFILE_SQL, SORT_KEY_SQL
 
 
 def _settings(request: web.Request) -> PublicoSettings:
@@ -97,11 +98,18 @@ def _profile(row: asyncpg.Record) -> dict[str, Any]:
 
 @public
 async def home(request: web.Request) -> web.Response:
-    async def render() -> tuple[bytes, str]:
-        counts = await request.app[DB_POOL].fetch(COUNTS_SQL)
-        return _html(request, "publico/inicio.html", {"counts": counts, "total": sum(r["total"] for r in counts)})
+    pool = request.app[DB_POOL]
+    # Read on every request (one small row): the process settings change without a publication, so the cached
+    # page is keyed by them too, and a corrected date or acuerdo shows on the next request.
+    proceso = await pool.fetchrow(PROCESO_SQL)
+    variant = "" if proceso is None else hashlib.sha256(orjson.dumps(dict(proceso), default=str)).hexdigest()[:16]
 
-    return await _serve(request, render)
+    async def render() -> tuple[bytes, str]:
+        counts = await pool.fetch(COUNTS_SQL)
+        context = {"counts": counts, "total": sum(r["total"] for r in counts), "proceso": proceso}
+        return _html(request, "publico/inicio.html", context)
+
+    return await cached(request, request.app[REDIS], pool, _settings(request).cache_ttl, render, variant)
 
 
 @public
