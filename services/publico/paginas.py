@@ -11,10 +11,12 @@ from services.common.db import DB_POOL
 from services.common.web import REDIS
 
 from .cache import cached
+from .enlaces import enlaces
 from .sql import AVISOS_SQL
 from .views import _settings
 
 MARCA_INSTITUTO = "{instituto}"
+
 TIPOS = ("simplificado", "integral")
 
 
@@ -59,7 +61,7 @@ async def privacidad(request: web.Request) -> web.Response:
 @public
 async def ayuda(request: web.Request) -> web.Response:
     async def render() -> tuple[bytes, str]:
-        return _render(request, "publico/ayuda.html", {})
+        return _render(request, "publico/ayuda.html", {"enlaces": enlaces(request.app)})
 
     return await cached(request, request.app[REDIS], request.app[DB_POOL], _settings(request).cache_ttl, render)
 

@@ -18,6 +18,7 @@ from services.common.etiquetas import calidad
 from services.common.web import REDIS, SETTINGS
 
 from .cache import cached
+from .enlaces import enlaces
 from .filters import FILTROS, SEXOS, FiltrosBase, ListFilters, encode_cursor, form_choices
 from .identidad import grupos_del_perfil
 from .query import count_query, list_query
@@ -106,7 +107,12 @@ async def home(request: web.Request) -> web.Response:
 
     async def render() -> tuple[bytes, str]:
         counts = await pool.fetch(COUNTS_SQL)
-        context = {"counts": counts, "total": sum(r["total"] for r in counts), "proceso": proceso}
+        context = {
+            "counts": counts,
+            "total": sum(r["total"] for r in counts),
+            "proceso": proceso,
+            "enlaces": enlaces(request.app),
+        }
         return _html(request, "publico/inicio.html", context)
 
     return await cached(request, request.app[REDIS], pool, _settings(request).cache_ttl, render, variant)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from aiohttp import web
 from multidict import MultiDict
 from pydantic import ValidationError
 
 from services.common import tiempo
+from services.publico.enlaces import enlaces
 from services.publico.paginas import parrafos
 from services.validacion.proceso.forms import errores, from_form
 
@@ -69,3 +71,13 @@ def test_a_wrong_acuerdo_says_what_is_wrong_in_spanish(campos: dict[str, str], c
     with pytest.raises(ValidationError) as exc:
         from_form(MultiDict({**BASE, **campos}), [], ZONA)
     assert mensaje in errores(exc.value)[campo]
+
+
+def test_links_to_other_pages_appear_only_once_their_route_exists() -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_get("/datos", handler, name="datos")
+    assert enlaces(app) == {"datos": "/datos"}
+    assert "mi-eleccion" not in enlaces(app)
