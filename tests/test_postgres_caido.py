@@ -50,7 +50,7 @@ async def test_postgresql_down_is_a_503_that_recovers(
         assert page.headers["Retry-After"].isdigit()
         text = await page.text()
         assert "intenta de nuevo" in text and "Ocurrió un error inesperado" not in text
-        assert '<html lang="es">' in text
+        assert '<html lang="es-MX">' in text
 
         api = await client.get(f"/api/v1/candidaturas?q=nadie-{uuid.uuid4().hex[:12]}")
         assert api.status == 503 and api.headers["Retry-After"].isdigit()

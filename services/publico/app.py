@@ -7,7 +7,7 @@ from aiohttp import web
 
 from services.common.web import STATIC_DIR, base_app
 
-from . import comparar, datos_views, estadisticas_web, ficha_views, icono, media_views, mi_eleccion, openapi, views
+from . import comparar, datos_views, estadisticas_web, ficha_views, icono, media_views, mi_eleccion, openapi, paginas, views
 from .settings import PublicoSettings
 
 
@@ -25,6 +25,7 @@ def create_app(settings: PublicoSettings | None = None) -> web.Application:
     datos_views.add_routes(app)
     openapi.add_routes(app)
     comparar.add_routes(app)
+    paginas.add_routes(app)
     app.router.add_get("/favicon.ico", icono.favicon, name="favicon")
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=False)
     app.router.add_get("/media/{name}", media_views.serve_foto, name="media")

@@ -64,6 +64,17 @@ FROM publico.candidaturas WHERE id = $1
 """
 PROFILE_SQL = f"SELECT {COLUMNS} FROM publico.candidaturas WHERE id = $1 AND curricular IS NOT NULL"  # noqa: S608
 COUNTS_SQL = """
-SELECT cargo_nombre, count(*) AS total FROM publico.candidaturas WHERE curricular IS NOT NULL
-GROUP BY cargo_orden, cargo_nombre ORDER BY cargo_orden
+SELECT cargo, cargo_nombre, count(*) AS total FROM publico.candidaturas WHERE curricular IS NOT NULL
+GROUP BY cargo_orden, cargo, cargo_nombre ORDER BY cargo_orden
+"""
+# What the home page says about the process (migrations/0030_paginas_publicas.sql for the acuerdo).
+PROCESO_SQL = """
+SELECT nombre, captura_inicio, captura_fin, publicacion_inicio, jornada_electoral, acuerdo_publicacion_numero,
+       acuerdo_publicacion_fecha
+FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1
+"""
+# The aviso in force of each kind: the newest version (older ones stay as the record).
+AVISOS_SQL = """
+SELECT DISTINCT ON (tipo) tipo, version, texto, predeterminado, vigente_desde
+FROM publico.avisos_privacidad ORDER BY tipo, version DESC
 """

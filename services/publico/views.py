@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import aiohttp_jinja2
 import asyncpg
 import orjson
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from services.common.access import public
 from services.common.boundary import path_int
-from services.common.db import DB_POOL
+from services.common.curricular import RUBROS
+from services.common.db import DB_POOL, database_unavailable
 from services.common.etiquetas import calidad
 from services.common.web import REDIS, SETTINGS
 
 from . import perfil
 from .cache import cached
+from .enlaces import enlaces
 from .filters import FILTROS, SEXOS, FiltrosBase, ListFilters, activos, encode_cursor, form_choices, query_string
+from .identidad import grupos_del_perfil
 from .query import count_query, list_query
 from .settings import PublicoSettings
-from .sql import COUNTS_SQL, PROFILE_SQL, SORT_KEY_SQL
+from .sql import COUNTS_SQL, PROCESO_SQL, PROFILE_SQL, SORT_KEY_SQL
+
+PROCESO_VARIANT_KEY = "publico:proceso:variante"
 
 
 def _settings(request: web.Request) -> PublicoSettings:
@@ -95,13 +102,50 @@ def _profile(row: asyncpg.Record) -> dict[str, Any]:
     }
 
 
+async def _proceso_variant(request: web.Request) -> tuple[asyncpg.Record | None, str]:
+    """The process row the home page shows, and its hash as the cache variant.
+
+    Read on every request (one small row): the process settings change without a publication, so the cached page
+    is keyed by them too, and a corrected date or acuerdo shows on the next request. With PostgreSQL away, the
+    last hash seen (kept in Redis) still finds the cached page, as every other public page keeps serving.
+    """
+    redis = request.app[REDIS]
+    try:
+        proceso = await request.app[DB_POOL].fetchrow(PROCESO_SQL)
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        try:
+            last = await redis.get(PROCESO_VARIANT_KEY)
+        except RedisError:
+            last = None
+        if last is None:
+            raise
+        return None, last.decode()
+    variant = "" if proceso is None else hashlib.sha256(orjson.dumps(dict(proceso), default=str)).hexdigest()[:16]
+    try:
+        await redis.set(PROCESO_VARIANT_KEY, variant)
+    except RedisError:
+        pass
+    return proceso, variant
+
+
 @public
 async def home(request: web.Request) -> web.Response:
-    async def render() -> tuple[bytes, str]:
-        counts = await request.app[DB_POOL].fetch(COUNTS_SQL)
-        return _html(request, "publico/inicio.html", {"counts": counts, "total": sum(r["total"] for r in counts)})
+    pool = request.app[DB_POOL]
+    proceso, variant = await _proceso_variant(request)
 
-    return await _serve(request, render)
+    async def render() -> tuple[bytes, str]:
+        counts = await pool.fetch(COUNTS_SQL)
+        context = {
+            "counts": counts,
+            "total": sum(r["total"] for r in counts),
+            "proceso": proceso,
+            "enlaces": enlaces(request.app),
+        }
+        return _html(request, "publico/inicio.html", context)
+
+    return await cached(request, request.app[REDIS], pool, _settings(request).cache_ttl, render, variant)
 
 
 @public

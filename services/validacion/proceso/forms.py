@@ -7,7 +7,7 @@ from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from multidict import MultiMapping
-from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from services.common import tiempo
 from services.common.mensajes import mensaje
@@ -17,6 +17,8 @@ EDAD_MIN, EDAD_MAX = 18, 99
 FECHAS = ("captura_inicio", "captura_fin", "publicacion_inicio")
 NUMEROS = ("limite_texto_largo", "limite_propuesta", "rondas_correccion")
 ANIO_MIN, ANIO_MAX = 2000, 2100
+ACUERDO = ("acuerdo_publicacion_numero", "acuerdo_publicacion_fecha")
+ACUERDO_MAX = 120
 
 
 class Ajustes(BaseModel):
@@ -26,6 +28,9 @@ class Ajustes(BaseModel):
     jornada_electoral: date | None
     configuracion: Configuracion
     zona_horaria: str
+    # The Consejo General's acuerdo that set the publication, cited on the public home page.
+    acuerdo_publicacion_numero: str | None = Field(None, max_length=ACUERDO_MAX)
+    acuerdo_publicacion_fecha: date | None = None
 
     @field_validator(*FECHAS, mode="before")
     @classmethod
@@ -47,17 +52,34 @@ class Ajustes(BaseModel):
         tiempo.zona(value.strip())
         return value.strip()
 
-    @field_validator("jornada_electoral", mode="before")
+    @field_validator("acuerdo_publicacion_numero", mode="before")
+    @classmethod
+    def _acuerdo(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = " ".join(value.split())
+            if any(not ch.isprintable() for ch in value):
+                raise ValueError("El número del acuerdo tiene caracteres no válidos.")
+        return value or None
+
+    @field_validator("jornada_electoral", "acuerdo_publicacion_fecha", mode="before")
     @classmethod
     def _jornada(cls, value: Any) -> Any:
         return None if value == "" else value
 
-    @field_validator(*FECHAS, "jornada_electoral", mode="after")
+    @field_validator(*FECHAS, "jornada_electoral", "acuerdo_publicacion_fecha", mode="after")
     @classmethod
     def _plausible_year(cls, value: date | None) -> date | None:
         # Year 9999 parses, but its UTC conversion overflows; no electoral process is that far away anyway.
         if value is not None and not ANIO_MIN <= value.year <= ANIO_MAX:
             raise ValueError(f"Escribe una fecha entre los años {ANIO_MIN} y {ANIO_MAX}.")
+        return value
+
+    @field_validator("acuerdo_publicacion_fecha", mode="after")
+    @classmethod
+    def _acuerdo_con_numero(cls, value: date | None, info: ValidationInfo) -> date | None:
+        # A date alone cites nothing; the number alone is enough to find the acuerdo.
+        if value is not None and not info.data.get("acuerdo_publicacion_numero"):
+            raise ValueError("Escribe también el número del acuerdo, o deja vacía su fecha.")
         return value
 
     @model_validator(mode="after")
@@ -75,6 +97,7 @@ def from_form(form: MultiMapping[Any], cargos: list[str], zona: ZoneInfo) -> Aju
         {
             **{f: form.get(f, "") for f in FECHAS},
             "jornada_electoral": form.get("jornada_electoral", ""),
+            **{f: form.get(f, "") for f in ACUERDO},
             # A form without the field (an older page) keeps the zone.
             "zona_horaria": form.get("zona_horaria", zona.key),
             "configuracion": {

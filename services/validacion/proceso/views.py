@@ -28,6 +28,9 @@ async def _context(request: web.Request) -> dict[str, Any]:
     valores: dict[str, Any] = {f: tiempo.format_input(proceso[f], zona) for f in forms.FECHAS}
     valores["zona_horaria"] = proceso["zona_horaria"]
     valores["jornada_electoral"] = proceso["jornada_electoral"].isoformat() if proceso["jornada_electoral"] else ""
+    valores["acuerdo_publicacion_numero"] = proceso["acuerdo_publicacion_numero"] or ""
+    fecha_acuerdo = proceso["acuerdo_publicacion_fecha"]
+    valores["acuerdo_publicacion_fecha"] = fecha_acuerdo.isoformat() if fecha_acuerdo else ""
     valores.update({n: getattr(configuracion, n) for n in forms.NUMEROS})
     valores["validacion_partido"] = configuracion.validacion_partido
     valores["avisos_plazo_horas"] = ", ".join(str(h) for h in configuracion.avisos_plazo_horas)
@@ -82,6 +85,8 @@ async def save(request: web.Request) -> web.StreamResponse:
             nuevos.jornada_electoral,
             configuracion,
             nuevos.zona_horaria,
+            nuevos.acuerdo_publicacion_numero,
+            nuevos.acuerdo_publicacion_fecha,
         )
         await audit.record(
             conn,

@@ -1,0 +1,148 @@
+"""No private field ever reaches a public answer: unique markers planted in every private field of a candidacy
+that is then published must appear in no public page, API answer or downloadable file.
+
+The places a citizen can reach are one table, PUBLIC_URLS, so every public output added later (PDF ficha,
+open-data files, statistics, mi-elección) is checked by adding its row here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import asyncpg
+
+from services.common import contracts
+
+from . import factories
+from .helpers import Client, eventually
+
+# Every public output, as a path template: {id} is the published candidacy, {q} a search that finds it.
+PUBLIC_URLS: tuple[str, ...] = (
+    "/",
+    "/candidaturas",
+    "/candidaturas?q={q}",
+    "/candidaturas/{id}",
+    "/api/v1/candidaturas",
+    "/api/v1/candidaturas?q={q}",
+    "/api/v1/candidaturas/{id}",
+    "/privacidad",
+    "/ayuda",
+)
+NACIMIENTO = date(1971, 8, 13)
+# Groups the identity answers below reach: without consent 2 none may be shown.
+GRUPOS = ("Persona indígena", "Persona de la diversidad sexual")
+
+
+@dataclass(frozen=True)
+class Planted:
+    candidatura_id: int
+    busqueda: str
+    markers: dict[str, str]
+
+
+async def _plant(db: asyncpg.Pool) -> Planted:
+    candidata = await factories.candidata(db)
+    tag = uuid.uuid4().hex[:10].upper()
+    markers = {
+        "clave_elector": f"CLVELE{tag}",
+        "rfc": f"RFCPRI{tag}",
+        "correo": f"privado.{tag.lower()}@correo.invalid",
+        "telefono": f"55{int(tag, 16) % 10**8:08d}",
+        "identidad_texto": f"identidadprivada{tag.lower()}",
+    }
+    curp = await db.fetchval(
+        """UPDATE registro.candidaturas
+           SET clave_elector = $2, rfc = $3, correo = $4, telefono = $5, fecha_nacimiento = $6
+           WHERE id = $1 RETURNING curp""",
+        candidata.candidatura_id,
+        markers["clave_elector"],
+        markers["rfc"],
+        markers["correo"],
+        markers["telefono"],
+        NACIMIENTO,
+    )
+    markers["curp"] = curp
+    markers["nacimiento_iso"] = NACIMIENTO.isoformat()
+    markers["nacimiento"] = NACIMIENTO.strftime("%d/%m/%Y")
+    return Planted(candidata.candidatura_id, candidata.nombre.split()[0], markers)
+
+
+async def _publish(db: asyncpg.Pool, planted: Planted) -> None:
+    """What validacion sends once both questionnaires are approved; identity answered, consent 2 not given."""
+    now = datetime.now(UTC)
+    curricular = {
+        "contacto": {"telefono_publico": "443 312 0000", "correo_publico": "contacto@campana.invalid"},
+        "propuestas": {"propuesta_1": "Agua potable en cada colonia."},
+    }
+    identidad = {
+        "indigena": {"indigena": "si", "indigena_pueblo": planted.markers["identidad_texto"]},
+        "diversidad_sexual": {"diversidad_sexual": "si", "diversidad_identidad": "gay"},
+        "ingreso": {"ingreso_mensual": "25001_50000"},
+    }
+    versions = {
+        "curricular": contracts.Version(respuestas=curricular),
+        "identidad": contracts.Version(
+            respuestas=identidad, consentimientos=contracts.Consentimientos(publicacion=False, estadistica=True)
+        ),
+    }
+    async with db.acquire() as conn, conn.transaction():
+        for cuestionario, version in versions.items():
+            await contracts.send(
+                conn,
+                contracts.Publish(
+                    candidatura_id=planted.candidatura_id,
+                    cuestionario=cuestionario,  # type: ignore[arg-type]
+                    numero=1,
+                    version=version,
+                    declarado_at=now,
+                    revisado_at=now,
+                ),
+            )
+
+
+async def test_private_fields_appear_in_no_public_output(client: Client, db: asyncpg.Pool) -> None:
+    planted = await _plant(db)
+    await _publish(db, planted)
+    profile = f"/candidaturas/{planted.candidatura_id}"
+
+    async def published() -> bool:
+        stored = await db.fetchval(
+            "SELECT identidad IS NOT NULL FROM publico.candidaturas WHERE id = $1", planted.candidatura_id
+        )
+        return bool(stored) and (await client.get(profile)).status == 200
+
+    await eventually(published, what="the candidacy published with its identity answers")
+
+    checked = 0
+    for template in PUBLIC_URLS:
+        path = template.format(id=planted.candidatura_id, q=planted.busqueda)
+        response = await client.get(path)
+        assert response.status == 200, f"{path}: {response.status}"
+        body = (await response.read()).decode("utf-8", errors="replace")
+        for field, marker in planted.markers.items():
+            assert marker.lower() not in body.lower(), f"{field} ({marker}) aparece en {path}"
+        # Group names are public words elsewhere (filters, statistics): only this candidacy's own pages say
+        # that she belongs to one.
+        for grupo in GRUPOS if "{id}" in template else ():
+            assert grupo not in body, f"el grupo «{grupo}» aparece sin consentimiento 2 en {path}"
+        checked += 1
+    assert checked == len(PUBLIC_URLS)
+    # The candidacy itself is public: the check above looked at a page that does show it.
+    assert "Agua potable en cada colonia." in (await (await client.get(profile)).text())
+
+
+def test_the_url_table_covers_every_public_route() -> None:
+    # A public GET route with no row in PUBLIC_URLS would escape the check above.
+    from services.publico.app import create_app
+
+    routes = {
+        info.get("formatter") or info.get("path")
+        for resource in create_app().router.resources()
+        if (info := resource.get_info())
+    }
+    covered = {path.split("?")[0] for path in PUBLIC_URLS}
+    # Operations, the icon and static files hold no candidacy; photos are re-encoded without metadata (test_foto).
+    skipped = {"/favicon.ico", "/media/{name}", "/health", "/metrics", None}
+    assert routes - skipped - covered == set(), "public routes missing from PUBLIC_URLS"
