@@ -29,6 +29,20 @@ PUBLIC_URLS: tuple[str, ...] = (
     "/api/v1/candidaturas/{id}",
     "/privacidad",
     "/ayuda",
+    "/candidaturas/{id}.pdf",
+    "/comparar?ids={id},{otra}",
+    "/mi-eleccion?municipio=16053",
+    "/estadisticas",
+    "/api/v1/estadisticas",
+    "/datos",
+    "/datos/diccionario",
+    "/datos/diccionario.csv",
+    "/api/v1/datos",
+    "/api/v1/catalogos/cargos",
+    "/api/v1/catalogos/postulantes",
+    "/api/v1/catalogos/distritos",
+    "/api/v1/catalogos/municipios",
+    "/api/v1/openapi.json",
 )
 NACIMIENTO = date(1971, 8, 13)
 # Groups the identity answers below reach: without consent 2 none may be shown.
@@ -105,6 +119,9 @@ async def _publish(db: asyncpg.Pool, planted: Planted) -> None:
 async def test_private_fields_appear_in_no_public_output(client: Client, db: asyncpg.Pool) -> None:
     planted = await _plant(db)
     await _publish(db, planted)
+    # A second one, so the comparison has two candidacies to put side by side.
+    otra = await _plant(db)
+    await _publish(db, otra)
     profile = f"/candidaturas/{planted.candidatura_id}"
 
     async def published() -> bool:
@@ -117,7 +134,7 @@ async def test_private_fields_appear_in_no_public_output(client: Client, db: asy
 
     checked = 0
     for template in PUBLIC_URLS:
-        path = template.format(id=planted.candidatura_id, q=planted.busqueda)
+        path = template.format(id=planted.candidatura_id, q=planted.busqueda, otra=otra.candidatura_id)
         response = await client.get(path)
         assert response.status == 200, f"{path}: {response.status}"
         body = (await response.read()).decode("utf-8", errors="replace")
@@ -144,5 +161,6 @@ def test_the_url_table_covers_every_public_route() -> None:
     }
     covered = {path.split("?")[0] for path in PUBLIC_URLS}
     # Operations, the icon and static files hold no candidacy; photos are re-encoded without metadata (test_foto).
-    skipped = {"/favicon.ico", "/media/{name}", "/health", "/metrics", None}
+    # Release files exist only once a release is built: tests/test_datos.py plants the same markers in them.
+    skipped = {"/favicon.ico", "/media/{name}", "/health", "/metrics", "/datos/{numero}/{archivo}", None}
     assert routes - skipped - covered == set(), "public routes missing from PUBLIC_URLS"

@@ -39,6 +39,12 @@ PAGE_TYPES: dict[str, PageType] = {
     "perfil": PageType("/candidaturas/{id}", weighed=True),
     "privacidad": PageType("/privacidad"),
     "ayuda": PageType("/ayuda"),
+    "comparar (una sola: error)": PageType("/comparar?ids={id}", status=400),
+    "mi elección": PageType("/mi-eleccion"),
+    "mi elección, un municipio": PageType("/mi-eleccion?municipio=16053"),
+    "estadísticas": PageType("/estadisticas"),
+    "datos abiertos": PageType("/datos"),
+    "diccionario de datos": PageType("/datos/diccionario"),
     "error 404": PageType("/no-existe-esta-pagina", status=404),
 }
 WEIGHT_LIMIT = 60 * 1024
@@ -205,6 +211,8 @@ def test_the_page_table_covers_the_routes_of_this_branch() -> None:
         if (info := resource.get_info())
     }
     # Not HTML pages: the API (tests/test_privacidad_publica.py reads it), operations, the icon, photos, static.
-    skipped = {"/favicon.ico", "/media/{name}", "/health", "/metrics", None}
+    # Files, not pages: the PDF ficha (tests/test_publico_perfil.py), the dictionary CSV and release files.
+    files = {"/candidaturas/{id}.pdf", "/datos/diccionario.csv", "/datos/{numero}/{archivo}"}
+    skipped = {"/favicon.ico", "/media/{name}", "/health", "/metrics", None} | files
     missing = {r for r in html_routes if r not in skipped and not str(r).startswith("/api/")} - covered
     assert not missing, f"public pages without a row in PAGE_TYPES: {missing}"

@@ -7,7 +7,18 @@ from aiohttp import web
 
 from services.common.web import STATIC_DIR, base_app
 
-from . import comparar, datos_views, estadisticas_web, ficha_views, icono, media_views, mi_eleccion, openapi, paginas, views
+from . import (
+    comparar,
+    datos_views,
+    estadisticas_web,
+    ficha_views,
+    icono,
+    media_views,
+    mi_eleccion,
+    openapi,
+    paginas,
+    views,
+)
 from .settings import PublicoSettings
 
 

@@ -13,7 +13,6 @@ from redis.exceptions import RedisError
 
 from services.common.access import public
 from services.common.boundary import path_int
-from services.common.curricular import RUBROS
 from services.common.db import DB_POOL, database_unavailable
 from services.common.etiquetas import calidad
 from services.common.web import REDIS, SETTINGS
@@ -22,7 +21,6 @@ from . import perfil
 from .cache import cached
 from .enlaces import enlaces
 from .filters import FILTROS, SEXOS, FiltrosBase, ListFilters, activos, encode_cursor, form_choices, query_string
-from .identidad import grupos_del_perfil
 from .query import count_query, list_query
 from .settings import PublicoSettings
 from .sql import COUNTS_SQL, PROCESO_SQL, PROFILE_SQL, SORT_KEY_SQL
