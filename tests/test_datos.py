@@ -61,7 +61,13 @@ async def _release_after(db: asyncpg.Pool, client: Client, last: int, check: Any
     """Ask for a release now (as an operator would) and wait for one after ``last`` that satisfies ``check``."""
     await db.execute(BUMP_GENERATION_SQL)
     async with db.acquire() as conn, conn.transaction():
-        await contracts.send(conn, contracts.BuildRelease(inmediata=True))
+        asked = await contracts.send(conn, contracts.BuildRelease(inmediata=True))
+    # The job this asked for has run: no release of it can appear later, in the middle of another check.
+    await eventually(
+        lambda: db.fetchval("SELECT done_at IS NOT NULL FROM outbox.jobs WHERE id = $1", asked),
+        within=60,
+        what="the release job asked for",
+    )
 
     async def built() -> dict[str, Any] | None:
         body = await (await client.get("/api/v1/datos")).json()
