@@ -29,7 +29,7 @@ from services.common.settings import CommonSettings
 from services.validacion.catalogos import load_catalogs
 from services.validacion.cuestionario_identidad import seed_question_sets
 
-from . import demo
+from . import demo, demo_publicado
 from .embedded import EmbeddedError, EmbeddedPostgres, EmbeddedRedis, port_in_use, wait_for_port
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,8 @@ class SystemConfig:
     publico_processes: int = 2
     env: str = "development"
     demo: bool = True
+    # How much published demo process to load (launcher/demo_publicado.py TAMANOS); the tests use "minimo".
+    demo_tamano: str = "completo"
     demo_password: str | None = None
     database_url: str | None = None
     redis_url: str | None = None
@@ -95,6 +97,7 @@ class SystemConfig:
             redis_port=int(os.environ.get("CONOCELES_REDIS_PORT", "6390")),
             env=os.environ.get("CONOCELES_ENV", "development"),
             demo=os.environ.get("CONOCELES_DEMO", "1") != "0",
+            demo_tamano=os.environ.get("CONOCELES_DEMO_TAMANO") or "completo",
             demo_password=os.environ.get("CONOCELES_DEMO_PASSWORD") or None,
             database_url=os.environ.get("DATABASE_URL") or None,
             redis_url=os.environ.get("REDIS_URL") or None,
@@ -118,6 +121,10 @@ class System:
         smtp_host = config.extra_env.get("CONOCELES_SMTP_HOST") or os.environ.get("CONOCELES_SMTP_HOST")
         self.mailsink_port = None if smtp_host else config.port_base + MAILSINK_OFFSET
         self.maildir = (config.data_dir / "mail").absolute()
+
+    @property
+    def media_dir(self) -> Path:
+        return (self.config.data_dir / "media").absolute()
 
     @property
     def url(self) -> str:
@@ -189,7 +196,14 @@ class System:
                     catalogs = await load_catalogs(conn, instituto.catalogos)
                     loaded = None
                     if self.config.demo:
-                        loaded = await demo.load(conn, self.demo_password, self.config.env, instituto.entidad)
+                        loaded = await demo.load(
+                            conn,
+                            self.demo_password,
+                            self.config.env,
+                            instituto.entidad,
+                            self.config.demo_tamano,
+                            self.media_dir,
+                        )
                     # After the demo data: a question set belongs to a process, and the demo creates one.
                     question_sets = await seed_question_sets(conn)
                 return {"migrations": applied, "catalogs": catalogs, "demo": loaded, "question_sets": question_sets}
@@ -209,7 +223,7 @@ class System:
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(ROOT),
             # Every process of one run shares the uploads folder (captura writes, publico copies and serves).
-            "CONOCELES_MEDIA_DIR": str((self.config.data_dir / "media").absolute()),
+            "CONOCELES_MEDIA_DIR": str(self.media_dir),
             **self.config.extra_env,
         }
         base.setdefault("CONOCELES_PUBLIC_URL", self.url)
@@ -358,6 +372,10 @@ class System:
                 run.process.wait()
 
     def start(self) -> None:
+        try:
+            demo_publicado.tamano(self.config.demo_tamano)
+        except demo_publicado.TamanoDesconocidoError as exc:
+            raise StartupError(str(exc)) from exc
         try:
             self.start_servers()
             self.prepare_database()
