@@ -17,11 +17,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import IO
 
 import asyncpg
 from redis import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import BusyLoadingError, RedisError
 
 from services.common.db import create_pool
 from services.common.migrate import apply_migrations
@@ -104,6 +105,20 @@ class SystemConfig:
         )
 
 
+def ping_while_loading(ping: Callable[[], object], timeout: float = 120, pause: float = 0.2) -> None:
+    """Ping until Redis answers. A Redis that restarts replays its append-only file first and answers «loading»
+    meanwhile (seconds, after a demo load's thousands of jobs): that is not an error, just a wait."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            ping()
+            return
+        except BusyLoadingError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+
+
 class System:
     def __init__(self, config: SystemConfig) -> None:
         self.config = config
@@ -169,7 +184,7 @@ class System:
                 "PostgreSQL embebido."
             ) from exc
         try:
-            Redis.from_url(self.redis_url, socket_connect_timeout=5).ping()
+            ping_while_loading(Redis.from_url(self.redis_url, socket_connect_timeout=5).ping)
         except RedisError as exc:
             raise StartupError(
                 f"No se pudo conectar a Redis ({exc}). Revisa REDIS_URL, o quítala para usar el Redis embebido."
