@@ -139,7 +139,9 @@ class DemoInProductionError(RuntimeError):
 
 def posiciones() -> frozenset[tuple[str, int | None, int | None, str, int]]:
     """The positions the demo accounts' candidacies hold: the published process leaves them to these."""
-    return frozenset((cargo, distrito, municipio, siglas, numero) for cargo, distrito, municipio, siglas, numero, _ in FORMULAS)
+    return frozenset(
+        (cargo, distrito, municipio, siglas, numero) for cargo, distrito, municipio, siglas, numero, _ in FORMULAS
+    )
 
 
 async def load(

@@ -167,7 +167,9 @@ async def load(
                 for f in lote
                 if f.propietaria.curp in inserted and f.suplente.curp in inserted
             ]
-            await conn.execute(PAIR_SQL, [a for a, _ in pares] + [b for _, b in pares], [b for _, b in pares] + [a for a, _ in pares])
+            await conn.execute(
+                PAIR_SQL, [a for a, _ in pares] + [b for _, b in pares], [b for _, b in pares] + [a for a, _ in pares]
+            )
             for f in lote:
                 for p in (f.propietaria, f.suplente):
                     if p.curp in inserted:
@@ -175,4 +177,3 @@ async def load(
                             await contracts.send(conn, job)
             nuevas += len(inserted)
     return {"planeadas": len(plan.personas), "nuevas": nuevas}
-

@@ -47,15 +47,54 @@ APELLIDOS_INVENTADOS = (
 )  # fmt: skip
 SEGUNDOS_APELLIDOS = ("Demo", "Ficticia")
 SOBRENOMBRES = ("La Maestra", "El Profe", "Chuy", "La Doctora", "El Ingeniero", "Lupita", "Don Toño", "Paco")
-PALABRAS = (
-    "comunidad", "municipio", "desarrollo", "educación", "salud", "agua", "seguridad", "transparencia",
-    "participación", "ciudadana", "mujeres", "jóvenes", "pueblos", "originarios", "campo", "empleo", "cultura",
-    "deporte", "movilidad", "medio", "ambiente", "bosques", "lago", "presupuesto", "rendición", "cuentas",
-    "servicio", "público", "derechos", "humanos", "igualdad", "género", "programa", "social", "escuelas",
-    "caminos", "rurales", "migrantes", "familias", "trabajo", "gestión", "consejo", "vecinal", "cooperativa",
-    "productores", "universidad", "docente", "coordinación", "proyecto", "asociación", "civil", "voluntariado",
-    "años", "de", "la", "el", "en", "para", "con", "y", "los", "las", "del", "por", "una", "que", "su",
-)  # fmt: skip
+# Sentences a candidacy could write, in neutral wording (they fit any sex); each field takes a few of them.
+PROFESIONAL = (
+    "Ha trabajado {n} años como docente de educación básica en comunidades rurales.",
+    "Cuenta con experiencia en la administración de una cooperativa de productores de aguacate.",
+    "Se ha desempeñado en el área de desarrollo social del ayuntamiento.",
+    "Ejerce su profesión en un despacho propio desde {a}.",
+    "Atiende un consultorio comunitario en la cabecera municipal.",
+    "Trabajó en la organización de ferias artesanales de la región lacustre.",
+    "Asesora a productores del campo en el acceso a programas públicos.",
+    "Ha impartido talleres de alfabetización digital para personas adultas.",
+)
+TRAYECTORIA = (
+    "Integra el comité de agua potable de su colonia desde {a}.",
+    "Participó en la observación electoral del proceso {a}.",
+    "Ocupó la jefatura de tenencia de su comunidad durante un periodo.",
+    "Colabora con una asociación civil que acompaña a familias migrantes.",
+    "Ha promovido brigadas de reforestación en la meseta.",
+    "Fue parte del consejo ciudadano de seguridad de su municipio.",
+    "Ha coordinado campañas de limpieza del lago y sus riberas.",
+    "Es militante desde {a} y ha tenido cargos en su comité municipal.",
+)
+MOTIVOS = (
+    "Quiere que las comunidades alejadas tengan voz en las decisiones públicas.",
+    "Busca que el presupuesto se decida con participación de la ciudadanía.",
+    "Considera que el servicio público debe rendir cuentas cada mes.",
+    "Conoce los problemas del campo y quiere resolverlos desde el cargo.",
+    "Quiere que la juventud encuentre oportunidades sin tener que migrar.",
+)
+PROPUESTAS = (
+    "Agua potable todos los días en cada colonia y tenencia.",
+    "Transporte escolar gratuito para las comunidades rurales.",
+    "Caminos saca-cosechas rehabilitados con mano de obra local.",
+    "Presupuesto participativo con asambleas en cada tenencia.",
+    "Publicar cada mes en internet los gastos del ayuntamiento.",
+    "Centros de salud con médica o médico de guardia los fines de semana.",
+    "Becas de transporte para estudiantes de preparatoria y universidad.",
+    "Un programa de reforestación con viveros comunitarios.",
+    "Alumbrado público con energía solar en las calles sin luz.",
+    "Ferias de empleo con empresas de la región cada trimestre.",
+)
+PROPUESTAS_GENERO = (
+    "Guarderías públicas con horario extendido para madres y padres que trabajan.",
+    "Una instancia municipal de las mujeres con presupuesto propio.",
+    "Atención jurídica gratuita para mujeres que viven violencia.",
+    "Rampas y señalización accesible en todos los edificios públicos.",
+    "Intérpretes de lengua p'urhépecha en las oficinas de atención.",
+    "Protocolos contra la discriminación en el servicio público municipal.",
+)
 CARRERAS = ("Derecho", "Contaduría", "Medicina", "Agronomía", "Administración", "Pedagogía", "Ingeniería civil")
 RUBROS_VACIOS = 0.12  # about one rubro in eight is left empty: the profile says so rubro by rubro
 SIN_FOTO = 0.15
@@ -103,9 +142,7 @@ class Tamano:
 
 TAMANOS = {
     "completo": Tamano(distritos=None, municipios=30, lista_rp=8, regidurias_max=7, postulantes_por_municipio=4),
-    "minimo": Tamano(
-        distritos=3, municipios=2, lista_rp=2, regidurias_max=2, postulantes_por_municipio=2, listas_rp=2
-    ),
+    "minimo": Tamano(distritos=3, municipios=2, lista_rp=2, regidurias_max=2, postulantes_por_municipio=2, listas_rp=2),
 }
 
 
@@ -118,7 +155,9 @@ def tamano(nombre: str) -> Tamano:
         return TAMANOS[nombre]
     except KeyError:
         opciones = ", ".join(TAMANOS)
-        raise TamanoDesconocidoError(f"CONOCELES_DEMO_TAMANO debe ser uno de: {opciones} (se recibió {nombre!r}).")
+        raise TamanoDesconocidoError(
+            f"CONOCELES_DEMO_TAMANO debe ser uno de: {opciones} (se recibió {nombre!r})."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -178,16 +217,9 @@ def postulantes_demo(partidos: tuple[str, ...]) -> tuple[Postulante, ...]:
     )
 
 
-def _texto(rng: random.Random, low: int, high: int) -> str:
-    target = rng.randint(low, high)
-    words: list[str] = []
-    size = 0
-    while size < target:
-        word = rng.choice(PALABRAS)
-        words.append(word)
-        size += len(word) + 1
-    sentence = " ".join(words)
-    return sentence[0].upper() + sentence[1:] + "."
+def _frases(rng: random.Random, banco: tuple[str, ...], low: int, high: int) -> str:
+    elegidas = rng.sample(banco, rng.randint(low, min(high, len(banco))))
+    return " ".join(f.format(n=rng.randint(3, 25), a=rng.randint(2003, 2021)) for f in elegidas)
 
 
 def curricular(rng: random.Random, handle: str) -> dict[str, dict[str, str]]:
@@ -210,16 +242,16 @@ def curricular(rng: random.Random, handle: str) -> dict[str, dict[str, str]]:
             "estatus": rng.choice(ESTATUS_ESTUDIOS),
             "cursos": "\n".join(f"Diplomado en {rng.choice(CARRERAS)}" for _ in range(rng.randint(0, 3))),
         },
-        "profesional": {"historia_profesional": _texto(rng, 200, 900)},
+        # The profile itself says it is invented, for whoever lands on it without knowing it is a demo.
+        "profesional": {"historia_profesional": "Perfil ficticio de demostración. " + _frases(rng, PROFESIONAL, 2, 4)},
         "trayectoria": {
-            "trayectoria_politica": _texto(rng, 150, 700),
-            "motivo_cargo_publico": _texto(rng, 100, 500),
+            "trayectoria_politica": _frases(rng, TRAYECTORIA, 1, 4),
+            "motivo_cargo_publico": _frases(rng, MOTIVOS, 1, 2),
         },
-        "propuestas": {
-            "propuesta_1": _texto(rng, 100, 500),
-            "propuesta_2": _texto(rng, 100, 500),
-            "propuesta_genero": _texto(rng, 80, 400),
-        },
+        "propuestas": dict(
+            zip(("propuesta_1", "propuesta_2"), rng.sample(PROPUESTAS, 2), strict=True),
+            propuesta_genero=rng.choice(PROPUESTAS_GENERO),
+        ),
     }
     for rubro in list(datos):
         if rng.random() < RUBROS_VACIOS:
@@ -340,7 +372,7 @@ def generar(
     fórmula, or the whole planilla, of that postulante there is left out."""
     if len(catalogo.partidos) < 5:
         raise ValueError("the demo needs at least five parties in the catalog")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- invented demo people, reproducible on purpose: not a secret
     edades = {"DIP_MR": 21, "DIP_RP": 21, "PRES_MUN": 21, "SIND": 21, "REG_MR": 18, "REG_RP": 18}
     edades.update(edades_minimas or {})
     personas = _Personas(rng, hoy)
@@ -363,7 +395,9 @@ def generar(
             prop, supl = personas.formula(_sexo(i + numero, rng), edades["DIP_RP"])
             plan.formulas.append(Formula("DIP_RP", None, None, siglas, numero, prop, supl))
     for j, municipio in enumerate(_municipios(catalogo, tam, rng)):
-        regidurias = min(tam.regidurias_max, 4 if municipio.poblacion < 50_000 else 6 if municipio.poblacion < 200_000 else 7)
+        regidurias = min(
+            tam.regidurias_max, 4 if municipio.poblacion < 50_000 else 6 if municipio.poblacion < 200_000 else 7
+        )
         contendientes = ["COA-DEMO", "CC-DEMO", *catalogo.partidos[5:]][: tam.postulantes_por_municipio]
         if j == 0:
             contendientes.append("IND-DEMO-2")

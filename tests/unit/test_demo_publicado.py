@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections import Counter
 from datetime import date
 
@@ -74,9 +75,11 @@ def test_formulas_keep_parity_and_lists_alternate(completo: Plan) -> None:
     for f in completo.formulas:
         assert f.propietaria.sexo == f.suplente.sexo, f.posicion
     for siglas in CATALOGO.partidos:
-        lista = sorted((f for f in completo.formulas if f.cargo == "DIP_RP" and f.postulante == siglas), key=lambda f: f.numero)
+        lista = sorted(
+            (f for f in completo.formulas if f.cargo == "DIP_RP" and f.postulante == siglas), key=lambda f: f.numero
+        )
         binarios = [f.propietaria.sexo for f in lista if f.propietaria.sexo != "no_binario"]
-        assert all(a != b for a, b in zip(binarios, binarios[1:], strict=False)) or len(binarios) < len(lista)
+        assert all(a != b for a, b in itertools.pairwise(binarios)) or len(binarios) < len(lista)
     sexos = Counter(p.sexo for p in completo.personas)
     assert abs(sexos["mujer"] - sexos["hombre"]) < len(completo.personas) * 0.1
 
@@ -98,6 +101,8 @@ def test_names_are_fictitious(completo: Plan) -> None:
         assert p.primer_apellido in demo_publicado.APELLIDOS_INVENTADOS
     assert not APELLIDOS_REALES & set(demo_publicado.APELLIDOS_INVENTADOS)
     assert all("ficticia" in p.nombre.lower() or "demo" in p.nombre.lower() for p in completo.postulantes)
+    historias = [p.curricular["profesional"]["historia_profesional"] for p in completo.personas]
+    assert all(h.startswith("Perfil ficticio de demostración.") for h in historias if h)
 
 
 def test_curps_are_valid_and_unique(completo: Plan) -> None:
