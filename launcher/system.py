@@ -91,13 +91,15 @@ class SystemConfig:
 
     @classmethod
     def from_environ(cls, data_dir: Path) -> SystemConfig:
+        env = os.environ.get("CONOCELES_ENV", "development")
         return cls(
             data_dir=data_dir,
             gateway_port=int(os.environ.get("CONOCELES_PORT", "8080")),
             port_base=int(os.environ.get("CONOCELES_PORT_BASE", "8100")),
             redis_port=int(os.environ.get("CONOCELES_REDIS_PORT", "6390")),
-            env=os.environ.get("CONOCELES_ENV", "development"),
-            demo=os.environ.get("CONOCELES_DEMO", "1") != "0",
+            env=env,
+            # Production never loads demo data unless asked, and then start() refuses.
+            demo=os.environ.get("CONOCELES_DEMO", "0" if env == "production" else "1") != "0",
             demo_tamano=os.environ.get("CONOCELES_DEMO_TAMANO") or "completo",
             demo_password=os.environ.get("CONOCELES_DEMO_PASSWORD") or None,
             database_url=os.environ.get("DATABASE_URL") or None,
@@ -387,6 +389,8 @@ class System:
                 run.process.wait()
 
     def start(self) -> None:
+        if self.config.demo and self.config.env == "production":
+            raise StartupError("Los datos de demostración nunca se cargan en producción: quita CONOCELES_DEMO=1.")
         try:
             demo_publicado.tamano(self.config.demo_tamano)
         except demo_publicado.TamanoDesconocidoError as exc:
