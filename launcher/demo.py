@@ -210,7 +210,9 @@ async def load(
                 candidatura_id,
                 nombre,
             )
-    publicadas = await demo_carga.load(conn, proceso, tamano, media_dir, posiciones()) if tamano else None
+    publicadas = (
+        await demo_carga.load(conn, proceso, tamano, media_dir, posiciones(), password_hash) if tamano else None
+    )
     return {
         "proceso": proceso,
         "candidaturas": len(FORMULAS) * 2,

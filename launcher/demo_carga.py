@@ -10,11 +10,13 @@ sends nothing.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 
+from services.auth.provision import candidatura_username, representante_username
 from services.captura import fotos
 from services.common import contracts, media
 
@@ -48,6 +50,17 @@ SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::int[],
     $9::text[], $10::text[], $11::text[], $12::text[], $13::date[], $14::text[], $15::text[], $16::text[])
 ON CONFLICT DO NOTHING
 RETURNING id, curp
+"""
+# The fiction is a process whose candidacies captured their questionnaires: each has its account (demo, with the
+# demo password), and each postulante its representative, so "Generar cuentas" finds nothing of the demo to do.
+CUENTAS_SQL = """
+INSERT INTO auth.users (username, email, password_hash, role, postulante_id, candidatura_id, nombre, is_demo)
+SELECT r.username, r.username || '@demo.invalid', $1, r.role, r.postulante_id, r.candidatura_id, r.nombre, true
+FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::text[])
+     AS r (username, role, postulante_id, candidatura_id, nombre)
+WHERE r.role <> 'representante' OR NOT EXISTS (
+    SELECT 1 FROM auth.users u WHERE u.role = 'representante' AND u.active AND u.postulante_id = r.postulante_id)
+ON CONFLICT DO NOTHING
 """
 PAIR_SQL = """
 UPDATE registro.candidaturas c SET pareja_id = v.pareja
@@ -130,12 +143,20 @@ async def _postulantes(conn: asyncpg.Connection, plan: Plan) -> dict[str, int]:
     return {r["siglas"]: r["id"] for r in await conn.fetch(POSTULANTES_SQL)}
 
 
+async def _cuentas(
+    conn: asyncpg.Connection, password_hash: str, cuentas: Sequence[tuple[str, str, int | None, int | None, str]]
+) -> None:
+    columns = [list(c) for c in zip(*cuentas, strict=True)] if cuentas else [[], [], [], [], []]
+    await conn.execute(CUENTAS_SQL, password_hash, *columns)
+
+
 async def load(
     conn: asyncpg.Connection,
     proceso: int,
     tamano: str,
     media_dir: Path | None,
     ocupadas: frozenset[tuple[str, int | None, int | None, str, int]] = frozenset(),
+    password_hash: str | None = None,
 ) -> dict[str, int]:
     """Insert what is missing of the plan and send its publication jobs; returns how many candidacies were new."""
     tam = plan_module.tamano(tamano)
@@ -145,6 +166,16 @@ async def load(
     plan = plan_module.generar(cat, tam, jornada, ocupadas, edades)
     async with conn.transaction():
         ids = await _postulantes(conn, plan)
+        if password_hash:
+            usadas = sorted({f.postulante for f in plan.formulas})
+            await _cuentas(
+                conn,
+                password_hash,
+                [
+                    (representante_username(ids[s], s), "representante", ids[s], None, f"Representación de {s} (demo)")
+                    for s in usadas
+                ],
+            )
     shas: list[str] | None = None
     ahora = datetime.now(UTC)
     nuevas = 0
@@ -175,5 +206,18 @@ async def load(
                     if p.curp in inserted:
                         for job in _jobs(inserted[p.curp], p, shas, ahora):
                             await contracts.send(conn, job)
+            if password_hash:
+                cuentas = [
+                    (
+                        candidatura_username(inserted[p.curp], p.nombre, p.primer_apellido, p.segundo_apellido),
+                        "candidatura",
+                        None,
+                        inserted[p.curp],
+                        p.nombre_completo,
+                    )
+                    for p in (q for f in lote for q in (f.propietaria, f.suplente))
+                    if p.curp in inserted
+                ]
+                await _cuentas(conn, password_hash, cuentas)
             nuevas += len(inserted)
     return {"planeadas": len(plan.personas), "nuevas": nuevas}

@@ -21,6 +21,7 @@ SELECT (SELECT count(*) FROM registro.candidaturas) AS candidaturas,
        (SELECT count(*) FROM registro.postulantes) AS postulantes,
        (SELECT count(*) FROM registro.postulante_partidos) AS integrantes,
        (SELECT count(*) FROM outbox.jobs) AS jobs,
+       (SELECT count(*) FROM auth.users) AS cuentas,
        (SELECT count(*) FROM publico.candidaturas) AS publicadas
 """
 CARGOS = ("DIP_MR", "DIP_RP", "PRES_MUN", "SIND", "REG_MR", "REG_RP")
@@ -83,3 +84,17 @@ async def test_a_second_load_changes_nothing(db: asyncpg.Pool, system: System) -
     publicadas = loaded["publicadas"]
     assert isinstance(publicadas, dict) and publicadas["planeadas"] > 0 and publicadas["nuevas"] == 0
     assert after == before
+
+
+async def test_demo_candidacies_have_their_accounts_so_provisioning_skips_them(db: asyncpg.Pool) -> None:
+    """The fiction is a process already under way: "Generar cuentas" has nothing of the demo left to create."""
+    sin_cuenta = await db.fetchval(
+        f"""SELECT count(*) FROM ({DEMO_SQL}) d
+            WHERE NOT EXISTS (SELECT 1 FROM auth.users u WHERE u.candidatura_id = d.id AND u.is_demo)"""
+    )
+    assert sin_cuenta == 0
+    sin_representante = await db.fetch(
+        """SELECT s.siglas FROM registro.postulantes s WHERE s.siglas LIKE '%DEMO%' AND NOT EXISTS (
+               SELECT 1 FROM auth.users u WHERE u.role = 'representante' AND u.postulante_id = s.id)"""
+    )
+    assert sin_representante == []
