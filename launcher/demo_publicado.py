@@ -1,4 +1,4 @@
-"""A fictitious, Michoacán-shaped published process for the demo: pure and seeded, no I/O.
+"""A fictitious published process for the demo, shaped by the state's catalogs: pure and seeded, no I/O.
 
 From the catalogs already loaded (distritos, municipios, partidos) it plans every distrito's diputación de
 mayoría relativa fórmulas, the representación proporcional lists and the ayuntamiento planillas of a few dozen
@@ -38,7 +38,7 @@ HOMBRES = (
     "Carlos", "Eduardo", "Fernando", "Rodrigo", "Tzitzi", "Gerardo", "Arturo", "Sergio", "Víctor", "Andrés",
 )  # fmt: skip
 NO_BINARIES = ("Alex", "Cruz", "Itzae", "René", "Sol")
-# Invented surnames: they sound Michoacano but none is a real family name one would find in a registry.
+# Invented surnames: they sound regional (P'urhépecha place names bent out of shape) but none is a real family name one would find in a registry.
 APELLIDOS_INVENTADOS = (
     "Arandúvez", "Quirevén", "Tzimbalo", "Zirandúa", "Parhícuaro", "Echerigua", "Uraspén", "Curinzeo",
     "Tangaváez", "Xarández", "Charapeño", "Irecho", "Jucutácaro", "Nurívez", "Pamatácuez", "Sirándaro",
@@ -210,7 +210,7 @@ class Plan:
 def postulantes_demo(partidos: tuple[str, ...]) -> tuple[Postulante, ...]:
     """The coalición and the candidatura común join the catalog's first parties; two independientes."""
     return (
-        Postulante("COA-DEMO", "Coalición ficticia «Michoacán Demo»", "coalicion", partidos[0:3]),
+        Postulante("COA-DEMO", "Coalición ficticia «Avanza Demo»", "coalicion", partidos[0:3]),
         Postulante("CC-DEMO", "Candidatura común ficticia «Juntos Demo»", "candidatura_comun", partidos[3:5]),
         Postulante("IND-DEMO-1", "Candidatura independiente ficticia (diputación)", "independiente"),
         Postulante("IND-DEMO-2", "Candidatura independiente ficticia (ayuntamiento)", "independiente"),
