@@ -38,7 +38,7 @@ HOMBRES = (
     "Carlos", "Eduardo", "Fernando", "Rodrigo", "Tzitzi", "Gerardo", "Arturo", "Sergio", "Víctor", "Andrés",
 )  # fmt: skip
 NO_BINARIES = ("Alex", "Cruz", "Itzae", "René", "Sol")
-# Invented surnames: they sound regional (P'urhépecha place names bent out of shape) but none is a real family name one would find in a registry.
+# Invented surnames: regional-sounding (P'urhépecha place names bent out of shape), none a real family name.
 APELLIDOS_INVENTADOS = (
     "Arandúvez", "Quirevén", "Tzimbalo", "Zirandúa", "Parhícuaro", "Echerigua", "Uraspén", "Curinzeo",
     "Tangaváez", "Xarández", "Charapeño", "Irecho", "Jucutácaro", "Nurívez", "Pamatácuez", "Sirándaro",
