@@ -291,13 +291,15 @@ def identidad(rng: random.Random, edad: int) -> dict[str, dict[str, Any]]:
 class _Personas:
     """Invents people, every CURP unique within the plan."""
 
-    def __init__(self, rng: random.Random, hoy: date) -> None:
-        self.rng = rng
+    def __init__(self, seed: int, hoy: date) -> None:
+        self.seed = seed
         self.hoy = hoy
         self.curps: set[str] = set()
 
-    def nueva(self, sexo: str, edad_minima: int) -> Persona:
-        rng = self.rng
+    def nueva(self, sexo: str, edad_minima: int, posicion: str) -> Persona:
+        # One stream per position: a change elsewhere in the plan (another size, a new field) leaves this person
+        # as they were, so a database loaded by an older version is not given a second cast.
+        rng = random.Random(f"{self.seed}:{posicion}")  # noqa: S311 -- reproducible invented people
         nombres = MUJERES if sexo == "mujer" else HOMBRES if sexo == "hombre" else NO_BINARIES
         nombre = rng.choice(nombres)
         apellido = rng.choice(APELLIDOS_INVENTADOS)
@@ -328,9 +330,10 @@ class _Personas:
             dias_declarado=rng.randint(2, 25),
         )
 
-    def formula(self, sexo: str, edad_minima: int) -> tuple[Persona, Persona]:
+    def formula(self, sexo: str, edad_minima: int, posicion: tuple[object, ...]) -> tuple[Persona, Persona]:
         # Parity inside the fórmula: the suplente is of the propietaria's sex.
-        return self.nueva(sexo, edad_minima), self.nueva(sexo, edad_minima)
+        clave = ":".join(map(str, posicion))
+        return self.nueva(sexo, edad_minima, f"{clave}:p"), self.nueva(sexo, edad_minima, f"{clave}:s")
 
 
 def _edad(nacimiento: date, hoy: date) -> int:
@@ -341,9 +344,9 @@ def _sin_acentos(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def _sexo(alterna: int, rng: random.Random) -> str:
+def _sexo(alterna: int, seed: int, posicion: tuple[object, ...]) -> str:
     # Now and then a non-binary fórmula, so every sexo value the filters offer has someone.
-    if rng.random() < 0.01:
+    if random.Random(f"{seed}:sexo:{posicion}").random() < 0.01:  # noqa: S311 -- reproducible, not a secret
         return "no_binario"
     return "mujer" if alterna % 2 == 0 else "hombre"
 
@@ -372,10 +375,9 @@ def generar(
     fórmula, or the whole planilla, of that postulante there is left out."""
     if len(catalogo.partidos) < 5:
         raise ValueError("the demo needs at least five parties in the catalog")
-    rng = random.Random(seed)  # noqa: S311 -- invented demo people, reproducible on purpose: not a secret
     edades = {"DIP_MR": 21, "DIP_RP": 21, "PRES_MUN": 21, "SIND": 21, "REG_MR": 18, "REG_RP": 18}
     edades.update(edades_minimas or {})
-    personas = _Personas(rng, hoy)
+    personas = _Personas(seed, hoy)
     plan = Plan(postulantes_demo(catalogo.partidos))
     distritos = catalogo.distritos if tam.distritos is None else catalogo.distritos[: tam.distritos]
     for distrito in distritos:
@@ -385,16 +387,23 @@ def generar(
         for i, siglas in enumerate(contendientes):
             if ("DIP_MR", distrito, None, siglas, 1) in ocupadas:
                 continue
-            prop, supl = personas.formula(_sexo(distrito + i, rng), edades["DIP_MR"])
+            prop, supl = personas.formula(
+                _sexo(distrito + i, seed, ("DIP_MR", distrito, siglas)),
+                edades["DIP_MR"],
+                ("DIP_MR", distrito, siglas, 1),
+            )
             plan.formulas.append(Formula("DIP_MR", distrito, None, siglas, 1, prop, supl))
     # Representación proporcional: parties only, each list alternating sexes from its head.
     for i, siglas in enumerate(catalogo.partidos[: tam.listas_rp]):
         for numero in range(1, tam.lista_rp + 1):
             if ("DIP_RP", None, None, siglas, numero) in ocupadas:
                 continue
-            prop, supl = personas.formula(_sexo(i + numero, rng), edades["DIP_RP"])
+            prop, supl = personas.formula(
+                _sexo(i + numero, seed, ("DIP_RP", siglas, numero)), edades["DIP_RP"], ("DIP_RP", siglas, numero)
+            )
             plan.formulas.append(Formula("DIP_RP", None, None, siglas, numero, prop, supl))
-    for j, municipio in enumerate(_municipios(catalogo, tam, rng)):
+    muestra = random.Random(f"{seed}:municipios")  # noqa: S311 -- reproducible, not a secret
+    for j, municipio in enumerate(_municipios(catalogo, tam, muestra)):
         regidurias = min(
             tam.regidurias_max, 4 if municipio.poblacion < 50_000 else 6 if municipio.poblacion < 200_000 else 7
         )
@@ -409,7 +418,11 @@ def generar(
                 planilla += [("REG_RP", n) for n in range(1, 3)]
             for k, (cargo, numero) in enumerate(planilla):
                 # Alternating down the planilla from the presidencia (vertical parity).
-                prop, supl = personas.formula(_sexo(j + i + k, rng), edades[cargo])
+                prop, supl = personas.formula(
+                    _sexo(j + i + k, seed, (cargo, municipio.clave, siglas, numero)),
+                    edades[cargo],
+                    (cargo, municipio.clave, siglas, numero),
+                )
                 plan.formulas.append(Formula(cargo, None, municipio.clave, siglas, numero, prop, supl))
     return plan
 

@@ -161,3 +161,11 @@ def test_photos_pass_the_upload_pipeline_and_some_candidacies_have_none(completo
 def test_unknown_size_is_refused_in_spanish() -> None:
     with pytest.raises(demo_publicado.TamanoDesconocidoError, match="CONOCELES_DEMO_TAMANO debe ser"):
         demo_publicado.tamano("enorme")
+
+
+def test_a_person_depends_only_on_the_position(completo: Plan) -> None:
+    """Another size (or a change elsewhere in the plan) keeps everyone already loaded as they were."""
+    grande = {f.posicion: f for f in completo.formulas}
+    shared = [f for f in _plan("minimo").formulas if f.posicion in grande]
+    assert len(shared) > 10
+    assert all(grande[f.posicion] == f for f in shared if f.cargo in ("DIP_MR", "DIP_RP"))
