@@ -6,12 +6,15 @@ Idempotent: every start updates the same rows. Never loaded in production.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import asyncpg
 
 from services.auth.passwords import hash_password
 from services.common import curp
 from services.common.instituto import Instituto
+
+from . import demo_carga
 
 PROCESO_CLAVE = "PELO-2023-2024"
 PROCESO_SQL = """
@@ -134,7 +137,23 @@ class DemoInProductionError(RuntimeError):
     pass
 
 
-async def load(conn: asyncpg.Connection, password: str, env: str, entidad: str = "") -> dict[str, object]:
+def posiciones() -> frozenset[tuple[str, int | None, int | None, str, int]]:
+    """The positions the demo accounts' candidacies hold: the published process leaves them to these."""
+    return frozenset(
+        (cargo, distrito, municipio, siglas, numero) for cargo, distrito, municipio, siglas, numero, _ in FORMULAS
+    )
+
+
+async def load(
+    conn: asyncpg.Connection,
+    password: str,
+    env: str,
+    entidad: str = "",
+    tamano: str | None = None,
+    media_dir: Path | None = None,
+) -> dict[str, object]:
+    """The accounts and their candidacies; with ``tamano`` (demo_publicado.TAMANOS) also a published process,
+    whose photos go to ``media_dir`` (the folder every process shares)."""
     if env == "production":
         raise DemoInProductionError("Los datos y cuentas de demostración nunca se cargan en producción.")
     password_hash = hash_password(password)
@@ -191,4 +210,13 @@ async def load(conn: asyncpg.Connection, password: str, env: str, entidad: str =
                 candidatura_id,
                 nombre,
             )
-    return {"proceso": proceso, "candidaturas": len(FORMULAS) * 2, "cuentas": len(accounts), "candidata": first["PAN"]}
+    publicadas = (
+        await demo_carga.load(conn, proceso, tamano, media_dir, posiciones(), password_hash) if tamano else None
+    )
+    return {
+        "proceso": proceso,
+        "candidaturas": len(FORMULAS) * 2,
+        "cuentas": len(accounts),
+        "candidata": first["PAN"],
+        "publicadas": publicadas,
+    }

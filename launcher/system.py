@@ -15,13 +15,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 import asyncpg
 from redis import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import BusyLoadingError, RedisError
 
 from services.common.db import create_pool
 from services.common.migrate import apply_migrations
@@ -29,7 +30,7 @@ from services.common.settings import CommonSettings
 from services.validacion.catalogos import load_catalogs
 from services.validacion.cuestionario_identidad import seed_question_sets
 
-from . import demo
+from . import demo, demo_publicado
 from .embedded import EmbeddedError, EmbeddedPostgres, EmbeddedRedis, port_in_use, wait_for_port
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ class SystemConfig:
     publico_processes: int = 2
     env: str = "development"
     demo: bool = True
+    # How much published demo process to load (launcher/demo_publicado.py TAMANOS); the tests use "minimo".
+    demo_tamano: str = "completo"
     demo_password: str | None = None
     database_url: str | None = None
     redis_url: str | None = None
@@ -88,17 +91,34 @@ class SystemConfig:
 
     @classmethod
     def from_environ(cls, data_dir: Path) -> SystemConfig:
+        env = os.environ.get("CONOCELES_ENV", "development")
         return cls(
             data_dir=data_dir,
             gateway_port=int(os.environ.get("CONOCELES_PORT", "8080")),
             port_base=int(os.environ.get("CONOCELES_PORT_BASE", "8100")),
             redis_port=int(os.environ.get("CONOCELES_REDIS_PORT", "6390")),
-            env=os.environ.get("CONOCELES_ENV", "development"),
-            demo=os.environ.get("CONOCELES_DEMO", "1") != "0",
+            env=env,
+            # Production never loads demo data unless asked, and then start() refuses.
+            demo=os.environ.get("CONOCELES_DEMO", "0" if env == "production" else "1") != "0",
+            demo_tamano=os.environ.get("CONOCELES_DEMO_TAMANO") or "completo",
             demo_password=os.environ.get("CONOCELES_DEMO_PASSWORD") or None,
             database_url=os.environ.get("DATABASE_URL") or None,
             redis_url=os.environ.get("REDIS_URL") or None,
         )
+
+
+def ping_while_loading(ping: Callable[[], object], timeout: float = 120, pause: float = 0.2) -> None:
+    """Ping until Redis answers. A Redis that restarts replays its append-only file first and answers «loading»
+    meanwhile (seconds, after a demo load's thousands of jobs): that is not an error, just a wait."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            ping()
+            return
+        except BusyLoadingError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
 
 
 class System:
@@ -118,6 +138,10 @@ class System:
         smtp_host = config.extra_env.get("CONOCELES_SMTP_HOST") or os.environ.get("CONOCELES_SMTP_HOST")
         self.mailsink_port = None if smtp_host else config.port_base + MAILSINK_OFFSET
         self.maildir = (config.data_dir / "mail").absolute()
+
+    @property
+    def media_dir(self) -> Path:
+        return (self.config.data_dir / "media").absolute()
 
     @property
     def url(self) -> str:
@@ -162,7 +186,7 @@ class System:
                 "PostgreSQL embebido."
             ) from exc
         try:
-            Redis.from_url(self.redis_url, socket_connect_timeout=5).ping()
+            ping_while_loading(Redis.from_url(self.redis_url, socket_connect_timeout=5).ping)
         except RedisError as exc:
             raise StartupError(
                 f"No se pudo conectar a Redis ({exc}). Revisa REDIS_URL, o quítala para usar el Redis embebido."
@@ -189,7 +213,14 @@ class System:
                     catalogs = await load_catalogs(conn, instituto.catalogos)
                     loaded = None
                     if self.config.demo:
-                        loaded = await demo.load(conn, self.demo_password, self.config.env, instituto.entidad)
+                        loaded = await demo.load(
+                            conn,
+                            self.demo_password,
+                            self.config.env,
+                            instituto.entidad,
+                            self.config.demo_tamano,
+                            self.media_dir,
+                        )
                     # After the demo data: a question set belongs to a process, and the demo creates one.
                     question_sets = await seed_question_sets(conn)
                 return {"migrations": applied, "catalogs": catalogs, "demo": loaded, "question_sets": question_sets}
@@ -209,7 +240,7 @@ class System:
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(ROOT),
             # Every process of one run shares the uploads folder (captura writes, publico copies and serves).
-            "CONOCELES_MEDIA_DIR": str((self.config.data_dir / "media").absolute()),
+            "CONOCELES_MEDIA_DIR": str(self.media_dir),
             **self.config.extra_env,
         }
         base.setdefault("CONOCELES_PUBLIC_URL", self.url)
@@ -358,6 +389,12 @@ class System:
                 run.process.wait()
 
     def start(self) -> None:
+        if self.config.demo and self.config.env == "production":
+            raise StartupError("Los datos de demostración nunca se cargan en producción: quita CONOCELES_DEMO=1.")
+        try:
+            demo_publicado.tamano(self.config.demo_tamano)
+        except demo_publicado.TamanoDesconocidoError as exc:
+            raise StartupError(str(exc)) from exc
         try:
             self.start_servers()
             self.prepare_database()

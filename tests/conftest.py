@@ -40,6 +40,7 @@ def system() -> Iterator[System]:
         redis_port=port + 50,
         env="test",
         demo_password=DEMO_PASSWORD,
+        demo_tamano="minimo",  # the published demo process, small: its tests need variety, not volume
         database_url=os.environ.get("DATABASE_URL") or None,
         redis_url=os.environ.get("REDIS_URL") or None,
         log_file=data_dir / "system.log",

@@ -59,7 +59,8 @@ async def test_candidate_submits_validator_approves_citizen_reads(make_client: t
 
     profile = await eventually(published, what="the published profile")
     assert PROPUESTA in profile
-    api = await citizen.get("/api/v1/candidaturas")
+    # Narrowed to its contest: the published demo process fills the first pages.
+    api = await citizen.get("/api/v1/candidaturas", params={"cargo": "DIP_MR", "distrito": "10", "postulante": "PAN"})
     assert api.status == 200
     body = await api.json()
     published_row = next(r for r in body["resultados"] if r["id"] == candidatura_id)
