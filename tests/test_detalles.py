@@ -81,7 +81,8 @@ async def test_a_man_reads_propietario_and_an_independent_candidatura_independie
         return await response.text() if response.status == 200 else None
 
     profile = await eventually(published, what="the published profile")
-    assert f"{nombre_postulante} · propietario · Hombre" in profile
+    assert f"<dd>{nombre_postulante}</dd>" in profile and "<dd>Propietario</dd>" in profile
+    assert "<dd>Hombre</dd>" in profile
     assert "propietaria" not in profile and siglas not in profile
     listing = await (await citizen.get(f"/candidaturas?q={person.nombre.split()[0]}")).text()
     assert f"{nombre_postulante} · propietario" in listing and siglas not in listing.split('id="postulante"')[0]

@@ -50,7 +50,7 @@ async def test_public_pages_have_a_meta_description(client: Client, db: asyncpg.
     assert match, "the profile has its own description"
     assert match.group(1).startswith(f"Perfil de {row['nombre_completo']}, candidatura a {row['cargo_nombre']}")
     # Declared at 03:30 UTC on the 16th: still the 15th in the process's zone (UTC-6).
-    assert "declarada por la candidatura el 15/03/2024" in perfil
+    assert "Declarado por la candidatura el 15/03/2024" in perfil
 
 
 async def test_the_favicon_is_served_with_a_long_cache_and_linked(client: Client) -> None:

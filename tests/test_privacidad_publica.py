@@ -7,6 +7,7 @@ open-data files, statistics, mi-elección) is checked by adding its row here.
 
 from __future__ import annotations
 
+import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -14,6 +15,7 @@ from datetime import UTC, date, datetime
 import asyncpg
 
 from services.common import contracts
+from services.common.curp import ficticia
 
 from . import factories
 from .helpers import Client, eventually
@@ -66,9 +68,10 @@ async def _plant(db: asyncpg.Pool) -> Planted:
         "telefono": f"55{int(tag, 16) % 10**8:08d}",
         "identidad_texto": f"identidadprivada{tag.lower()}",
     }
+    # A CURP of her planted birth date: the registry's own checks hold every CURP to its person.
     curp = await db.fetchval(
         """UPDATE registro.candidaturas
-           SET clave_elector = $2, rfc = $3, correo = $4, telefono = $5, fecha_nacimiento = $6
+           SET clave_elector = $2, rfc = $3, correo = $4, telefono = $5, fecha_nacimiento = $6, curp = $7
            WHERE id = $1 RETURNING curp""",
         candidata.candidatura_id,
         markers["clave_elector"],
@@ -76,6 +79,7 @@ async def _plant(db: asyncpg.Pool) -> Planted:
         markers["correo"],
         markers["telefono"],
         NACIMIENTO,
+        ficticia("mujer", NACIMIENTO, random.Random(tag)),
     )
     markers["curp"] = curp
     markers["nacimiento_iso"] = NACIMIENTO.isoformat()
