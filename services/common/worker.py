@@ -126,4 +126,9 @@ def run(worker_settings: type[WorkerSettings]) -> None:
     settings = load_settings(CommonSettings)
     setup_logging(settings.log_level, f"worker-{worker_settings.service}")
     asyncio.set_event_loop(asyncio.new_event_loop())
-    build_worker(worker_settings, settings).run()
+    try:
+        build_worker(worker_settings, settings).run()
+    except asyncio.CancelledError:
+        # arq's shutdown cancels the jobs still running and re-raises their cancellation: a stop, not a crash.
+        # Nothing is lost: their outbox rows are not done, so the relay hands them over again.
+        logging.getLogger(__name__).info("worker-%s detenido con trabajos en curso", worker_settings.service)
