@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
+
+from services.common import pdf
 
 from . import fotos, pdf_seguro
 
@@ -114,11 +115,6 @@ _INSTITUTE = ParagraphStyle(
 _SMALL = ParagraphStyle("pie", parent=_BODY, fontSize=8.5, leading=11, textColor=colors.HexColor("#444444"))
 
 
-def _escape(text: str) -> str:
-    # Paragraph parses a small XML markup; registry text is data, never markup.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _datos(persona: Persona) -> Table:
     rows = [
         ("Nombre", persona.nombre),
@@ -128,7 +124,7 @@ def _datos(persona: Persona) -> Table:
         ("Postulada por", persona.postulante),
     ]
     table = Table(
-        [[Paragraph(f"<b>{k}</b>", _BODY), Paragraph(_escape(v), _BODY)] for k, v in rows],
+        [[Paragraph(f"<b>{k}</b>", _BODY), Paragraph(pdf.escape(v), _BODY)] for k, v in rows],
         colWidths=(4 * cm, 13.5 * cm),
     )
     table.setStyle(
@@ -145,7 +141,7 @@ def _datos(persona: Persona) -> Table:
 
 def _consentimientos() -> Table:
     # A box to mark with an X for each consent, and its text: each one is given separately (docs/design.md §4).
-    data = [["", Paragraph(f"{n}. {_escape(text)}", _BODY)] for n, text in enumerate(CONSENTIMIENTOS, 1)]
+    data = [["", Paragraph(f"{n}. {pdf.escape(text)}", _BODY)] for n, text in enumerate(CONSENTIMIENTOS, 1)]
     table = Table(data, colWidths=(1.2 * cm, 16.3 * cm))
     table.setStyle(
         TableStyle(
@@ -184,23 +180,10 @@ def _firma() -> Table:
 def formato_pdf(persona: Persona, *, instituto: str, proceso: str, generado: date) -> bytes:
     """The consent form, pre-filled with the person's registration, ready to print, mark and sign."""
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=letter,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        topMargin=1.8 * cm,
-        bottomMargin=1.8 * cm,
-        title=f"Formato de consentimiento: {persona.nombre}",
-        author=instituto,
-        subject=proceso,
-        creator="Conóceles",
-        # The same registration gives the same file (no embedded timestamp or random id).
-        invariant=1,
-    )
+    doc = pdf.document(buffer, title=f"Formato de consentimiento: {persona.nombre}", author=instituto, subject=proceso)
     story: list[Flowable] = [
-        Paragraph(_escape(instituto), _INSTITUTE),
-        Paragraph(_escape(proceso), _BODY),
+        Paragraph(pdf.escape(instituto), _INSTITUTE),
+        Paragraph(pdf.escape(proceso), _BODY),
         Paragraph("Formato de consentimiento expreso", _TITLE),
         Paragraph(
             "Sistema «Candidatas y Candidatos, Conóceles». Datos de la candidatura, tomados del registro aprobado "

@@ -10,11 +10,12 @@ import io
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
+
+from services.common import pdf
 
 _STYLES = getSampleStyleSheet()
 _BODY = ParagraphStyle("cuerpo", parent=_STYLES["BodyText"], fontName="Helvetica", fontSize=10, leading=13)
@@ -42,15 +43,9 @@ class Ficha:
     direccion: str  # the profile's address, so a printed ficha says where to read it updated
 
 
-def _escape(text: str) -> str:
-    # Paragraph parses a small XML markup; what a candidacy wrote is data, never markup. Line breaks are kept.
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return escaped.replace("\r\n", "\n").replace("\n", "<br/>")
-
-
 def _table(rows: tuple[tuple[str, str], ...]) -> Table:
     table = Table(
-        [[Paragraph(f"<b>{_escape(k)}</b>", _BODY), Paragraph(_escape(v), _BODY)] for k, v in rows],
+        [[Paragraph(f"<b>{pdf.escape(k)}</b>", _BODY), Paragraph(pdf.escape(v), _BODY)] for k, v in rows],
         colWidths=[5.2 * cm, 12.3 * cm],
     )
     table.setStyle(
@@ -66,41 +61,29 @@ def _table(rows: tuple[tuple[str, str], ...]) -> Table:
 
 def render(ficha: Ficha, *, instituto: str, sin_informacion: str) -> bytes:
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=letter,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        topMargin=1.8 * cm,
-        bottomMargin=1.8 * cm,
-        title=f"Ficha de {ficha.nombre}",
-        author=instituto,
-        creator="Conóceles",
-        # The same profile gives the same file (no embedded timestamp or random id): the cache's ETag holds.
-        invariant=1,
-    )
+    doc = pdf.document(buffer, title=f"Ficha de {ficha.nombre}", author=instituto)
     story: list[Flowable] = [
-        Paragraph(_escape(instituto), _INSTITUTE),
-        Paragraph(_escape(ficha.nombre), _TITLE),
+        Paragraph(pdf.escape(instituto), _INSTITUTE),
+        Paragraph(pdf.escape(ficha.nombre), _TITLE),
         _table(ficha.datos),
     ]
     for rubro in ficha.rubros:
-        story += [Spacer(1, 0.3 * cm), Paragraph(_escape(rubro.titulo), _HEADING)]
-        story.append(_table(rubro.datos) if rubro.datos else Paragraph(_escape(sin_informacion), _BODY))
-        story.append(Paragraph(_escape(rubro.procedencia), _SMALL))
+        story += [Spacer(1, 0.3 * cm), Paragraph(pdf.escape(rubro.titulo), _HEADING)]
+        story.append(_table(rubro.datos) if rubro.datos else Paragraph(pdf.escape(sin_informacion), _BODY))
+        story.append(Paragraph(pdf.escape(rubro.procedencia), _SMALL))
     if ficha.grupos:
         story += [
             Spacer(1, 0.3 * cm),
             Paragraph("Identidad", _HEADING),
             Paragraph(
                 "Grupos en situación de discriminación a los que pertenece la candidatura, por autoadscripción o "
-                "por su registro como acción afirmativa: " + _escape(", ".join(ficha.grupos)) + ".",
+                "por su registro como acción afirmativa: " + pdf.escape(", ".join(ficha.grupos)) + ".",
                 _BODY,
             ),
         ]
     story += [
         Spacer(1, 0.5 * cm),
-        Paragraph(f"Información publicada en Conóceles: {_escape(ficha.direccion)}", _SMALL),
+        Paragraph(f"Información publicada en Conóceles: {pdf.escape(ficha.direccion)}", _SMALL),
     ]
     doc.build(story)
     return buffer.getvalue()
