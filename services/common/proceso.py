@@ -20,7 +20,6 @@ ACTIVE_PROCESO_SQL = """
 SELECT id, clave, nombre, captura_inicio, captura_fin, publicacion_inicio, configuracion, zona_horaria
 FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1
 """
-ZONA_HORARIA_SQL = "SELECT zona_horaria FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1"
 
 AVISOS_PLAZO_MAX = 5
 AVISOS_PLAZO_HORAS_MAX = 30 * 24
@@ -77,9 +76,3 @@ async def active_proceso(conn: asyncpg.Connection | asyncpg.Pool) -> Proceso | N
     if row is None:
         return None
     return Proceso.model_validate({**dict(row), "configuracion": row["configuracion"] or {}})
-
-
-async def zona_activa(conn: asyncpg.Connection | asyncpg.Pool) -> ZoneInfo:
-    """The active process's zone (the default one when there is no process yet)."""
-    name = await conn.fetchval(ZONA_HORARIA_SQL)
-    return tiempo.zona(name or tiempo.DEFAULT_ZONA)

@@ -33,10 +33,9 @@ from .limites import too_large_message
 from .logs import setup_logging
 from .mensajes import detalles
 from .menu import staff_menu
-from .pie import request_proceso_nombre
 from .settings import ServiceSettings, load_settings
 from .signed_identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
-from .zona import LAST_ZONA, request_zona
+from .zona import LAST_ZONA, request_proceso
 
 log = logging.getLogger(__name__)
 
@@ -250,12 +249,9 @@ def _base_context(request: web.Request) -> dict[str, Any]:
 
 
 async def _template_context(request: web.Request) -> dict[str, Any]:
-    # Every date filter (services.common.tiempo) reads the process's zone from here.
-    return {
-        **_base_context(request),
-        tiempo.CONTEXT_KEY: await request_zona(request),
-        "proceso_nombre": await request_proceso_nombre(request),  # the footer of base.html
-    }
+    # Every date filter (services.common.tiempo) reads the process's zone from here; base.html's footer its name.
+    proceso = await request_proceso(request)
+    return {**_base_context(request), tiempo.CONTEXT_KEY: proceso.zona, "proceso_nombre": proceso.nombre}
 
 
 def redis_ctx(settings: ServiceSettings) -> Callable[[web.Application], AsyncIterator[None]]:
