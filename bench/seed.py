@@ -15,20 +15,11 @@ from typing import Any
 
 import asyncpg
 
+from launcher.demo_publicado import HOMBRES, MUJERES
 from services.common import contracts
 from services.common import curp as curps_module
 from services.common.curricular import ESTATUS_ESTUDIOS, GRADOS
 
-MUJERES = (
-    "María", "Guadalupe", "Juana", "Margarita", "Verónica", "Leticia", "Rosa", "Alejandra", "Citlali", "Lucía",
-    "Elena", "Yolanda", "Patricia", "Gabriela", "Fernanda", "Ximena", "Mariana", "Itzel", "Adriana", "Sofía",
-    "Araceli", "Teresa", "Berenice", "Dalia", "Nayeli", "Rocío", "Claudia", "Daniela", "Erandi", "Mónica",
-)  # fmt: skip
-HOMBRES = (
-    "José", "Juan", "Miguel", "Francisco", "Jesús", "Antonio", "Alejandro", "Pedro", "Ricardo", "Jorge",
-    "Ernesto", "Iván", "Martín", "Raúl", "Salvador", "Alfredo", "Tomás", "Héctor", "Ramón", "Óscar",
-    "Carlos", "Eduardo", "Fernando", "Rodrigo", "Tzitzi", "Gerardo", "Arturo", "Sergio", "Víctor", "Andrés",
-)  # fmt: skip
 NO_BINARIES = ("Alex", "Cruz", "Guadalupe", "Itzae", "René", "Sol")
 APELLIDOS = (
     "Hernández", "García", "Martínez", "López", "González", "Rodríguez", "Pérez", "Sánchez", "Ramírez", "Cruz",
