@@ -61,6 +61,8 @@ PROCESS_MANAGERS = ("coordinacion", "admin")  # the process's settings and the p
 REVIEWERS = ("validador", "coordinacion")  # approve or return submissions, decide on corrections
 QUEUE_READERS = (*REVIEWERS, "transparencia", "admin")  # see the review queue
 REPORT_READERS = STAFF_ROLES
+TRANSPARENCIA = ("transparencia",)  # clear or confirm the flags of the automatic checks
+FLAG_READERS = (*TRANSPARENCIA, "admin", "coordinacion")  # see transparencia's queue of flags
 GROUPS: dict[str, tuple[str, ...]] = {
     "STAFF_ROLES": STAFF_ROLES,
     "CANDIDATE_SIDE": CANDIDATE_SIDE,
@@ -72,6 +74,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "REVIEWERS": REVIEWERS,
     "QUEUE_READERS": QUEUE_READERS,
     "REPORT_READERS": REPORT_READERS,
+    "TRANSPARENCIA": TRANSPARENCIA,
+    "FLAG_READERS": FLAG_READERS,
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .access import (
     ACCOUNT_MANAGERS,
+    FLAG_READERS,
     PROCESS_MANAGERS,
     QUEUE_READERS,
     REGISTRY_MANAGERS,
@@ -33,6 +34,7 @@ def _enlace(etiqueta: str, ruta: str, *roles: str) -> Enlace:
 
 STAFF_MENU: tuple[Enlace, ...] = (
     _enlace("Cola de revisión", "/validacion/", *QUEUE_READERS),
+    _enlace("Banderas de datos sensibles", "/validacion/transparencia/", *FLAG_READERS),
     _enlace("Solicitudes de corrección", "/validacion/correcciones", *REVIEWERS),
     _enlace("Importar candidaturas", "/validacion/registro/importar", *REGISTRY_MANAGERS),
     _enlace("Candidaturas registradas", "/validacion/registro/candidaturas", *REGISTRY_MANAGERS),

@@ -13,6 +13,7 @@ from .importacion.parse import Limites
 from .proceso import views as proceso
 from .prorrogas import views as prorrogas
 from .settings import ValidacionSettings
+from .transparencia import views as transparencia
 
 
 def _registro_routes(app: web.Application) -> None:
@@ -34,6 +35,13 @@ def _registro_routes(app: web.Application) -> None:
     add_post(r"/validacion/prorrogas/{id:\d+}/revocar", prorrogas.revoke, name="prorroga-revocar")
 
 
+def _transparencia_routes(app: web.Application) -> None:
+    add_get, add_post = app.router.add_get, app.router.add_post
+    add_get("/validacion/transparencia/", transparencia.queue, name="transparencia")
+    add_post(r"/validacion/transparencia/banderas/{id:\d+}/descartar", transparencia.clear, name="bandera-descartar")
+    add_post(r"/validacion/transparencia/banderas/{id:\d+}/confirmar", transparencia.confirm, name="bandera-confirmar")
+
+
 def create_app(settings: ValidacionSettings | None = None) -> web.Application:
     settings = settings or ValidacionSettings()
     # Registry files of 10,000 rows are about 2 MB; the limit is the one the gateway applies too.
@@ -46,6 +54,7 @@ def create_app(settings: ValidacionSettings | None = None) -> web.Application:
     app.router.add_post(r"/validacion/correcciones/{id:\d+}/aprobar", correcciones.approve, name="correccion-aprobar")
     app.router.add_post(r"/validacion/correcciones/{id:\d+}/rechazar", correcciones.reject, name="correccion-rechazar")
     _registro_routes(app)
+    _transparencia_routes(app)
     limites = Limites(
         filas=settings.importacion_max_filas,
         renglones=settings.importacion_max_renglones,

@@ -20,7 +20,7 @@ LIMIT 500
 
 REVIEW_SQL = """
 SELECT r.*, c.nombre, c.primer_apellido, c.segundo_apellido, g.nombre AS cargo_nombre, p.siglas,
-       p.tipo AS postulante_tipo
+       p.tipo AS postulante_tipo, validacion.espera_transparencia(r.id) AS espera_transparencia
 FROM validacion.revisiones r
 JOIN registro.candidaturas c ON c.id = r.candidatura_id
 JOIN registro.cargos g ON g.clave = c.cargo
@@ -41,12 +41,18 @@ PUBLICATION_OPEN_SQL = """
 SELECT coalesce(bool_or(publicacion_inicio IS NOT NULL AND publicacion_inicio <= now()), false)
 FROM registro.procesos WHERE activo
 """
+# The same, for one review: a version with an open flag waits for Transparencia (migration 0034), and clearing
+# its last flag or the cron publishes it later.
+PUBLICATION_OPEN_FOR_REVIEW_SQL = f"""
+SELECT ({PUBLICATION_OPEN_SQL.strip()}) AND NOT validacion.espera_transparencia($1)
+"""
 
 DUE_FOR_PUBLICATION_SQL = """
 UPDATE validacion.revisiones
    SET publicacion_solicitada_at = now()
  WHERE id IN (SELECT id FROM validacion.revisiones
                WHERE estado = 'aprobada' AND publicacion_solicitada_at IS NULL
+                 AND NOT validacion.espera_transparencia(id)
                ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED)
 RETURNING id, candidatura_id, cuestionario, numero, datos, created_at, resuelto_at
 """
@@ -86,7 +92,8 @@ RETURNING id, candidatura_id, cuestionario, numero, resuelto_at
 
 # What a success message names after a decision (Post/Redirect/Get): the person and the questionnaire, not ids.
 DECIDED_REVIEW_SQL = """
-SELECT r.cuestionario, r.estado, concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')) AS persona
+SELECT r.cuestionario, r.estado, concat_ws(' ', c.nombre, c.primer_apellido, nullif(c.segundo_apellido, '')) AS persona,
+       validacion.espera_transparencia(r.id) AS espera_transparencia
 FROM validacion.revisiones r JOIN registro.candidaturas c ON c.id = r.candidatura_id
 WHERE r.id = $1
 """

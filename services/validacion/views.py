@@ -26,11 +26,14 @@ from .sql import (
     APPROVE_SQL,
     DECIDED_REVIEW_SQL,
     INSERT_OBSERVACION_SQL,
-    PUBLICATION_OPEN_SQL,
+    PUBLICATION_OPEN_FOR_REVIEW_SQL,
     QUEUE_SQL,
     RETURN_SQL,
     REVIEW_SQL,
 )
+
+# An approved version with an open flag is not published until Transparencia decides on every flag.
+ESPERA_TRANSPARENCIA = " Quedó aprobada; espera la revisión de Transparencia antes de publicarse."
 
 
 def _review_id(request: web.Request) -> int:
@@ -54,7 +57,8 @@ async def _decision_notice(pool: asyncpg.Pool, query: Mapping[str, str]) -> str 
         if row is not None and row["estado"] == estado:
             que = f"el {FORMAS[row['cuestionario']].nombre}" if row["cuestionario"] in FORMAS else "el cuestionario"
             extra = " con observaciones" if key == "devuelta" else ""
-            return f"{verbo}{extra} {que} de {row['persona']}."
+            espera = ESPERA_TRANSPARENCIA if key == "aprobada" and row["espera_transparencia"] else ""
+            return f"{verbo}{extra} {que} de {row['persona']}.{espera}"
     return None
 
 
@@ -97,7 +101,7 @@ def _observable_rubros(review: Any) -> list[str]:
 async def approve(request: web.Request) -> web.StreamResponse:
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
-        publish_now = await conn.fetchval(PUBLICATION_OPEN_SQL)
+        publish_now = await conn.fetchval(PUBLICATION_OPEN_FOR_REVIEW_SQL, _review_id(request))
         review = await conn.fetchrow(APPROVE_SQL, _review_id(request), ident.user_id, publish_now)
         if review is None:
             raise web.HTTPConflict(text="Esta revisión ya fue resuelta o no existe.")
