@@ -168,3 +168,93 @@ def test_the_url_table_covers_every_public_route() -> None:
     # Release files exist only once a release is built: tests/test_datos.py plants the same markers in them.
     skipped = {"/favicon.ico", "/media/{name}", "/health", "/metrics", "/datos/{numero}/{archivo}", None}
     assert routes - skipped - covered == set(), "public routes missing from PUBLIC_URLS"
+
+
+async def test_a_flagged_span_reaches_no_public_output_even_after_approval(
+    make_client: type[Client], client: Client, db: asyncpg.Pool
+) -> None:
+    """A submitted version whose flagged span holds a marker is approved by the validador: while the flag is open
+    nothing of it is public; Transparencia confirms the flag, the candidate corrects it, and only the corrected
+    version is published."""
+    from services.validacion import jobs
+
+    from .helpers import approve_review, fill_curricular
+
+    person = await factories.candidata(db)
+    otra = await _plant(db)
+    await _publish(db, otra)
+    marker = f"domicilioprivado{uuid.uuid4().hex[:10]}"
+    candidata = make_client()
+    await candidata.login(person.username)
+    historia = f"Docente en Tacámbaro; vivo en {marker} número 25."
+    await fill_curricular(candidata, person.candidatura_id, profesional={"historia_profesional": historia})
+    overview = f"/captura/candidaturas/{person.candidatura_id}/curricular"
+    assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
+    review_id = await eventually(
+        lambda: db.fetchval("SELECT id FROM validacion.revisiones WHERE candidatura_id = $1", person.candidatura_id),
+        what="the review",
+    )
+    flag_id = await db.fetchval(
+        """INSERT INTO validacion.banderas (revision_id, candidatura_id, tipo, clase, rubro, campo, inicio, fin,
+                                            fragmento)
+           VALUES ($1, $2, 'dato_sensible', 'domicilio', 'profesional', 'historia_profesional', $3, $4, $5)
+           RETURNING id""",
+        review_id,
+        person.candidatura_id,
+        historia.index(marker),
+        historia.index(marker) + len(marker),
+        marker,
+    )
+    validador = make_client()
+    await validador.login(await factories.cuenta(db, "validador"))
+    await approve_review(validador, db, person.candidatura_id)
+    await jobs.publish_due({"db_pool": db})  # the publication date's cron skips it too
+
+    async def other_published() -> bool:
+        return (await client.get(f"/candidaturas/{otra.candidatura_id}")).status == 200
+
+    await eventually(other_published, what="the other candidacy published")
+    # Nothing was sent to publico: every public output is checked without the marker.
+    assert not await db.fetchval(
+        "SELECT count(*) FROM outbox.jobs WHERE function = 'publico.publish' AND (args->>'candidatura_id')::int = $1",
+        person.candidatura_id,
+    )
+
+    async def check_every_public_output(published: bool) -> None:
+        for template in PUBLIC_URLS:
+            path = template.format(id=person.candidatura_id, q=person.nombre.split()[0], otra=otra.candidatura_id)
+            response = await client.get(path)
+            assert response.status < 500, f"{path}: {response.status}"
+            if published:
+                assert response.status == 200, f"{path}: {response.status}"
+            body = (await response.read()).decode("utf-8", errors="replace")
+            assert marker not in body.lower(), f"el fragmento marcado aparece en {path}"
+
+    await check_every_public_output(published=False)
+    assert (await client.get(f"/candidaturas/{person.candidatura_id}")).status == 404
+
+    transparencia = make_client()
+    await transparencia.login(await factories.cuenta(db, "transparencia"))
+    confirmed = await transparencia.submit(
+        "/validacion/transparencia/", f"/validacion/transparencia/banderas/{flag_id}/confirmar", {}
+    )
+    assert confirmed.status == 303, await confirmed.text()
+    await eventually(
+        lambda: db.fetchval(
+            "SELECT estado = 'con_observaciones' FROM captura.cuestionarios WHERE candidatura_id = $1 "
+            "AND cuestionario = 'curricular'",
+            person.candidatura_id,
+        ),
+        what="the questionnaire returned to the candidacy",
+    )
+    corregida = "Docente en Tacámbaro durante quince años."
+    await fill_curricular(candidata, person.candidatura_id, profesional={"historia_profesional": corregida})
+    assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
+    await approve_review(validador, db, person.candidatura_id)
+
+    async def published() -> str | None:
+        response = await client.get(f"/candidaturas/{person.candidatura_id}")
+        return await response.text() if response.status == 200 else None
+
+    assert corregida in await eventually(published, what="the corrected version published")
+    await check_every_public_output(published=True)
