@@ -335,8 +335,10 @@ async def test_who_may_read_and_who_may_decide(make_client: type[Client], db: as
 
 
 async def test_transparencia_clears_and_confirms_in_the_browser(
-    page: Page, base_url: str, make_client: type[Client], db: asyncpg.Pool
+    page: Page, base_url: str, make_client: type[Client], db: asyncpg.Pool, tmp_path: Path
 ) -> None:
+    # The staff manual's pictures (docs/manual-personal/transparencia.md) with CONOCELES_MANUAL_SCREENSHOTS=1.
+    folder = SCREENSHOTS if os.environ.get("CONOCELES_MANUAL_SCREENSHOTS") == "1" else tmp_path
     await page.set_viewport_size({"width": 1000, "height": 700})
     profesional = {"historia_profesional": "Enfermera en Zamora; vivo en calle Hidalgo 25, colonia Centro."}
     propuestas = {**PROPUESTAS, "propuesta_1": "Agua potable en cada colonia; mi CURP es RANP800101MMNMXR09."}
@@ -351,7 +353,7 @@ async def test_transparencia_clears_and_confirms_in_the_browser(
     await page.wait_for_url("**/validacion/transparencia/")
     assert await axe_violations(page) == []
     await page.goto(f"{base_url}/validacion/transparencia/?pagina={await _queue_page(db, domicilio)}")
-    await _screenshot(page, "transparencia-banderas.png")
+    await page.screenshot(path=str(folder / "transparencia-banderas.png"))
 
     section = page.locator(f"#bandera-{domicilio}")
     await section.get_by_role("button", name="Descartar bandera").click()
@@ -359,7 +361,7 @@ async def test_transparencia_clears_and_confirms_in_the_browser(
     assert await axe_violations(page) == []
     section = page.locator(f"#bandera-{domicilio}")
     await section.get_by_label("Motivo para descartar (obligatorio)").fill("Es la dirección de la casa de campaña.")
-    await _screenshot(page, "transparencia-descartar.png")
+    await section.screenshot(path=str(folder / "transparencia-descartar.png"))
     await section.get_by_role("button", name="Descartar bandera").click()
     await page.get_by_text("Se descartó la bandera").wait_for()
     assert await axe_violations(page) == []
@@ -368,12 +370,6 @@ async def test_transparencia_clears_and_confirms_in_the_browser(
     await section.get_by_label("Nota para la candidatura (opcional)").fill("Quita la CURP de la propuesta.")
     await section.get_by_role("button", name="Confirmar y devolver el rubro").click()
     await page.get_by_text("Se confirmó la bandera").wait_for()
-    await _screenshot(page, "transparencia-confirmada.png")
+    await page.screenshot(path=str(folder / "transparencia-confirmada.png"))
     assert await axe_violations(page) == []
     assert await db.fetchval("SELECT estado FROM validacion.revisiones WHERE id = $1", envio.review_id) == "devuelta"
-
-
-async def _screenshot(page: Page, name: str) -> None:
-    if os.environ.get("CONOCELES_MANUAL_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        await page.screenshot(path=str(SCREENSHOTS / name))

@@ -129,7 +129,8 @@ async def _decision_notice(pool: asyncpg.Pool, query: Any) -> str | None:
         que = f"«{d['clase']}» en {d['campo_titulo']} de {d['persona']}"
         if estado == "descartada":
             return f"Se descartó la bandera {que}."
-        return f"Se confirmó la bandera {que}: el rubro volvió a la candidatura con la observación «datos sensibles»."
+        motivo = "propuesta copiada" if row["tipo"] == "propuesta_copiada" else "datos sensibles"
+        return f"Se confirmó la bandera {que}: el rubro volvió a la candidatura con la observación «{motivo}»."
     return None
 
 
