@@ -373,3 +373,48 @@ async def test_transparencia_clears_and_confirms_in_the_browser(
     await page.screenshot(path=str(folder / "transparencia-confirmada.png"))
     assert await axe_violations(page) == []
     assert await db.fetchval("SELECT estado FROM validacion.revisiones WHERE id = $1", envio.review_id) == "devuelta"
+
+
+async def test_two_people_clearing_the_last_two_flags_at_once_publish_it_once(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    profesional = {"historia_profesional": "Docente; correo maestra.uno@correo.invalid y tel. 443 555 0142."}
+    envio = await _submit(make_client, db, profesional=profesional)
+    correo = await _flag(db, envio, "profesional", "historia_profesional", "maestra.uno@correo.invalid", clase="correo")
+    telefono = await _flag(db, envio, "profesional", "historia_profesional", "443 555 0142", clase="telefono")
+    await _approve(await _staff(make_client, db, "validador"), envio.review_id)
+    first = await _staff(make_client, db, "transparencia")
+    await _clear_others(db, first, envio.review_id, correo, telefono)
+    second = await _staff(make_client, db, "transparencia")
+    tokens = [await c.csrf("/validacion/transparencia/") for c in (first, second)]
+    responses = await asyncio.gather(
+        first.post(
+            f"/validacion/transparencia/banderas/{correo}/descartar",
+            data={"csrf_token": tokens[0], "motivo": "Correo público."},
+        ),
+        second.post(
+            f"/validacion/transparencia/banderas/{telefono}/descartar",
+            data={"csrf_token": tokens[1], "motivo": "Teléfono de campaña."},
+        ),
+    )
+    assert [r.status for r in responses] == [303, 303]
+    # The decision that came second saw the first one (the review is locked by both): it published, once.
+    assert await _publish_requests(db, envio.candidatura_id) == 1
+
+
+async def test_the_cron_publishes_an_approved_version_once_its_flags_are_resolved(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    profesional = {"historia_profesional": "Docente; mi clave de elector es RMNZPR80010116M100 para todo."}
+    envio = await _submit(make_client, db, profesional=profesional)
+    await _flag(db, envio, "profesional", "historia_profesional", "RMNZPR80010116M100", clase="clave_elector")
+    await _approve(await _staff(make_client, db, "validador"), envio.review_id)
+    await jobs.publish_due({"db_pool": db})
+    assert await _publish_requests(db, envio.candidatura_id) == 0
+    # An approval that raced the last decision left the version approved, unflagged and unsent: the cron sends it.
+    await db.execute(
+        "UPDATE validacion.banderas SET estado = 'descartada', motivo = 'prueba' WHERE revision_id = $1",
+        envio.review_id,
+    )
+    await jobs.publish_due({"db_pool": db})
+    assert await _publish_requests(db, envio.candidatura_id) == 1
