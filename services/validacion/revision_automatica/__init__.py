@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,30 +71,42 @@ def _respuestas(version: Version | Mapping[str, Any]) -> Mapping[str, Any]:
     return version.respuestas if isinstance(version, Version) else version
 
 
-def textos(version: Version | Mapping[str, Any], cuestionario: str) -> Iterator[tuple[str, str, object]]:
-    """(rubro, campo, valor) of every free text of the version; ``valor`` as stored (not always a string)."""
-    for rubro, campos in _respuestas(version).items():
+Texto = tuple[str, str, object, frozenset[str]]  # rubro, campo, the value as stored, classes left out
+
+
+def _textos_curriculares(respuestas: Mapping[str, Any]) -> Iterator[Texto]:
+    for rubro, campos in respuestas.items():
         if not isinstance(campos, Mapping):
             continue
-        if cuestionario == Cuestionario.CURRICULAR:
-            for campo in _LIBRES.get(rubro, ()):
-                valor = campos.get(campo)
-                if valor not in (None, ""):
-                    yield rubro, campo, valor
-        else:
-            for campo, valor in campos.items():
-                if isinstance(valor, list) or valor in (None, ""):
-                    continue
-                if campo.endswith("_otro") or not (isinstance(valor, str) and _CLAVE_OPCION.match(valor)):
-                    yield rubro, campo, valor
+        for campo in _LIBRES.get(rubro, ()):
+            valor = campos.get(campo)
+            if valor not in (None, ""):
+                publico = rubro == RUBRO_CONTACTO and campo in CAMPOS_PUBLICOS
+                yield rubro, campo, valor, sensibles.CONTACTO if publico else frozenset()
 
 
-def _excluir(cuestionario: str, rubro: str, campo: str) -> frozenset[str]:
-    if cuestionario != Cuestionario.CURRICULAR:
-        return sensibles.CATEGORIAS_ESPECIALES
-    if rubro == RUBRO_CONTACTO and campo in CAMPOS_PUBLICOS:
-        return sensibles.CONTACTO
-    return frozenset()
+def _textos_identidad(respuestas: Mapping[str, Any]) -> Iterator[Texto]:
+    for rubro, campos in respuestas.items():
+        if not isinstance(campos, Mapping):
+            continue
+        for campo, valor in campos.items():
+            if isinstance(valor, list) or valor in (None, ""):
+                continue
+            if campo.endswith("_otro") or not (isinstance(valor, str) and _CLAVE_OPCION.match(valor)):
+                yield rubro, campo, valor, sensibles.CATEGORIAS_ESPECIALES
+
+
+_TEXTOS: dict[Cuestionario, Callable[[Mapping[str, Any]], Iterator[Texto]]] = {
+    Cuestionario.CURRICULAR: _textos_curriculares,
+    Cuestionario.IDENTIDAD: _textos_identidad,
+}
+# The questionnaires whose proposals are compared with other candidacies'.
+CON_PROPUESTAS = frozenset({Cuestionario.CURRICULAR})
+
+
+def textos(version: Version | Mapping[str, Any], cuestionario: str) -> Iterator[Texto]:
+    """(rubro, campo, valor, classes left out) of every free text of the version; ``valor`` as stored."""
+    return _TEXTOS[Cuestionario(cuestionario)](_respuestas(version))
 
 
 def fallida(rubro: str, campo: str) -> Hallazgo:
@@ -104,9 +116,9 @@ def fallida(rubro: str, campo: str) -> Hallazgo:
 def detectar(version: Version | Mapping[str, Any], cuestionario: str) -> list[Hallazgo]:
     """The sensitive-data findings of a submitted version, field by field (see the module docstring)."""
     found: list[Hallazgo] = []
-    for rubro, campo, valor in textos(version, cuestionario):
+    for rubro, campo, valor, excluir in textos(version, cuestionario):
         try:
-            hits = sensibles.buscar(valor, _excluir(cuestionario, rubro, campo))  # type: ignore[arg-type]
+            hits = sensibles.buscar(valor, excluir)  # type: ignore[arg-type]
         except Exception:  # one odd text must not stop the others: a person looks at it instead
             log.warning("sensitive-data check failed on %s/%s", rubro, campo, exc_info=True)
             found.append(fallida(rubro, campo))

@@ -17,6 +17,7 @@ from services.common.cuestionarios import Cuestionario
 
 from . import (
     CAMPOS_PROPUESTA,
+    CON_PROPUESTAS,
     COPIA,
     INFORMATIVA,
     PLATAFORMA_COMUN,
@@ -108,7 +109,7 @@ async def revisar(
 ) -> list[Hallazgo]:
     """Check the version, write one flag per finding and mark the review as checked; returns the findings."""
     found = detectar(version, cuestionario)
-    if cuestionario == Cuestionario.CURRICULAR:
+    if Cuestionario(cuestionario) in CON_PROPUESTAS:
         found += await _copias(conn, revision_id, candidatura_id, version.respuestas)
     await conn.executemany(
         INSERT_BANDERA_SQL,

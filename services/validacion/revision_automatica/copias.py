@@ -2,8 +2,8 @@
 
 A text is normalized (lower case, no accents, punctuation and spacing ignored) and cut into overlapping
 ``K``-word shingles; each shingle is hashed to a 32-bit integer. Two proposals are compared by the Jaccard index
-of their shingle sets and by containment (the share of this proposal's shingles found in the other one, so a
-copy with a sentence added still counts). A proposal is a copy when ``jaccard >= UMBRAL_JACCARD`` or
+of their shingle sets and by containment (the share of the shorter one's shingles found in the longer one, so a
+copy with a sentence added or removed still counts). A proposal is a copy when ``jaccard >= UMBRAL_JACCARD`` or
 ``contencion >= UMBRAL_CONTENCION``; proposals shorter than ``MIN_PALABRAS`` words are not compared (short
 phrases like «Agua potable para todos» coincide without anyone copying).
 
@@ -104,7 +104,7 @@ def comparar(propia: Tejas, otra: frozenset[int]) -> Similitud:
         return Similitud(0.0, 0.0, 0, 0)
     comunes = mio & otra
     jaccard = len(comunes) / len(mio | otra)
-    contencion = len(comunes) / len(mio)
+    contencion = len(comunes) / min(len(mio), len(otra))
     compartidos = [span for h, span in zip(propia.hashes, propia.spans, strict=True) if h in comunes]
     inicio = min((s for s, _ in compartidos), default=0)
     fin = max((e for _, e in compartidos), default=0)
