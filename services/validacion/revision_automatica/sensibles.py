@@ -219,7 +219,7 @@ def _domicilios(texto: str) -> list[Coincidencia]:
             merged.append([inicio, fin])
     result = []
     for inicio, fin in merged:
-        fragmento = texto[inicio:fin].rstrip(" ,;")
+        fragmento = texto[inicio:fin].rstrip(" ,;.")
         result.append(Coincidencia(DOMICILIO, inicio, inicio + len(fragmento), fragmento))
     return result
 
