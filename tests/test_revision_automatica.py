@@ -12,6 +12,7 @@ import asyncpg
 from services.common import contracts
 from services.common.contracts import Version
 from services.validacion import jobs
+from services.validacion.revision_automatica import banderas, copias
 
 from . import factories
 from .helpers import CURRICULAR_COMPLETO, Client, eventually, fill_curricular
@@ -207,3 +208,44 @@ async def test_placeholders_make_the_public_profile_say_no_information(client: C
     # Inside an answered rubro, the placeholder field says so too; the real answers stay.
     assert "N/A" not in section("formacion") and SIN_INFORMACION in section("formacion")
     assert "xxx" not in section("propuestas") and "Agua potable en cada colonia." in section("propuestas")
+
+
+class _Rollback(Exception):
+    pass
+
+
+async def test_the_copy_search_uses_the_sketch_index_among_8000_stored_proposals(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    """With thousands of stored proposals the candidates come from the sketch's index, never a scan of every one."""
+    original = _propuesta(f"cocinas solares {uuid.uuid4().hex[:6]}")
+    otra_id, review_id = await _submit(make_client, db, await _partido(db), {"propuesta_1": original})
+    mine = await factories.candidata(db)
+    tejas = copias.tejas(original + " Y con transparencia.")
+    try:
+        async with db.acquire() as conn, conn.transaction():
+            await conn.execute(
+                """WITH p AS (
+                       INSERT INTO validacion.huellas_propuestas (revision_id, candidatura_id, campo, tejas)
+                       SELECT $1, $2, 'relleno_' || g, '{}' FROM generate_series(1, 8000) g
+                       RETURNING revision_id, candidatura_id, campo)
+                   INSERT INTO validacion.huella_valores (valor, revision_id, campo, candidatura_id)
+                   SELECT DISTINCT (floor(random() * 4294967296) - 2147483648)::int, p.revision_id, p.campo,
+                          p.candidatura_id
+                   FROM p, generate_series(1, 32)""",
+                review_id,
+                otra_id,
+                timeout=300,
+            )
+            await conn.execute("ANALYZE validacion.huellas_propuestas, validacion.huella_valores")
+            plan = "\n".join(
+                r[0]
+                for r in await conn.fetch("EXPLAIN " + banderas.CANDIDATAS_SQL, tejas.huella(), mine.candidatura_id)
+            )
+            assert "Seq Scan on huella_valores" not in plan and "huella_valores_pkey" in plan, plan
+            found = await conn.fetch(banderas.CANDIDATAS_SQL, tejas.huella(), mine.candidatura_id)
+            assert found and found[0]["candidatura_id"] == otra_id
+            assert copias.comparar(tejas, frozenset(found[0]["tejas"])).es_copia
+            raise _Rollback
+    except _Rollback:
+        pass

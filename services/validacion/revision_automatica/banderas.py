@@ -35,16 +35,25 @@ POSTULANTE_SQL = "SELECT postulante_id FROM registro.candidaturas WHERE id = $1"
 # Other candidacies' submitted proposals sharing part of the sketch, most shared first.
 CANDIDATAS_SQL = """
 SELECT h.candidatura_id, h.tejas, c.postulante_id
-FROM validacion.huellas_propuestas h
+FROM (SELECT revision_id, campo, count(*) AS comunes
+      FROM validacion.huella_valores
+      WHERE valor = ANY($1::int[]) AND candidatura_id <> $2
+      GROUP BY revision_id, campo
+      ORDER BY comunes DESC, revision_id DESC
+      LIMIT 50) m
+JOIN validacion.huellas_propuestas h USING (revision_id, campo)
 JOIN registro.candidaturas c ON c.id = h.candidatura_id
-WHERE h.huella && $1::int[] AND h.candidatura_id <> $2
-ORDER BY cardinality(ARRAY(SELECT unnest(h.huella) INTERSECT SELECT unnest($1::int[]))) DESC, h.revision_id DESC
-LIMIT 50
+ORDER BY m.comunes DESC, m.revision_id DESC
 """
 INSERT_HUELLA_SQL = """
-INSERT INTO validacion.huellas_propuestas (revision_id, candidatura_id, campo, huella, tejas)
-VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT DO NOTHING
+WITH propuesta AS (
+    INSERT INTO validacion.huellas_propuestas (revision_id, candidatura_id, campo, tejas)
+    VALUES ($1, $2, $3, $5)
+    ON CONFLICT DO NOTHING
+    RETURNING revision_id, candidatura_id, campo
+)
+INSERT INTO validacion.huella_valores (valor, revision_id, campo, candidatura_id)
+SELECT DISTINCT v, p.revision_id, p.campo, p.candidatura_id FROM propuesta p, unnest($4::int[]) v
 """
 INSERT_BANDERA_SQL = """
 INSERT INTO validacion.banderas (revision_id, candidatura_id, tipo, clase, rubro, campo, inicio, fin, fragmento,

@@ -9,7 +9,7 @@ phrases like «Agua potable para todos» coincide without anyone copying).
 
 To find the candidates among thousands of stored proposals without comparing against all of them, each proposal
 also keeps its ``HUELLA`` smallest shingle hashes (a bottom-k sketch): two near-identical texts share most of
-them, so a GIN index on that int[] and the ``&&`` operator find them (services/validacion/revision_automatica/
+them, so an index on those values finds them (validacion.huella_valores, services/validacion/revision_automatica/
 banderas.py); the exact similarity is then computed here on the full shingle sets. Pure: no I/O.
 """
 
@@ -62,7 +62,7 @@ class Tejas:
         return self.n_palabras >= MIN_PALABRAS
 
     def huella(self) -> list[int]:
-        """The bottom-k sketch stored with the GIN index."""
+        """The bottom-k sketch whose values are indexed."""
         return sorted(self.conjunto)[:HUELLA]
 
 
