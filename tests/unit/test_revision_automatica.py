@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from services.captura.curricular import rubro_complete
 from services.common.contracts import Version
 from services.common.marcadores import es_marcador
+from services.publico.perfil import rubros_publicos
 from services.validacion import revision_automatica as ra
 from services.validacion.revision_automatica import copias, sensibles
 
@@ -195,8 +198,25 @@ def test_the_sketch_of_two_near_copies_overlaps() -> None:
 
 @pytest.mark.parametrize(
     "texto",
-    [None, "", "  ", ".", "-", "---", "N/A", "n/a", "NA", "xxx", "No proporcionó", "sin información", "Ninguno",
-     "Lorem ipsum dolor sit amet, consectetur.", "S/D", "Pendiente", "no aplica"],
+    [
+        None,
+        "",
+        "  ",
+        ".",
+        "-",
+        "---",
+        "N/A",
+        "n/a",
+        "NA",
+        "xxx",
+        "No proporcionó",
+        "sin información",
+        "Ninguno",
+        "Lorem ipsum dolor sit amet, consectetur.",
+        "S/D",
+        "Pendiente",
+        "no aplica",
+    ],
 )
 def test_placeholders_count_as_missing(texto: str | None) -> None:
     assert es_marcador(texto)
@@ -205,3 +225,21 @@ def test_placeholders_count_as_missing(texto: str | None) -> None:
 @pytest.mark.parametrize("texto", ["Agua potable en cada colonia.", "Licenciatura", "443 312 0000", "Sin estudios"])
 def test_real_answers_are_not_placeholders(texto: str) -> None:
     assert not es_marcador(texto)
+
+
+def test_a_rubro_of_placeholders_is_empty_on_the_profile_and_the_ficha() -> None:
+    now = datetime.now(UTC)
+    curricular = {
+        "profesional": {"historia_profesional": "N/A"},
+        "propuestas": {"propuesta_1": "Agua potable en cada colonia.", "propuesta_2": "-", "propuesta_genero": "."},
+    }
+    rubros = {r.rubro.clave: r for r in rubros_publicos(curricular, {}, now, now)}
+    assert rubros["profesional"].vacio
+    assert not rubros["propuestas"].vacio
+    assert [d.texto for d in rubros["propuestas"].datos] == ["Agua potable en cada colonia.", None, None]
+
+
+def test_a_placeholder_does_not_complete_a_rubro_for_submit() -> None:
+    assert not rubro_complete("profesional", {"historia_profesional": "Sin información"})
+    assert not rubro_complete("contacto", {"telefono_publico": "N/A", "correo_publico": "-"})
+    assert rubro_complete("profesional", {"historia_profesional": "Docente de primaria en Tacámbaro."})
