@@ -16,8 +16,14 @@ from services.validacion import revision_automatica as ra
 from services.validacion.revision_automatica import copias, sensibles
 
 DATOS = Path(__file__).parent / "datos"
-# Honest floors: what the detector measures on each file (docs/manual-personal/revision-automatica.md).
-PISOS = {"sensibles_etiquetado.tsv": (0.97, 0.97), "sensibles_control.tsv": (0.9, 0.9)}
+# Floors (precision, recall) a little under what the detector measures on each file; the numbers and how each
+# file was used are in docs/manual-personal/revision-automatica.md. sensibles_ciego.tsv was never used to tune the
+# patterns: its recall is the honest figure for text nobody has seen.
+PISOS = {
+    "sensibles_etiquetado.tsv": (0.97, 0.97),
+    "sensibles_control.tsv": (0.95, 0.95),
+    "sensibles_ciego.tsv": (0.95, 0.75),
+}
 
 
 def _etiquetas(nombre: str) -> list[tuple[str, set[str]]]:
