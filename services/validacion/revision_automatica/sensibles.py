@@ -71,9 +71,10 @@ _CLAVE_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{6}\d{8}[HMX]\d{3}(?![A-Za-z0-9])"
 _CORREO_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", _F)
 # A run of digits with the separators people put in phone numbers, optionally after +52 / (lada).
 _TELEFONO_RE = re.compile(
-    r"(?<![\w$.,/])(?:\+\s?52[\s.-]*(?:1[\s.-]*)?)?(?:\(\s*\d{2,3}\s*\)[\s.-]*)?\d(?:[ .-]?\d){6,12}(?![\w%/])"
+    r"(?<![\w$.,/])(?:\+\s?52[\s.-]*(?:1[\s.-]*)?)?(?:\(\s*\d{2,3}\s*\)[\s.-]*)?\d(?:[ .-]?\d){6,12}(?![\w%/:])"
 )
 _MILES_RE = re.compile(r"^\d{1,3}(?:[ .]\d{3})+$")  # 1 200 000 000: a quantity, not a phone
+_FECHA_RE = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d|[0-3]?\d[-.][01]?\d[-.](?:19|20)\d\d")  # 2024-03-16, 16-03-2024
 
 # --- street addresses ---------------------------------------------------------------------------------------
 
@@ -196,7 +197,7 @@ def _telefonos(texto: str) -> Iterable[Coincidencia]:
                 digitos = digitos[1:]  # the old mobile prefix: +52 1 …
         elif len(digitos) in (12, 13) and digitos.startswith(("01", "044", "045")):
             digitos = digitos[3:] if digitos.startswith("04") else digitos[2:]  # old long-distance/mobile prefixes
-        if len(digitos) != 10 or _MILES_RE.match(valor):
+        if len(digitos) != 10 or _MILES_RE.match(valor) or _FECHA_RE.search(valor):
             continue
         yield Coincidencia(TELEFONO, m.start(), m.start() + len(valor), valor)
 
