@@ -249,3 +249,22 @@ async def test_the_copy_search_uses_the_sketch_index_among_8000_stored_proposals
             raise _Rollback
     except _Rollback:
         pass
+
+
+async def test_the_identity_questionnaires_especificar_texts_are_checked_too(db: asyncpg.Pool) -> None:
+    person = await factories.candidata(db)
+    otro = "Baja visión; para apoyos, con mi asistente Laura al 443 215 6677"
+    job = contracts.OpenReview(
+        envio_id=1_900_000_000 - person.candidatura_id,
+        candidatura_id=person.candidatura_id,
+        cuestionario="identidad",
+        numero=1,
+        version=Version(respuestas={"discapacidad": {"pertenece": "si", "tipo": ["visual"], "tipo_otro": otro}}),
+        enviado_at=datetime.now(UTC),
+    )
+    assert await jobs.open_review({"db_pool": db}, job) is not None
+    rows = await db.fetch(BANDERAS_SQL, person.candidatura_id)
+    inicio = otro.index("443")
+    assert [(r["tipo"], r["clase"], r["rubro"], r["campo"], r["inicio"], r["fin"]) for r in rows] == [
+        ("dato_sensible", "tercero", "discapacidad", "tipo_otro", inicio, inicio + 12)
+    ]
