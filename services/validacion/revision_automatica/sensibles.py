@@ -108,7 +108,7 @@ _TERCERO_RE = re.compile(
     rf"|\b(?i:señora|señor|licenciada|licenciado|doctora|doctor|maestra|maestro|profesora|profesor)\s+{_NOMBRE}"
     rf"|\b(?i:mi|mis|nuestr[oa]|su)\s+{_PARENTESCO}\b"
     r"|\b(?i:su)\s+(?:tel[eé]fono|celular|cel|correo|n[uú]mero|whatsapp)\b"
-    rf"|\b(?:con|a|de)\s+{_NOMBRE}\s+{_NOMBRE})"
+    rf"|\b(?:con|a)\s+{_NOMBRE}\s+{_NOMBRE})"
 )
 
 # --- special categories (said of the person, or of their family) --------------------------------------------
