@@ -3,6 +3,7 @@ real system: a candidate submits through the gateway and the flags appear in val
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -268,3 +269,28 @@ async def test_the_identity_questionnaires_especificar_texts_are_checked_too(db:
     assert [(r["tipo"], r["clase"], r["rubro"], r["campo"], r["inicio"], r["fin"]) for r in rows] == [
         ("dato_sensible", "tercero", "discapacidad", "tipo_otro", inicio, inicio + 12)
     ]
+
+
+async def test_two_copies_submitted_at_once_do_not_miss_each_other(db: asyncpg.Pool) -> None:
+    """The copy checks take turns, so the later of two simultaneous submissions sees the earlier one."""
+    texto = _propuesta(f"bancos de alimentos {uuid.uuid4().hex[:6]}")
+    personas = [await factories.candidata(db, siglas=await _partido(db)) for _ in range(2)]
+    trabajos = [
+        contracts.OpenReview(
+            envio_id=1_800_000_000 - p.candidatura_id,
+            candidatura_id=p.candidatura_id,
+            cuestionario="curricular",
+            numero=1,
+            version=Version(respuestas={"propuestas": {"propuesta_1": texto}}),
+            enviado_at=datetime.now(UTC),
+        )
+        for p in personas
+    ]
+    await asyncio.gather(*(jobs.open_review({"db_pool": db}, t) for t in trabajos))
+    flags = await db.fetch(
+        "SELECT candidatura_id, otra_candidatura_id FROM validacion.banderas WHERE candidatura_id = ANY($1::int[])",
+        [p.candidatura_id for p in personas],
+    )
+    assert len(flags) == 1, flags
+    ids = {p.candidatura_id for p in personas}
+    assert {flags[0]["candidatura_id"], flags[0]["otra_candidatura_id"]} == ids

@@ -11,6 +11,7 @@ import pytest
 from services.captura.curricular import rubro_complete
 from services.common.contracts import Version
 from services.common.marcadores import es_marcador
+from services.publico.comparar import bloques
 from services.publico.perfil import rubros_publicos
 from services.validacion import revision_automatica as ra
 from services.validacion.revision_automatica import copias, sensibles
@@ -249,3 +250,11 @@ def test_a_placeholder_does_not_complete_a_rubro_for_submit() -> None:
     assert not rubro_complete("profesional", {"historia_profesional": "Sin información"})
     assert not rubro_complete("contacto", {"telefono_publico": "N/A", "correo_publico": "-"})
     assert rubro_complete("profesional", {"historia_profesional": "Docente de primaria en Tacámbaro."})
+
+
+def test_the_comparison_page_reads_placeholders_as_missing_too() -> None:
+    propuestas = {"propuesta_1": "Agua potable en cada colonia.", "propuesta_2": "N/A"}
+    curricular = {"profesional": {"historia_profesional": "."}, "propuestas": propuestas}
+    por_rubro = {b.clave: b for b in bloques([curricular])}
+    assert por_rubro["profesional"].vacios == (True,)
+    assert [f.campo.name for f in por_rubro["propuestas"].filas] == ["propuesta_1"]

@@ -16,6 +16,7 @@ from services.common.contracts import Version
 from services.common.cuestionarios import Cuestionario
 
 from . import (
+    ABIERTA,
     CAMPOS_PROPUESTA,
     CON_PROPUESTAS,
     COPIA,
@@ -32,6 +33,9 @@ from . import (
 log = logging.getLogger(__name__)
 
 POSTULANTE_SQL = "SELECT postulante_id FROM registro.candidaturas WHERE id = $1"
+# Copy checks run one at a time (each takes milliseconds): two copies submitted at once would otherwise each miss
+# the other, uncommitted one. Held until the review's transaction ends, so the next check sees its fingerprints.
+COPIAS_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('validacion.revision_automatica.copias'))"
 # Other candidacies' submitted proposals sharing part of the sketch, most shared first.
 CANDIDATAS_SQL = """
 SELECT h.candidatura_id, h.tejas, c.postulante_id
@@ -70,6 +74,7 @@ async def _copias(
     propuestas = respuestas.get(RUBRO_PROPUESTAS)
     if not isinstance(propuestas, Mapping):
         return []
+    await conn.execute(COPIAS_LOCK_SQL)
     postulante_id = await conn.fetchval(POSTULANTE_SQL, candidatura_id)
     found: list[Hallazgo] = []
     for campo in CAMPOS_PROPUESTA:
@@ -106,7 +111,7 @@ async def _copias(
                     texto[similitud.inicio : similitud.fin],
                     otra_candidatura_id=otra_id,
                     similitud=similitud.valor,
-                    estado=INFORMATIVA if clase == PLATAFORMA_COMUN else "abierta",
+                    estado=INFORMATIVA if clase == PLATAFORMA_COMUN else ABIERTA,
                 )
             )
         await conn.execute(INSERT_HUELLA_SQL, revision_id, candidatura_id, campo, huella, list(tejas.conjunto))
