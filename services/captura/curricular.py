@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from services.common import contacto
 from services.common.curricular import RUBROS, Rubro
+from services.common.marcadores import es_marcador
 from services.common.mensajes import mensaje
 
 
@@ -118,7 +119,8 @@ _COMPLETE_WHEN: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def rubro_complete(clave: str, values: dict[str, str] | None) -> bool:
     mode, names = _COMPLETE_WHEN[clave]
-    filled = [bool((values or {}).get(name)) for name in names]
+    # A placeholder («N/A», «.», «sin información») is not an answer: the public profile shows it as missing.
+    filled = [not es_marcador((values or {}).get(name) or None) for name in names]
     return any(filled) if mode == "any" else all(filled)
 
 

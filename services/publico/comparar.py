@@ -18,6 +18,7 @@ from services.common.access import public
 from services.common.boundary import parse_int
 from services.common.curricular import RUBROS, Campo
 from services.common.db import DB_POOL
+from services.common.marcadores import es_marcador
 from services.common.web import REDIS, SETTINGS
 
 from .cache import cached
@@ -81,10 +82,11 @@ def bloques(curriculares: Sequence[Mapping[str, Any] | None]) -> list[Bloque]:
         datos = [(c or {}).get(rubro.clave) or {} for c in curriculares]
         filas = []
         for campo in rubro.campos:
-            valores = tuple((str(d[campo.name]) if d.get(campo.name) else None) for d in datos)
+            # A placeholder («N/A», «.») reads as missing, as on the profile (services/common/marcadores.py).
+            valores = tuple((None if es_marcador(d.get(campo.name) or None) else str(d[campo.name])) for d in datos)
             if any(valores):
                 filas.append(Fila(campo, valores))
-        vacios = tuple(not any(d.get(c.name) for c in rubro.campos) for d in datos)
+        vacios = tuple(all(es_marcador(d.get(c.name) or None) for c in rubro.campos) for d in datos)
         out.append(Bloque(rubro.clave, rubro.titulo, tuple(filas), vacios))
     return out
 

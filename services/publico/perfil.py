@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from services.common.curricular import RUBROS, Campo, Rubro
+from services.common.marcadores import es_marcador
 
 from .identidad import grupos_del_perfil
 from .sql import PROFILE_SQL
@@ -60,8 +61,9 @@ class RubroPublico:
 
 
 def _texto(value: object) -> str | None:
+    """The field's text, or None when it is empty or a placeholder («N/A», «.», «sin información»)."""
     text = value.strip() if isinstance(value, str) else ("" if value is None else str(value))
-    return text or None
+    return None if es_marcador(text) else text
 
 
 def _objeto(value: object) -> dict[str, Any]:

@@ -7,20 +7,25 @@ from typing import Any
 from services.common import contracts, worker
 
 from .publication import enqueue_publish
+from .revision_automatica import banderas
 from .sql import DUE_FOR_PUBLICATION_SQL, OPEN_CORRECTION_SQL, OPEN_REVIEW_SQL, PUBLICATION_OPEN_SQL
 
 
 async def open_review(ctx: dict[str, Any], job: contracts.OpenReview) -> int | None:
-    """Idempotent: the review of an envio is created once, whatever the number of deliveries."""
-    created: int | None = await ctx["db_pool"].fetchval(
-        OPEN_REVIEW_SQL,
-        job.envio_id,
-        job.candidatura_id,
-        job.cuestionario,
-        job.numero,
-        job.version.stored(),
-        job.enviado_at,
-    )
+    """Idempotent: the review of an envio is created once, whatever the number of deliveries, and its automatic
+    checks (flags in validacion.banderas) are written in the same transaction, only when the review is created."""
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        created: int | None = await conn.fetchval(
+            OPEN_REVIEW_SQL,
+            job.envio_id,
+            job.candidatura_id,
+            job.cuestionario,
+            job.numero,
+            job.version.stored(),
+            job.enviado_at,
+        )
+        if created is not None:
+            await banderas.revisar(conn, created, job.candidatura_id, job.cuestionario, job.version)
     return created
 
 

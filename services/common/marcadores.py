@@ -1,0 +1,86 @@
+"""Placeholders: answers that fill a field without saying anything («N/A», «.», «sin información», lorem ipsum).
+
+A field holding one counts as missing wherever the system decides whether a field or a rubro was answered: the
+public profile and its ficha say «La candidatura no proporcionó información» (services/publico/perfil.py), and
+capture does not count such a field towards a complete rubro (services/captura/curricular.py). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Compared after normalizing (lower case, no accents, punctuation as spaces, spaces collapsed).
+FRASES = frozenset(
+    (
+        "na",
+        "n a",
+        "n d",
+        "nd",
+        "s d",
+        "sd",
+        "s i",
+        "no aplica",
+        "no proporciono",
+        "no proporciono informacion",
+        "no proporciona informacion",
+        "la candidatura no proporciono informacion",
+        "sin informacion",
+        "sin info",
+        "sin datos",
+        "sin dato",
+        "sin respuesta",
+        "sin contestar",
+        "sin especificar",
+        "no especificado",
+        "no disponible",
+        "no hay",
+        "no hay informacion",
+        "no tengo",
+        "ninguno",
+        "ninguna",
+        "ningun",
+        "nada",
+        "nulo",
+        "null",
+        "none",
+        "vacio",
+        "pendiente",
+        "por definir",
+        "por capturar",
+        "sin comentarios",
+        "omitido",
+        "prueba",
+        "test",
+        "texto de prueba",
+        "asdf",
+        "qwerty",
+    )
+)
+# Lorem ipsum filler, whatever follows it.
+_REPETIDO = re.compile(r"(.)\1*")
+_LOREM = re.compile(r"^lorem ipsum\b")
+
+
+def normalizar(texto: str) -> str:
+    """Lower case, without accents, every run of non-alphanumerics as one space, trimmed."""
+    plano = unicodedata.normalize("NFKD", texto).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plano).split())
+
+
+def es_marcador(texto: object) -> bool:
+    """True when ``texto`` is empty or only a placeholder, so the field counts as not answered.
+
+    Anything that is not a string (None, an old row's number) counts as empty only when it is None.
+    """
+    if texto is None:
+        return True
+    if not isinstance(texto, str):
+        return False
+    plano = normalizar(texto)
+    if not plano:
+        return True  # only spaces and punctuation: ".", "-", "…", "---"
+    if plano in FRASES or _LOREM.match(plano):
+        return True
+    # One character, or one character repeated: "x", "xxx", "0000", "a a a".
+    return _REPETIDO.fullmatch(plano.replace(" ", "")) is not None
