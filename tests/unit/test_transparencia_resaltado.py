@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from services.validacion.transparencia.resaltado import Resaltado, clase_es, espera, resaltar
+from services.validacion.revision_automatica import CLASES_COPIA, ERROR, sensibles
+from services.validacion.transparencia.resaltado import CLASES, Resaltado, clase_es, espera, resaltar
 
 TEXTO = "Docente en Tacámbaro; mi CURP es RANP800101MMNMXR09 y mi teléfono 443 555 0199."
 CURP = "RANP800101MMNMXR09"
@@ -50,3 +51,7 @@ def test_waiting_time_in_words() -> None:
     assert espera(3 * 3600 + 5) == "3 horas"
     assert espera(86400) == "1 día"
     assert espera(5 * 86400) == "5 días"
+
+
+def test_every_class_the_checks_write_has_a_spanish_label() -> None:
+    assert set(CLASES) == {*sensibles.CLASES, *CLASES_COPIA, ERROR}

@@ -7,23 +7,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The classes the automatic checks write (migration 0031), as Transparencia reads them.
+from services.validacion.revision_automatica import COPIA, ERROR, PLATAFORMA_COMUN
+from services.validacion.revision_automatica import sensibles as s
+
+# Every class the automatic checks write, as Transparencia reads them (a unit test keeps the two in step).
 CLASES = {
-    "curp": "CURP",
-    "rfc": "RFC",
-    "clave_elector": "Clave de elector",
-    "telefono": "Teléfono particular",
-    "correo": "Correo electrónico particular",
-    "domicilio": "Domicilio particular",
-    "salud": "Dato de salud",
-    "religion": "Creencia religiosa",
-    "orientacion_sexual": "Orientación sexual",
-    "origen_etnico": "Origen étnico o racial",
-    "opinion_politica": "Afiliación u opinión sensible",
-    "tercero": "Datos de otra persona",
-    "copia": "Propuesta copiada de otra candidatura",
-    "plataforma_comun": "Plataforma común de la misma postulante",
-    "revision_fallida": "La revisión automática no pudo leer este texto",
+    s.CURP: "CURP",
+    s.RFC: "RFC",
+    s.CLAVE_ELECTOR: "Clave de elector",
+    s.TELEFONO: "Teléfono particular",
+    s.CORREO: "Correo electrónico particular",
+    s.DOMICILIO: "Domicilio particular",
+    s.SALUD: "Dato de salud",
+    s.RELIGION: "Creencia religiosa",
+    s.ORIENTACION_SEXUAL: "Orientación sexual",
+    s.SINDICAL: "Afiliación sindical",
+    s.TERCERO: "Datos de otra persona",
+    COPIA: "Propuesta copiada de otra candidatura",
+    PLATAFORMA_COMUN: "Plataforma común de la misma postulante",
+    ERROR: "La revisión automática no pudo leer este texto",
 }
 TIPOS = {
     "dato_sensible": "Dato sensible",
