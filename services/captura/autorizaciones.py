@@ -110,13 +110,18 @@ async def cambiar(
             details={"tipo": tipo, "consentimiento": row["id"]},
         )
     if PUBLICACION in changed or ESTADISTICA in changed:
-        await contracts.send(
-            conn,
-            contracts.IdentidadVisible(
-                candidatura_id=candidatura_id,
-                publicacion=estados[PUBLICACION].otorgado,
-                estadistica=estados[ESTADISTICA].otorgado,
-                seq=max(e.id for e in estados.values()),
-            ),
-        )
+        await send_visible(conn, candidatura_id, estados)
     return changed
+
+
+async def send_visible(conn: asyncpg.Connection, candidatura_id: int, estados: dict[int, Estado]) -> None:
+    """Tell publico what consents 2 and 3 now allow, in the transaction that changed them."""
+    await contracts.send(
+        conn,
+        contracts.IdentidadVisible(
+            candidatura_id=candidatura_id,
+            publicacion=estados[PUBLICACION].otorgado,
+            estadistica=estados[ESTADISTICA].otorgado,
+            seq=max(e.id for e in estados.values()),
+        ),
+    )

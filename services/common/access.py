@@ -61,8 +61,12 @@ PROCESS_MANAGERS = ("coordinacion", "admin")  # the process's settings and the p
 REVIEWERS = ("validador", "coordinacion")  # approve or return submissions, decide on corrections
 QUEUE_READERS = (*REVIEWERS, "transparencia", "admin")  # see the review queue
 REPORT_READERS = STAFF_ROLES
+CONSENT_READERS = ("transparencia", "coordinacion", "admin")  # consents, signed forms, avisos de privacidad
+PRIVACY_OFFICERS = ("transparencia",)  # record a written revocation, publish a new aviso de privacidad
 GROUPS: dict[str, tuple[str, ...]] = {
     "STAFF_ROLES": STAFF_ROLES,
+    "CONSENT_READERS": CONSENT_READERS,
+    "PRIVACY_OFFICERS": PRIVACY_OFFICERS,
     "CANDIDATE_SIDE": CANDIDATE_SIDE,
     "PARTY_REPRESENTATIVES": PARTY_REPRESENTATIVES,
     "ADMINISTRATORS": ADMINISTRATORS,
