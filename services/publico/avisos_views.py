@@ -61,7 +61,7 @@ async def publish(request: web.Request) -> web.StreamResponse:
     try:
         form = avisos.AvisoForm.model_validate(raw)
     except ValidationError as exc:
-        errors = {}
+        errors: dict[str, str] = {}
         for err in exc.errors():
             errors.setdefault(f"texto_{tipo}" if err["loc"][:1] == ("texto",) else "_formulario", mensaje(err))
         return await _render_errors(request, pool, tipo, errors, raw, 422)
