@@ -227,6 +227,12 @@ async def test_a_bad_revocation_is_refused_with_the_input_kept(make_client: type
     assert (await staff.get(f"{LISTA}/2000000000")).status == 404
     assert await db.fetchval("SELECT count(*) FROM captura.consentimientos WHERE candidatura_id = $1", cid) == before
 
+    # Once recorded, the candidate's own page says who withdrew it and why, and the box is unticked.
+    assert (await _revocar(staff, cid, 2, "UT/77")).status == 303
+    own = await (await client.get(f"/captura/candidaturas/{cid}/consentimiento")).text()
+    assert "Retirada por la Unidad de Transparencia, a solicitud tuya por escrito (folio UT/77)" in own
+    assert not re.search(r'name="consentimiento_2" value="1"\s+checked', own)
+
 
 async def test_the_list_searches_pages_and_shows_each_consent_and_the_signed_form(
     make_client: type[Client], db: asyncpg.Pool
