@@ -6,6 +6,9 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/cuenta", "auth"),
     ("/captura", "captura"),
     ("/validacion", "validacion"),
+    # Staff screens about data another service owns are served by that service (no one reads another's schema).
+    ("/validacion/transparencia/consentimientos", "captura"),
+    ("/validacion/transparencia/avisos", "publico"),
     ("/reportes", "reportes"),
     ("/", "publico"),
 )

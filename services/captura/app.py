@@ -15,6 +15,7 @@ from . import (
     identidad_views,
     partido,
     tablero,
+    transparencia_views,
     views,
 )
 from .settings import CapturaSettings
@@ -80,4 +81,5 @@ def create_app(settings: CapturaSettings | None = None) -> web.Application:
         identidad_views.dimension_save,
         name="identidad-dimension-post",
     )
+    transparencia_views.add_routes(app)
     return app

@@ -33,8 +33,11 @@ ACTUALES_SQL = """
 SELECT DISTINCT ON (tipo) id, tipo, otorgado, at FROM captura.consentimientos
 WHERE candidatura_id = $1 ORDER BY tipo, id DESC
 """
+# A revocation the Unidad de Transparencia recorded from a written request carries its folio (revocacion.py).
 HISTORIAL_SQL = """
-SELECT id, tipo, otorgado, at FROM captura.consentimientos WHERE candidatura_id = $1 ORDER BY id DESC LIMIT 60
+SELECT c.id, c.tipo, c.otorgado, c.at, r.folio FROM captura.consentimientos c
+LEFT JOIN captura.revocaciones_escritas r ON r.consentimiento_id = c.id
+WHERE c.candidatura_id = $1 ORDER BY c.id DESC LIMIT 60
 """
 INSERT_SQL = """
 INSERT INTO captura.consentimientos (candidatura_id, tipo, otorgado, por) VALUES ($1, $2, $3, $4) RETURNING id, at
@@ -110,13 +113,18 @@ async def cambiar(
             details={"tipo": tipo, "consentimiento": row["id"]},
         )
     if PUBLICACION in changed or ESTADISTICA in changed:
-        await contracts.send(
-            conn,
-            contracts.IdentidadVisible(
-                candidatura_id=candidatura_id,
-                publicacion=estados[PUBLICACION].otorgado,
-                estadistica=estados[ESTADISTICA].otorgado,
-                seq=max(e.id for e in estados.values()),
-            ),
-        )
+        await send_visible(conn, candidatura_id, estados)
     return changed
+
+
+async def send_visible(conn: asyncpg.Connection, candidatura_id: int, estados: dict[int, Estado]) -> None:
+    """Tell publico what consents 2 and 3 now allow, in the transaction that changed them."""
+    await contracts.send(
+        conn,
+        contracts.IdentidadVisible(
+            candidatura_id=candidatura_id,
+            publicacion=estados[PUBLICACION].otorgado,
+            estadistica=estados[ESTADISTICA].otorgado,
+            seq=max(e.id for e in estados.values()),
+        ),
+    )

@@ -61,8 +61,9 @@ PROCESS_MANAGERS = ("coordinacion", "admin")  # the process's settings and the p
 REVIEWERS = ("validador", "coordinacion")  # approve or return submissions, decide on corrections
 QUEUE_READERS = (*REVIEWERS, "transparencia", "admin")  # see the review queue
 REPORT_READERS = STAFF_ROLES
-TRANSPARENCIA = ("transparencia",)  # clear or confirm the flags of the automatic checks
-FLAG_READERS = (*TRANSPARENCIA, "admin", "coordinacion")  # see transparencia's queue of flags
+# Clear or confirm the flags of the automatic checks, record a written revocation, publish an aviso de privacidad.
+TRANSPARENCIA = ("transparencia",)
+TRANSPARENCIA_READERS = (*TRANSPARENCIA, "coordinacion", "admin")  # read transparencia's screens
 GROUPS: dict[str, tuple[str, ...]] = {
     "STAFF_ROLES": STAFF_ROLES,
     "CANDIDATE_SIDE": CANDIDATE_SIDE,
@@ -75,7 +76,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "QUEUE_READERS": QUEUE_READERS,
     "REPORT_READERS": REPORT_READERS,
     "TRANSPARENCIA": TRANSPARENCIA,
-    "FLAG_READERS": FLAG_READERS,
+    "TRANSPARENCIA_READERS": TRANSPARENCIA_READERS,
 }
 
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from .access import (
     ACCOUNT_MANAGERS,
-    FLAG_READERS,
     PROCESS_MANAGERS,
     QUEUE_READERS,
     REGISTRY_MANAGERS,
     REPORT_READERS,
     REVIEWERS,
     STAFF_ROLES,
+    TRANSPARENCIA_READERS,
 )
 
 
@@ -34,13 +34,15 @@ def _enlace(etiqueta: str, ruta: str, *roles: str) -> Enlace:
 
 STAFF_MENU: tuple[Enlace, ...] = (
     _enlace("Cola de revisión", "/validacion/", *QUEUE_READERS),
-    _enlace("Banderas de datos sensibles", "/validacion/transparencia/", *FLAG_READERS),
+    _enlace("Banderas de datos sensibles", "/validacion/transparencia/", *TRANSPARENCIA_READERS),
     _enlace("Solicitudes de corrección", "/validacion/correcciones", *REVIEWERS),
     _enlace("Importar candidaturas", "/validacion/registro/importar", *REGISTRY_MANAGERS),
     _enlace("Candidaturas registradas", "/validacion/registro/candidaturas", *REGISTRY_MANAGERS),
     _enlace("Secciones y distritos", "/validacion/registro/secciones", *REGISTRY_MANAGERS),
     _enlace("Prórrogas de captura", "/validacion/prorrogas", *PROCESS_MANAGERS),
     _enlace("Ajustes del proceso", "/validacion/proceso", *PROCESS_MANAGERS),
+    _enlace("Consentimientos y formatos firmados", "/validacion/transparencia/consentimientos", *TRANSPARENCIA_READERS),
+    _enlace("Avisos de privacidad", "/validacion/transparencia/avisos", *TRANSPARENCIA_READERS),
     _enlace("Reportes", "/reportes/", *REPORT_READERS),
     _enlace("Cuentas", "/cuenta/usuarios", *ACCOUNT_MANAGERS),
     _enlace("Cuentas en bloque", "/cuenta/lotes", *ACCOUNT_MANAGERS),

@@ -8,6 +8,7 @@ from aiohttp import web
 from services.common.web import STATIC_DIR, base_app
 
 from . import (
+    avisos_views,
     comparar,
     datos_views,
     estadisticas_web,
@@ -37,6 +38,7 @@ def create_app(settings: PublicoSettings | None = None) -> web.Application:
     openapi.add_routes(app)
     comparar.add_routes(app)
     paginas.add_routes(app)
+    avisos_views.add_routes(app)
     app.router.add_get("/favicon.ico", icono.favicon, name="favicon")
     app.router.add_static("/static/", STATIC_DIR, name="static", append_version=False)
     app.router.add_get("/media/{name}", media_views.serve_foto, name="media")

@@ -10,14 +10,12 @@ from services.common.access import public
 from services.common.db import DB_POOL
 from services.common.web import REDIS
 
+from .avisos import TIPOS, VERSIONES_SQL
 from .cache import cached
 from .enlaces import enlaces
-from .sql import AVISOS_SQL
 from .views import _settings
 
 MARCA_INSTITUTO = "{instituto}"
-
-TIPOS = ("simplificado", "integral")
 
 
 def parrafos(texto: str, instituto: str) -> list[str]:
@@ -36,20 +34,32 @@ def _render(request: web.Request, template: str, context: dict[str, object]) -> 
 @public
 async def privacidad(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
-    # Read on every request (two short rows): a new version shows at once, without waiting for a publication.
-    rows = {r["tipo"]: r for r in await pool.fetch(AVISOS_SQL)}
-    variant = ",".join(f"{t}:{rows[t]['version']}" for t in TIPOS if t in rows)
+    # Read on every request (a few short rows): a new version shows at once, without waiting for a publication.
+    rows = await pool.fetch(VERSIONES_SQL)
+    vigentes = {r["tipo"]: r for r in reversed(rows)}  # newest first per tipo, so the last write wins
+    variant = ",".join(f"{t}:{vigentes[t]['version']}" for t in TIPOS if t in vigentes)
     nombre = _settings(request).instituto.nombre
     avisos = [
         {
             "tipo": tipo,
-            "version": rows[tipo]["version"],
-            "predeterminado": rows[tipo]["predeterminado"],
-            "vigente_desde": rows[tipo]["vigente_desde"],
-            "parrafos": parrafos(rows[tipo]["texto"], nombre),
+            "version": vigentes[tipo]["version"],
+            "predeterminado": vigentes[tipo]["predeterminado"],
+            "vigente_desde": vigentes[tipo]["vigente_desde"],
+            "parrafos": parrafos(vigentes[tipo]["texto"], nombre),
+            # The record of what citizens were told before: every earlier version with its dates.
+            "anteriores": [
+                {
+                    "version": r["version"],
+                    "vigente_desde": r["vigente_desde"],
+                    "vigente_hasta": r["vigente_hasta"],
+                    "parrafos": parrafos(r["texto"], nombre),
+                }
+                for r in rows
+                if r["tipo"] == tipo and r["version"] != vigentes[tipo]["version"]
+            ],
         }
         for tipo in TIPOS
-        if tipo in rows
+        if tipo in vigentes
     ]
 
     async def render() -> tuple[bytes, str]:

@@ -73,8 +73,3 @@ SELECT nombre, captura_inicio, captura_fin, publicacion_inicio, jornada_electora
        acuerdo_publicacion_fecha
 FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1
 """
-# The aviso in force of each kind: the newest version (older ones stay as the record).
-AVISOS_SQL = """
-SELECT DISTINCT ON (tipo) tipo, version, texto, predeterminado, vigente_desde
-FROM publico.avisos_privacidad ORDER BY tipo, version DESC
-"""

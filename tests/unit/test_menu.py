@@ -9,8 +9,12 @@ from aiohttp import web
 
 from services.auth.app import create_app as auth_app
 from services.auth.settings import AuthSettings
+from services.captura.app import create_app as captura_app
+from services.captura.settings import CapturaSettings
 from services.common.access import STAFF_ROLES, access_of
 from services.common.menu import STAFF_MENU, staff_menu
+from services.publico.app import create_app as publico_app
+from services.publico.settings import PublicoSettings
 from services.reportes.app import create_app as reportes_app
 from services.reportes.settings import ReportesSettings
 from services.validacion.app import create_app as validacion_app
@@ -24,6 +28,9 @@ def _apps() -> list[web.Application]:
         (auth_app, AuthSettings),
         (validacion_app, ValidacionSettings),
         (reportes_app, ReportesSettings),
+        # Staff screens about their own data under /validacion/transparencia/ (gateway/routing.py).
+        (captura_app, CapturaSettings),
+        (publico_app, PublicoSettings),
     ]
     return [create(settings(gateway_secret=SECRET)) for create, settings in factories]
 

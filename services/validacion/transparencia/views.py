@@ -12,7 +12,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.common import audit, contracts, identidad
-from services.common.access import FLAG_READERS, TRANSPARENCIA, requires, writes
+from services.common.access import TRANSPARENCIA, TRANSPARENCIA_READERS, requires, writes
 from services.common.boundary import has_control, parse_int, path_int
 from services.common.cuestionarios import Cuestionario, forma
 from services.common.curricular import RUBROS_BY_KEY
@@ -134,7 +134,7 @@ async def _decision_notice(pool: asyncpg.Pool, query: Any) -> str | None:
     return None
 
 
-@requires(*FLAG_READERS)
+@requires(*TRANSPARENCIA_READERS)
 @aiohttp_jinja2.template("validacion/transparencia/cola.html")
 async def queue(request: web.Request) -> dict[str, Any]:
     return await _queue_context(request)
