@@ -62,6 +62,13 @@ WHERE r.role <> 'representante' OR NOT EXISTS (
     SELECT 1 FROM auth.users u WHERE u.role = 'representante' AND u.active AND u.postulante_id = r.postulante_id)
 ON CONFLICT DO NOTHING
 """
+# The consents each demo person gave online (1 always; 2 and 3 as planned), so Transparencia's screens show them
+# and a written revocation has something to withdraw; the last id is the ``seq`` publico keeps.
+CONSENTIMIENTOS_SQL = """
+INSERT INTO captura.consentimientos (candidatura_id, tipo, otorgado, at)
+SELECT v.c, v.t, v.o, v.at FROM unnest($1::int[], $2::int2[], $3::bool[], $4::timestamptz[]) AS v(c, t, o, at)
+RETURNING candidatura_id, id
+"""
 PAIR_SQL = """
 UPDATE registro.candidaturas c SET pareja_id = v.pareja
 FROM unnest($1::int[], $2::int[]) AS v(id, pareja) WHERE c.id = v.id
@@ -110,11 +117,25 @@ def _row(postulante_id: int, f: Formula, tipo: str, p: Persona) -> tuple[object,
     )
 
 
-def _jobs(candidatura_id: int, p: Persona, shas: list[str], ahora: datetime) -> list[contracts.Contract]:
+async def _consentimientos(conn: asyncpg.Connection, personas: dict[int, Persona], ahora: datetime) -> dict[int, int]:
+    """Given on the day each person declared, before the publication jobs that carry their ids."""
+    filas = [
+        (c, tipo, otorgado, ahora - timedelta(days=p.dias_declarado))
+        for c, p in personas.items()
+        for tipo, otorgado in ((1, True), (2, p.publicacion), (3, p.estadistica))
+    ]
+    columns = [list(x) for x in zip(*filas, strict=True)]
+    seq: dict[int, int] = {}
+    for r in await conn.fetch(CONSENTIMIENTOS_SQL, *columns):
+        seq[r["candidatura_id"]] = max(seq.get(r["candidatura_id"], 0), r["id"])
+    return seq
+
+
+def _jobs(candidatura_id: int, p: Persona, shas: list[str], ahora: datetime, seq: int) -> list[contracts.Contract]:
     declarado = ahora - timedelta(days=p.dias_declarado)
     revisado = declarado + timedelta(days=1)
     foto = contracts.Foto(sha256=shas[p.foto]) if p.foto is not None and shas else None
-    consentimientos = contracts.Consentimientos(publicacion=p.publicacion, estadistica=p.estadistica, seq=0)
+    consentimientos = contracts.Consentimientos(publicacion=p.publicacion, estadistica=p.estadistica, seq=seq)
     return [
         contracts.Publish(
             candidatura_id=candidatura_id,
@@ -201,11 +222,11 @@ async def load(
             await conn.execute(
                 PAIR_SQL, [a for a, _ in pares] + [b for _, b in pares], [b for _, b in pares] + [a for a, _ in pares]
             )
-            for f in lote:
-                for p in (f.propietaria, f.suplente):
-                    if p.curp in inserted:
-                        for job in _jobs(inserted[p.curp], p, shas, ahora):
-                            await contracts.send(conn, job)
+            personas = {inserted[p.curp]: p for f in lote for p in (f.propietaria, f.suplente) if p.curp in inserted}
+            seq = await _consentimientos(conn, personas, ahora)
+            for candidatura_id, p in personas.items():
+                for job in _jobs(candidatura_id, p, shas, ahora, seq[candidatura_id]):
+                    await contracts.send(conn, job)
             if password_hash:
                 cuentas = [
                     (
