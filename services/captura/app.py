@@ -14,6 +14,7 @@ from . import (
     historial,
     identidad_views,
     partido,
+    personal_views,
     tablero,
     views,
 )
@@ -79,5 +80,14 @@ def create_app(settings: CapturaSettings | None = None) -> web.Application:
         "/captura/candidaturas/{id}/identidad/{dimension}",
         identidad_views.dimension_save,
         name="identidad-dimension-post",
+    )
+    # The staff's view of a candidacy's files (the reviewer's page links them; captura owns the files).
+    app.router.add_get(
+        r"/captura/personal/candidaturas/{id}/foto/{sha:[0-9a-f]{64}}.jpg", personal_views.foto, name="personal-foto"
+    )
+    app.router.add_get(
+        "/captura/personal/candidaturas/{id}/consentimiento/documento",
+        personal_views.documento,
+        name="personal-consentimiento",
     )
     return app

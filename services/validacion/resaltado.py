@@ -1,0 +1,92 @@
+"""The flags of a review as a reviewer reads them: the field's text with each flagged span in ``<mark>``, and
+every class and state in words (never the stored key).
+
+Pure (no I/O). A flag's span is in characters of the field's text (validacion.banderas.inicio/fin); spans that
+overlap an earlier one are merged into it, so the text is never repeated or cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+CLASES = {
+    "curp": "Posible CURP",
+    "rfc": "Posible RFC",
+    "clave_elector": "Posible clave de elector",
+    "telefono": "Posible teléfono particular",
+    "correo": "Posible correo electrónico personal",
+    "domicilio": "Posible domicilio particular",
+    "salud": "Posible dato de salud",
+    "religion": "Posible creencia religiosa",
+    "categoria_especial": "Posible dato sensible",
+    "tercero": "Posibles datos de otra persona",
+    "copia": "Propuesta igual a la de otra candidatura",
+    "plataforma_comun": "Plataforma común del mismo postulante",
+    "fallida": "La revisión automática no pudo leer este texto",
+}
+TIPOS = {
+    "dato_sensible": "Dato sensible",
+    "propuesta_copiada": "Propuesta copiada",
+    "revision_fallida": "Revisión automática fallida",
+}
+ESTADOS = {
+    "abierta": "Abierta: la decide la Unidad de Transparencia",
+    "descartada": "Descartada",
+    "confirmada": "Confirmada",
+    "informativa": "Informativa: plataforma común del mismo postulante",
+}
+
+
+def clase(clave: str, tipo: str = "") -> str:
+    """The Spanish name of a flag's class; an unknown class is named by its type, never by its key."""
+    if clave in CLASES:
+        return CLASES[clave]
+    if tipo == "propuesta_copiada":
+        return CLASES["copia"]
+    if tipo == "revision_fallida":
+        return CLASES["fallida"]
+    return "Posible dato sensible"
+
+
+def estado(clave: str) -> str:
+    return ESTADOS.get(clave, "Abierta")
+
+
+@dataclass(frozen=True)
+class Tramo:
+    inicio: int
+    fin: int
+    etiqueta: str
+
+
+def resaltar(texto: str, tramos: Iterable[Tramo]) -> Markup:
+    """``texto`` escaped, each span in ``<mark>`` followed by its label in brackets (read by everyone, screen
+    readers included). Spans out of range are clipped; empty ones are skipped."""
+    ordered = sorted(
+        (Tramo(max(0, t.inicio), min(len(texto), t.fin), t.etiqueta) for t in tramos), key=lambda t: t.inicio
+    )
+    merged: list[Tramo] = []
+    for t in ordered:
+        if t.fin <= t.inicio:
+            continue
+        if merged and t.inicio < merged[-1].fin:
+            last = merged[-1]
+            etiqueta = last.etiqueta if t.etiqueta in last.etiqueta else f"{last.etiqueta}; {t.etiqueta}"
+            merged[-1] = Tramo(last.inicio, max(last.fin, t.fin), etiqueta)
+        else:
+            merged.append(t)
+    out: list[Markup] = []
+    pos = 0
+    for t in merged:
+        out.append(escape(texto[pos : t.inicio]))
+        out.append(
+            Markup('<mark class="bandera">{}</mark> <span class="bandera-clase">[{}]</span>').format(
+                texto[t.inicio : t.fin], t.etiqueta
+            )
+        )
+        pos = t.fin
+    out.append(escape(texto[pos:]))
+    return Markup("").join(out)
