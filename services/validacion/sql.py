@@ -62,10 +62,11 @@ UPDATE validacion.revisiones
 RETURNING id, candidatura_id, cuestionario, numero, datos, created_at, resuelto_at
 """
 
+# The same guards as APPROVE_SQL ($3: the form's numero).
 RETURN_SQL = """
 UPDATE validacion.revisiones r SET estado = 'devuelta', resuelto_por = $2, resuelto_at = now()
  WHERE id = $1 AND estado = 'pendiente'
-   AND ($4::int IS NULL OR r.numero = $4)
+   AND ($3::int IS NULL OR r.numero = $3)
    AND (r.reclamada_por IS NULL OR r.reclamada_por = $2 OR r.reclamada_hasta <= now())
    AND NOT EXISTS (SELECT 1 FROM validacion.revisiones n
                     WHERE n.candidatura_id = r.candidatura_id AND n.cuestionario = r.cuestionario
