@@ -60,13 +60,15 @@ class Tramo:
     inicio: int
     fin: int
     etiqueta: str
+    # "bandera informativa" for what is not a fault (a shared platform): marked, styled apart.
+    css: str = "bandera"
 
 
 def resaltar(texto: str, tramos: Iterable[Tramo]) -> Markup:
     """``texto`` escaped, each span in ``<mark>`` followed by its label in brackets (read by everyone, screen
     readers included). Spans out of range are clipped; empty ones are skipped."""
     ordered = sorted(
-        (Tramo(max(0, t.inicio), min(len(texto), t.fin), t.etiqueta) for t in tramos), key=lambda t: t.inicio
+        (Tramo(max(0, t.inicio), min(len(texto), t.fin), t.etiqueta, t.css) for t in tramos), key=lambda t: t.inicio
     )
     merged: list[Tramo] = []
     for t in ordered:
@@ -75,7 +77,9 @@ def resaltar(texto: str, tramos: Iterable[Tramo]) -> Markup:
         if merged and t.inicio < merged[-1].fin:
             last = merged[-1]
             etiqueta = last.etiqueta if t.etiqueta in last.etiqueta else f"{last.etiqueta}; {t.etiqueta}"
-            merged[-1] = Tramo(last.inicio, max(last.fin, t.fin), etiqueta)
+            merged[-1] = Tramo(
+                last.inicio, max(last.fin, t.fin), etiqueta, last.css if t.css == last.css else "bandera"
+            )
         else:
             merged.append(t)
     out: list[Markup] = []
@@ -83,8 +87,8 @@ def resaltar(texto: str, tramos: Iterable[Tramo]) -> Markup:
     for t in merged:
         out.append(escape(texto[pos : t.inicio]))
         out.append(
-            Markup('<mark class="bandera">{}</mark> <span class="bandera-clase">[{}]</span>').format(
-                texto[t.inicio : t.fin], t.etiqueta
+            Markup('<mark class="{}">{}</mark> <span class="bandera-clase">[{}]</span>').format(
+                t.css, texto[t.inicio : t.fin], t.etiqueta
             )
         )
         pos = t.fin

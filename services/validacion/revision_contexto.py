@@ -53,7 +53,12 @@ def _banderas(
     for (rubro, campo), flags in grupos.items():
         texto = _texto(respuestas, rubro, campo)
         tramos = [
-            resaltado.Tramo(f["inicio"], f["fin"], resaltado.clase(f["clase"], f["tipo"]))
+            resaltado.Tramo(
+                f["inicio"],
+                f["fin"],
+                resaltado.clase(f["clase"], f["tipo"]),
+                "bandera informativa" if f["estado"] == "informativa" else "bandera",
+            )
             for f in flags
             if f["fin"] > f["inicio"]
         ]

@@ -74,3 +74,8 @@ def test_classes_and_states_are_words_never_keys() -> None:
     assert resaltado.clase("x", "propuesta_copiada") == "Propuesta igual a la de otra candidatura"
     assert resaltado.estado("informativa") == "Informativa: plataforma común del mismo postulante"
     assert "_" not in "".join(resaltado.ESTADOS.values()) + "".join(resaltado.CLASES.values())
+
+
+def test_an_informative_span_is_marked_apart() -> None:
+    html = str(resaltado.resaltar("Misma plataforma", [Tramo(0, 5, "Plataforma común", "bandera informativa")]))
+    assert html.startswith('<mark class="bandera informativa">Misma</mark>')
