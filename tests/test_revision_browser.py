@@ -54,7 +54,7 @@ async def test_the_reviewers_path_in_chromium(
     shots: list[str] = []
 
     async def shot(name: str, target: Page | Locator | None = None) -> None:
-        path = folder / f"{len(shots) + 1:02d}-{name}.png"
+        path = folder / f"validacion-{len(shots) + 1:02d}-{name}.png"
         await (target or page).screenshot(path=str(path))
         shots.append(path.name)
 
@@ -78,7 +78,7 @@ async def test_the_reviewers_path_in_chromium(
     await shot("revision-encabezado")
     await shot("revision-banderas", page.locator("section[aria-labelledby=banderas]"))
     await shot("revision-cambios", page.locator("section[aria-labelledby=comparacion]"))
-    await shot("revision-devolver", page.locator("#devolver"))
+    await shot("revision-devolver", page.locator("form[action$='/devolver'] fieldset").last)
 
     # A second tab keeps the review open while the first one approves it.
     other = await context.new_page()

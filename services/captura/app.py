@@ -82,9 +82,7 @@ def create_app(settings: CapturaSettings | None = None) -> web.Application:
         name="identidad-dimension-post",
     )
     # The staff's view of a candidacy's files (the reviewer's page links them; captura owns the files).
-    app.router.add_get(
-        r"/captura/personal/candidaturas/{id}/foto/{sha:[0-9a-f]{64}}.jpg", personal_views.foto, name="personal-foto"
-    )
+    app.router.add_get("/captura/personal/candidaturas/{id}/foto/{sha}.jpg", personal_views.foto, name="personal-foto")
     app.router.add_get(
         "/captura/personal/candidaturas/{id}/consentimiento/documento",
         personal_views.documento,
