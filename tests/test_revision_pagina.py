@@ -102,10 +102,13 @@ async def test_flags_show_their_exact_span_state_and_the_other_candidacy(
     assert "Regidora 2018-2021. Mi CURP es <mark" in page  # the year range is not part of the span
     assert "Abierta: la decide la Unidad de Transparencia" in page
     assert "Propuesta igual a la de otra candidatura" in page
-    assert f'href="/validacion/revisiones/{otra.review_id}">Ver el envío de {otra.person.nombre}</a>' in page
+    assert f'href="/validacion/revisiones/{otra.review_id}?consulta=1">Ver el envío de {otra.person.nombre}</a>' in page
+    # Following it to compare does not take the other review away from whoever reviews it.
+    assert (await validador.get(f"/validacion/revisiones/{otra.review_id}?consulta=1")).status == 200
+    assert await db.fetchval("SELECT reclamada_por FROM validacion.revisiones WHERE id = $1", otra.review_id) is None
     assert "(similitud 100 %)" in page
     assert "Plataforma común del mismo postulante" in page
-    assert "Informativa: plataforma común del mismo postulante" in page
+    assert "Estado: Informativa, no es una falta." in page
     assert "2 banderas abiertas" in page and "dato_sensible" not in page and "plataforma_comun" not in page
     # The queue counts the open flags and offers no bulk checkbox for it.
     queue = await (await validador.get("/validacion/")).text()

@@ -36,7 +36,7 @@ ESTADOS = {
     "abierta": "Abierta: la decide la Unidad de Transparencia",
     "descartada": "Descartada",
     "confirmada": "Confirmada",
-    "informativa": "Informativa: plataforma común del mismo postulante",
+    "informativa": "Informativa, no es una falta",
 }
 
 

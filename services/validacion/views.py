@@ -88,7 +88,8 @@ async def review(request: web.Request) -> dict[str, Any]:
     pool = request.app[DB_POOL]
     ident = identity(request)
     review_id = _review_id(request)
-    if ident.role in REVIEWERS:
+    # A link from another review (a copied proposal's source) only shows it: ``?consulta=1`` claims nothing.
+    if ident.role in REVIEWERS and request.query.get("consulta") != "1":
         await _claim(request, pool, ident, review_id)
     row = await pool.fetchrow(REVIEW_SQL, review_id)
     if row is None:

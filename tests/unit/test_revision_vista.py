@@ -72,7 +72,7 @@ def test_classes_and_states_are_words_never_keys() -> None:
     assert resaltado.clase("curp") == "Posible CURP"
     assert resaltado.clase("algo_nuevo", "dato_sensible") == "Posible dato sensible"
     assert resaltado.clase("x", "propuesta_copiada") == "Propuesta igual a la de otra candidatura"
-    assert resaltado.estado("informativa") == "Informativa: plataforma común del mismo postulante"
+    assert resaltado.estado("informativa") == "Informativa, no es una falta"
     assert "_" not in "".join(resaltado.ESTADOS.values()) + "".join(resaltado.CLASES.values())
 
 
