@@ -125,7 +125,9 @@ async def _review_context(
     identidad = await identidad_revision.contexto(conn, review)
     # A dimension of the cuestionario de identidad is observed under its title, like a rubro.
     titles = {r.clave: r.titulo for r in RUBROS} | {d["clave"]: d["titulo"] for d in identidad["identidad"]}
-    observables = [(clave, titles.get(clave, clave)) for clave in _observable_rubros(review)]
+    observables = [
+        (clave, titles.get(clave, "Parte sin título en el cuestionario")) for clave in _observable_rubros(review)
+    ]
     return {
         "revision": review,
         "rubros": RUBROS,
