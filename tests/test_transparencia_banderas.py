@@ -185,7 +185,7 @@ async def test_three_flags_hold_the_approved_version_until_transparencia_decides
     queue = await (await transparencia.get("/validacion/transparencia/")).text()
     assert f"<mark>{curp}</mark>" in queue
     assert "<mark>443 555 0199</mark>" in queue
-    assert "Teléfono particular" in queue and "Propuesta copiada de otra candidatura" in queue
+    assert "Posible teléfono particular" in queue and "Propuesta igual a la de otra candidatura" in queue
     assert "Historia profesional y/o laboral" in queue
 
     # A reason is required to clear; the form comes back with the message.

@@ -14,6 +14,7 @@ from . import (
     historial,
     identidad_views,
     partido,
+    personal_views,
     tablero,
     transparencia_views,
     views,
@@ -82,4 +83,11 @@ def create_app(settings: CapturaSettings | None = None) -> web.Application:
         name="identidad-dimension-post",
     )
     transparencia_views.add_routes(app)
+    # The staff's view of a candidacy's files (the reviewer's page links them; captura owns the files).
+    app.router.add_get("/captura/personal/candidaturas/{id}/foto/{sha}.jpg", personal_views.foto, name="personal-foto")
+    app.router.add_get(
+        "/captura/personal/candidaturas/{id}/consentimiento/documento",
+        personal_views.documento,
+        name="personal-consentimiento",
+    )
     return app

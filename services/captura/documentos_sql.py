@@ -29,3 +29,7 @@ SELECT p.tipo FROM registro.candidaturas c JOIN registro.postulantes p ON p.id =
 PROCESO_NOMBRE_SQL = """
 SELECT r.nombre FROM registro.candidaturas c JOIN registro.procesos r ON r.id = c.proceso_id WHERE c.id = $1
 """
+# Staff see a photo only by a hash the candidacy itself uploaded (the one named by a submitted version).
+FOTO_DE_CANDIDATURA_SQL = """
+SELECT true FROM captura.fotos WHERE candidatura_id = $1 AND sha256 = $2 LIMIT 1
+"""

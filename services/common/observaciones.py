@@ -20,6 +20,11 @@ FUNDAMENTOS_IDENTIDAD = {
     "respuesta_incongruente": "Respuesta incongruente con las demás respuestas",
     "informacion_incompleta": "Información incompleta (por ejemplo, «Otro» sin especificar)",
     "lenguaje_discriminatorio": FUNDAMENTOS["lenguaje_discriminatorio"],
+    # The free texts of an option that asks to specify are the only place a person can type anything: a CURP, a
+    # phone or an address there would be published beside a self-identification.
+    "datos_identificables": "El texto «especificar» contiene datos que identifican a la persona (CURP, teléfono…)",
+    "especificacion_no_corresponde": "El texto «especificar» no corresponde a la opción elegida",
+    "otra_candidatura": FUNDAMENTOS["otra_candidatura"],
 }
 
 

@@ -47,6 +47,7 @@ def create_app(settings: ValidacionSettings | None = None) -> web.Application:
     # Registry files of 10,000 rows are about 2 MB; the limit is the one the gateway applies too.
     app = base_app(settings, Path(__file__).parent / "templates", client_max_size=settings.max_body_size)
     app.router.add_get("/validacion/", views.queue, name="cola")
+    app.router.add_post("/validacion/cola/aprobar", views.approve_selected, name="aprobar-seleccion")
     app.router.add_get("/validacion/revisiones/{id}", views.review, name="revision")
     app.router.add_post("/validacion/revisiones/{id}/aprobar", views.approve, name="aprobar")
     app.router.add_post("/validacion/revisiones/{id}/devolver", views.return_with_observations, name="devolver")

@@ -18,3 +18,7 @@ class ValidacionSettings(ServiceSettings):
     importacion_max_renglones: int = Field(40_000, ge=1, le=2_000_000)
     importacion_max_xlsx_mb: int = Field(100, ge=1, le=2_000)
     importacion_max_problemas: int = Field(1_000, ge=1, le=100_000)
+
+    # How long opening a pending review keeps it for that reviewer (validacion.revisiones.reclamada_hasta): others
+    # see who holds it and cannot decide on it until then.
+    reclamo_minutos: int = Field(30, ge=1, le=480)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from services.validacion.revision_automatica import CLASES_COPIA, ERROR, sensibles
-from services.validacion.transparencia.resaltado import CLASES, Resaltado, clase_es, espera, resaltar
+from services.validacion.transparencia.resaltado import Resaltado, espera, resaltar
 
 TEXTO = "Docente en Tacámbaro; mi CURP es RANP800101MMNMXR09 y mi teléfono 443 555 0199."
 CURP = "RANP800101MMNMXR09"
@@ -39,19 +38,9 @@ def test_an_empty_span_at_the_end_is_valid() -> None:
     assert (r.antes, r.marcado, r.despues) == ("abc", "", "")
 
 
-def test_classes_read_as_words() -> None:
-    assert clase_es("curp") == "CURP"
-    assert clase_es("telefono") == "Teléfono particular"
-    assert clase_es("nueva_clase") == "Nueva clase"
-
-
 def test_waiting_time_in_words() -> None:
     assert espera(10) == "menos de un minuto"
     assert espera(60) == "1 minuto"
     assert espera(3 * 3600 + 5) == "3 horas"
     assert espera(86400) == "1 día"
     assert espera(5 * 86400) == "5 días"
-
-
-def test_every_class_the_checks_write_has_a_spanish_label() -> None:
-    assert set(CLASES) == {*sensibles.CLASES, *CLASES_COPIA, ERROR}

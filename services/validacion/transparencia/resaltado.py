@@ -1,4 +1,5 @@
-"""How a flag is shown to a person: its class in Spanish and the field's text with the flagged span marked.
+"""How Transparencia's queue shows a flag: an excerpt of the field's text around the flagged span (the class in
+words comes from ``validacion.resaltado``).
 
 Pure: no I/O, so it is unit-tested on odd spans (tests/unit/test_transparencia_resaltado.py).
 """
@@ -6,37 +7,6 @@ Pure: no I/O, so it is unit-tested on odd spans (tests/unit/test_transparencia_r
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from services.validacion.revision_automatica import COPIA, ERROR, PLATAFORMA_COMUN
-from services.validacion.revision_automatica import sensibles as s
-
-# Every class the automatic checks write, as Transparencia reads them (a unit test keeps the two in step).
-CLASES = {
-    s.CURP: "CURP",
-    s.RFC: "RFC",
-    s.CLAVE_ELECTOR: "Clave de elector",
-    s.TELEFONO: "Teléfono particular",
-    s.CORREO: "Correo electrónico particular",
-    s.DOMICILIO: "Domicilio particular",
-    s.SALUD: "Dato de salud",
-    s.RELIGION: "Creencia religiosa",
-    s.ORIENTACION_SEXUAL: "Orientación sexual",
-    s.SINDICAL: "Afiliación sindical",
-    s.TERCERO: "Datos de otra persona",
-    COPIA: "Propuesta copiada de otra candidatura",
-    PLATAFORMA_COMUN: "Plataforma común de la misma postulante",
-    ERROR: "La revisión automática no pudo leer este texto",
-}
-TIPOS = {
-    "dato_sensible": "Dato sensible",
-    "propuesta_copiada": "Propuesta copiada",
-    "revision_fallida": "Revisión automática fallida",
-}
-
-
-def clase_es(clase: str) -> str:
-    """A class the checks may add later still reads as words, never as a raw key."""
-    return CLASES.get(clase) or clase.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)

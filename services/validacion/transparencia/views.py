@@ -20,9 +20,10 @@ from services.common.db import DB_POOL
 from services.common.estados import report_status
 from services.common.web import identity
 
+from .. import resaltado as etiquetas
 from ..publication import enqueue_publish
 from ..sql import INSERT_OBSERVACION_SQL, PUBLICATION_OPEN_SQL
-from .resaltado import TIPOS, clase_es, espera, resaltar
+from .resaltado import espera, resaltar
 from .sql import (
     DECIDE_FLAG_SQL,
     DECIDED_FLAG_SQL,
@@ -82,8 +83,8 @@ async def _describe(conn: asyncpg.Connection | asyncpg.Pool, flag: Any) -> dict[
         "persona": persona,
         "rubro_titulo": rubro,
         "campo_titulo": campo,
-        "clase": clase_es(flag["clase"]),
-        "tipo": TIPOS.get(flag["tipo"], flag["tipo"]),
+        "clase": etiquetas.clase(flag["clase"], flag["tipo"]),
+        "tipo": etiquetas.TIPOS.get(flag["tipo"], flag["tipo"]),
         "resaltado": resaltar(flag["texto"], flag["inicio"], flag["fin"], flag["fragmento"]),
         "espera": espera(flag["espera"].total_seconds()) if flag.get("espera") is not None else "",
     }
