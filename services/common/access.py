@@ -61,6 +61,8 @@ PROCESS_MANAGERS = ("coordinacion", "admin")  # the process's settings and the p
 REVIEWERS = ("validador", "coordinacion")  # approve or return submissions, decide on corrections
 QUEUE_READERS = (*REVIEWERS, "transparencia", "admin")  # see the review queue
 REPORT_READERS = STAFF_ROLES
+PUBLICATION_MANAGERS = ("coordinacion",)  # publish a candidacy now, pause and resume it
+AUDIT_READERS = ("coordinacion", "transparencia", "admin")  # read a candidacy's audit trail
 GROUPS: dict[str, tuple[str, ...]] = {
     "STAFF_ROLES": STAFF_ROLES,
     "CANDIDATE_SIDE": CANDIDATE_SIDE,
@@ -72,6 +74,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "REVIEWERS": REVIEWERS,
     "QUEUE_READERS": QUEUE_READERS,
     "REPORT_READERS": REPORT_READERS,
+    "PUBLICATION_MANAGERS": PUBLICATION_MANAGERS,
+    "AUDIT_READERS": AUDIT_READERS,
 }
 
 
