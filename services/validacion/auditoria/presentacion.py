@@ -71,6 +71,9 @@ CAMPOS = {
     "candidatura_id": "Candidatura",
     "postulante_id": "Postulante",
     "nombre": "Nombre",
+    "publicacion_inicio": "Inicio de la publicación",
+    "acuerdo_publicacion_numero": "Número del acuerdo de publicación",
+    "acuerdo_publicacion_fecha": "Fecha del acuerdo de publicación",
     "antes": "Antes",
     "despues": "Después",
 }
