@@ -22,7 +22,8 @@ def test_details_become_labelled_lines_with_names_instead_of_codes() -> None:
         Linea("Rubro", "Propuestas"),
         Linea("Versión guardada", "3"),
     ]
-    assert lineas({"rubros": ["contacto", "otro"]}, ZONA) == [Linea("Rubros", "Datos generales y contacto público, otro")]
+    rubros = lineas({"rubros": ["contacto", "otro"]}, ZONA)
+    assert rubros == [Linea("Rubros", "Datos generales y contacto público, otro")]
     assert lineas({"tipo": 2}, ZONA) == [Linea("Tipo", "2, publicación de las respuestas de identidad")]
     assert lineas(None, ZONA) == [] and lineas({}, ZONA) == []
 
