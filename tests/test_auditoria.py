@@ -171,6 +171,23 @@ async def test_only_coordinacion_transparencia_and_admin_read_the_trail(
         assert (await staff.get(_trail(int(missing)))).status == 404
 
 
+async def test_transparencia_finds_the_candidacy_from_the_menu(make_client: type[Client], db: asyncpg.Pool) -> None:
+    candidata = await factories.candidata(db)
+    staff = await _staff(make_client, db, "transparencia")
+    menu = await (await staff.get("/validacion/")).text()
+    assert 'href="/validacion/auditoria"' in menu
+    found = await (await staff.get("/validacion/auditoria", params={"q": candidata.nombre.split()[0].lower()})).text()
+    assert "1 resultado" in found and f'href="{_trail(candidata.candidatura_id)}"' in found
+    by_id = await (await staff.get("/validacion/auditoria", params={"q": str(candidata.candidatura_id)})).text()
+    assert f'href="{_trail(candidata.candidatura_id)}"' in by_id
+    for odd in ("%", "_", "\\", "2147483648", "ñandú"):
+        response = await staff.get("/validacion/auditoria", params={"q": odd})
+        assert response.status == 200, odd
+        assert "No hay candidaturas que coincidan" in await response.text(), odd
+    validador = await _staff(make_client, db, "validador")
+    assert (await validador.get("/validacion/auditoria")).status == 403
+
+
 async def test_the_trail_in_chromium(
     browser: Browser, base_url: str, db: asyncpg.Pool, make_client: type[Client], tmp_path: Path
 ) -> None:
@@ -189,5 +206,20 @@ async def test_the_trail_in_chromium(
         await page.get_by_text("Datos técnicos del evento").first.click()
         assert await axe_violations(page) == []
         await page.screenshot(path=str(folder / "coordinacion-auditoria.png"))
+    finally:
+        await context.close()
+    # Transparencia has no registry screens: the menu's search leads to the same trail.
+    context = await browser.new_context(locale="es-MX", viewport={"width": 1000, "height": 700})
+    page = await context.new_page()
+    try:
+        await login(page, base_url, await factories.cuenta(db, "transparencia"))
+        await page.get_by_role("link", name="Auditoría por candidatura").click()
+        await page.get_by_label("Nombre, CURP o número de registro").fill(candidata.nombre)
+        await page.get_by_role("button", name="Buscar").click()
+        assert await axe_violations(page) == []
+        await page.screenshot(path=str(folder / "coordinacion-auditoria-buscar.png"))
+        await page.get_by_role("link", name=candidata.nombre).click()
+        await expect(page.get_by_role("heading", level=1)).to_contain_text(candidata.nombre)
+        assert await axe_violations(page) == []
     finally:
         await context.close()

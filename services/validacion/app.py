@@ -29,6 +29,7 @@ def _registro_routes(app: web.Application) -> None:
     add_get(r"/validacion/registro/candidaturas/{id:\d+}", candidaturas.detail, name="candidatura")
     add_post(r"/validacion/registro/candidaturas/{id:\d+}/cancelar", candidaturas.cancel, name="cancelar")
     add_post(r"/validacion/registro/candidaturas/{id:\d+}/sustituir", candidaturas.substitute, name="sustituir")
+    add_get("/validacion/auditoria", auditoria.search, name="auditorias")
     add_get(r"/validacion/registro/candidaturas/{id:\d+}/auditoria", auditoria.trail, name="auditoria")
     add_get(r"/validacion/registro/candidaturas/{id:\d+}/publicacion", publicacion.show, name="publicacion")
     add_post(r"/validacion/registro/candidaturas/{id:\d+}/publicar", publicacion.publish_now, name="publicar")

@@ -33,3 +33,26 @@ JOIN registro.cargos k ON k.clave = c.cargo
 JOIN registro.postulantes p ON p.id = c.postulante_id
 WHERE c.id = $1
 """
+
+SEARCH_LIMIT = 100
+_SEARCH_COLUMNS = """
+SELECT c.id, c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.sexo, c.numero, c.estatus,
+       k.nombre AS cargo_nombre, p.siglas, p.tipo AS postulante_tipo,
+       coalesce('Distrito ' || c.distrito, m.nombre, 'Estatal') AS ambito
+FROM registro.candidaturas c
+JOIN registro.cargos k ON k.clave = c.cargo
+JOIN registro.postulantes p ON p.id = c.postulante_id
+LEFT JOIN registro.municipios m ON m.clave = c.municipio
+"""
+BY_ID_SQL = _SEARCH_COLUMNS + "WHERE c.id = $1"
+# $1 is a LIKE pattern from services.common.boundary.like_contains; accent-free like the registry's own search.
+SEARCH_SQL = (
+    _SEARCH_COLUMNS
+    + """
+JOIN registro.procesos pr ON pr.id = c.proceso_id AND pr.activo
+WHERE translate(lower(c.nombre || ' ' || c.primer_apellido || ' ' || c.segundo_apellido || ' ' || c.curp),
+                'áéíóúüñ', 'aeiouun') LIKE $1 ESCAPE '\\'
+ORDER BY k.orden, c.distrito NULLS FIRST, m.nombre NULLS FIRST, p.siglas, c.numero, c.tipo, c.id
+LIMIT 100
+"""
+)

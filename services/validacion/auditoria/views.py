@@ -9,13 +9,29 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from services.common.access import AUDIT_READERS, requires
-from services.common.boundary import parse_int, path_int
+from services.common.boundary import like_contains, parse_int, path_int
 from services.common.db import DB_POOL
 from services.common.zona import request_zona
+from services.validacion.importacion.parse import fold
 
 from . import presentacion, sql
 
 POR_PAGINA = 50
+
+
+@requires(*AUDIT_READERS)
+@aiohttp_jinja2.template("validacion/auditorias.html")
+async def search(request: web.Request) -> dict[str, Any]:
+    """The way in for transparencia and admin, who have no registry screens: find the candidacy, open its trail."""
+    q = request.query.get("q", "").strip()[:100]
+    pool = request.app[DB_POOL]
+    if not q:
+        rows = []
+    elif (numero := parse_int(q)) is not None and numero > 0:
+        rows = await pool.fetch(sql.BY_ID_SQL, numero)
+    else:
+        rows = await pool.fetch(sql.SEARCH_SQL, like_contains(fold(q)))
+    return {"q": q, "candidaturas": rows, "limite": sql.SEARCH_LIMIT}
 
 
 @requires(*AUDIT_READERS)
