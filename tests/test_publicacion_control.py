@@ -328,6 +328,13 @@ async def test_pause_and_resume_in_chromium(
     page = await context.new_page()
     try:
         await login(page, base_url, await factories.cuenta(db, "coordinacion"))
+        # The settings screen refuses a publication date without its acuerdo, and says so (nothing is saved).
+        await page.goto(f"{base_url}{PROCESO}")
+        await page.get_by_label("Número o clave del acuerdo").fill("")
+        await page.get_by_role("button", name="Guardar").click()
+        await expect(page.get_by_role("alert")).to_contain_text("escribe el número del acuerdo del Consejo General")
+        assert await axe_violations(page) == []
+        await page.screenshot(path=str(folder / "coordinacion-acuerdo.png"))
         await page.goto(f"{base_url}/validacion/registro/candidaturas/{cid}")
         await page.get_by_role("link", name="Publicación: publicar ahora, pausar o reanudar").click()
         await expect(page.get_by_role("heading", level=1)).to_contain_text("Publicación de")
