@@ -20,6 +20,7 @@ from services.validacion.publicacion.views import AVISOS
 from . import factories
 from .browser import axe_violations, login
 from .helpers import Client, approve_review, eventually, fill_curricular
+from .test_identidad import RESPUESTAS, _consentir, _save
 
 PROCESO = "/validacion/proceso"
 INPUT = re.compile(r'<input type="(?:text|number|datetime-local|date)" id="[^"]+" name="([^"]+)" value="([^"]*)"')
@@ -303,6 +304,54 @@ async def test_pause_takes_it_off_the_public_site_at_once_and_resume_publishes_i
         "SELECT estado FROM reportes.historial_estados WHERE candidatura_id = $1 ORDER BY at, id", cid
     )
     assert [r["estado"] for r in history][-2:] == ["pausado", "publicado"]
+
+
+async def test_a_consent_revoked_during_the_pause_stays_revoked_after_resuming(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    candidata, _review = await _approved(db, make_client)
+    cid = candidata.candidatura_id
+    client = make_client()
+    await client.login(candidata.username)
+    for dimension, data in RESPUESTAS.items():
+        await _save(client, cid, dimension, data)
+    await _consentir(client, cid, 1, 2)
+    overview = f"/captura/candidaturas/{cid}/identidad"
+    assert (await client.submit(overview, f"{overview}/enviar", {})).status == 303
+    validador = make_client()
+    await validador.login("demo-validador")
+    await approve_review(validador, db, cid, "identidad")
+    citizen = make_client()
+
+    async def profile() -> str:
+        response = await citizen.get(f"/candidaturas/{cid}")
+        return await response.text() if response.status == 200 else ""
+
+    async def shows_identity() -> bool:
+        return "Persona indígena" in await profile()
+
+    await eventually(shows_identity, what="the identity groups on the profile")
+    staff = await _coordinacion(make_client, db)
+    base = f"/validacion/registro/candidaturas/{cid}"
+    paused = await staff.submit(f"{base}/publicacion", f"{base}/pausar", {"motivo": "Queja"})
+    assert paused.status == 303, await paused.text()
+    await _until_public(citizen, cid, 404)
+    await _consentir(client, cid, 1)  # consent 2 revoked while off the site
+
+    resumed = await staff.submit(f"{base}/publicacion", f"{base}/reanudar", {"motivo": "Queja desechada"})
+    assert resumed.status == 303, await resumed.text()
+
+    async def settled() -> bool:
+        # Every job about the candidacy ran (the publications and the consents sent again).
+        pending = await db.fetchval(
+            "SELECT count(*) FROM outbox.jobs WHERE done_at IS NULL AND (args ->> 'candidatura_id')::int = $1", cid
+        )
+        return pending == 0 and bool(await profile())
+
+    await eventually(settled, what="the resumed profile with every job done")
+    text = await profile()
+    assert "Agua potable en cada colonia." in text  # the curricular is back
+    assert "Persona indígena" not in text  # the identity approved with consent 2 is not shown without it
 
 
 async def test_only_a_published_registered_candidacy_can_be_paused(make_client: type[Client], db: asyncpg.Pool) -> None:

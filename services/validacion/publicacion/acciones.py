@@ -174,6 +174,7 @@ async def resume(
         captura=False,
     )
     await _publish(conn, estado.aprobadas)
+    await contracts.send(conn, contracts.ResendConsents(candidatura_id=candidatura_id))
     await audit.record(
         conn,
         request,
