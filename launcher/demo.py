@@ -19,11 +19,18 @@ from . import demo_carga
 PROCESO_CLAVE = "PELO-2023-2024"
 PROCESO_SQL = """
 INSERT INTO registro.procesos (clave, nombre, entidad, captura_inicio, captura_fin, publicacion_inicio,
-                               jornada_electoral, configuracion)
+                               jornada_electoral, configuracion, acuerdo_publicacion_numero,
+                               acuerdo_publicacion_fecha)
 VALUES ($1, 'Proceso Electoral Local Ordinario 2023-2024', $2, now() - interval '30 days',
         now() + interval '60 days', now() - interval '1 day', DATE '2024-06-02',
-        '{"rondas_correccion": 2, "validacion_partido": false}')
-ON CONFLICT (clave) DO UPDATE SET activo = true
+        '{"rondas_correccion": 2, "validacion_partido": false}', 'CG-DEMO-001/2024 (ficticio)', DATE '2024-03-01')
+-- A publication date is set by an acuerdo (the settings screen requires both); a database made before the
+-- demo cited one gets the fictitious acuerdo, one a coordinador edited keeps theirs.
+ON CONFLICT (clave) DO UPDATE SET activo = true,
+    acuerdo_publicacion_numero = coalesce(registro.procesos.acuerdo_publicacion_numero,
+                                          EXCLUDED.acuerdo_publicacion_numero),
+    acuerdo_publicacion_fecha = coalesce(registro.procesos.acuerdo_publicacion_fecha,
+                                         EXCLUDED.acuerdo_publicacion_fecha)
 RETURNING id
 """
 

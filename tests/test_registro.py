@@ -480,6 +480,8 @@ async def test_process_settings_are_saved_and_read_back(make_client: type[Client
         "captura_inicio": "2024-04-15T09:00",
         "captura_fin": "2030-05-31T23:59",
         "publicacion_inicio": "2024-04-20T08:00",
+        "acuerdo_publicacion_numero": "CG-PRUEBA-020/2024",
+        "acuerdo_publicacion_fecha": "2024-04-01",
         "jornada_electoral": "2024-06-02",
         "limite_texto_largo": "4000",
         "limite_propuesta": "1200",

@@ -8,7 +8,7 @@ from typing import Any
 from services.common import contracts, worker
 from services.common.estados import report_status
 
-from . import avisos
+from . import autorizaciones, avisos
 from .sql import (
     DECIDE_REQUEST_SQL,
     INSERT_OBSERVACION_SQL,
@@ -95,6 +95,25 @@ async def retire(ctx: dict[str, Any], job: contracts.Retire) -> int:
     return len(retired)
 
 
+async def resend_consents(ctx: dict[str, Any], job: contracts.ResendConsents) -> bool:
+    """The consents in force, to publico again (idempotent: publico keeps the newest by their ``seq``)."""
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        await conn.execute(autorizaciones.LOCK_SQL, job.candidatura_id)
+        consentimientos = await autorizaciones.snapshot(conn, job.candidatura_id)
+        if consentimientos.seq == 0:
+            return False  # never given nor revoked: the published version's own consents stand
+        await contracts.send(
+            conn,
+            contracts.IdentidadVisible(
+                candidatura_id=job.candidatura_id,
+                publicacion=consentimientos.publicacion,
+                estadistica=consentimientos.estadistica,
+                seq=consentimientos.seq,
+            ),
+        )
+    return True
+
+
 class WorkerSettings(worker.WorkerSettings):
     service = "captura"
     functions = (
@@ -103,6 +122,7 @@ class WorkerSettings(worker.WorkerSettings):
         worker.job(contracts.Reopen, reopen),
         worker.job(contracts.CorrectionDecided, correction_decided),
         worker.job(contracts.RemindDeadline, avisos.remind_deadline),
+        worker.job(contracts.ResendConsents, resend_consents),
     )
     # Every five minutes: a reminder goes out at most five minutes after its hour.
     cron_jobs = (

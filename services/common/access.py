@@ -64,6 +64,8 @@ REPORT_READERS = STAFF_ROLES
 # Clear or confirm the flags of the automatic checks, record a written revocation, publish an aviso de privacidad.
 TRANSPARENCIA = ("transparencia",)
 TRANSPARENCIA_READERS = (*TRANSPARENCIA, "coordinacion", "admin")  # read transparencia's screens
+PUBLICATION_MANAGERS = ("coordinacion",)  # publish a candidacy now, pause and resume it
+AUDIT_READERS = ("coordinacion", "transparencia", "admin")  # read a candidacy's audit trail
 GROUPS: dict[str, tuple[str, ...]] = {
     "STAFF_ROLES": STAFF_ROLES,
     "CANDIDATE_SIDE": CANDIDATE_SIDE,
@@ -77,6 +79,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "REPORT_READERS": REPORT_READERS,
     "TRANSPARENCIA": TRANSPARENCIA,
     "TRANSPARENCIA_READERS": TRANSPARENCIA_READERS,
+    "PUBLICATION_MANAGERS": PUBLICATION_MANAGERS,
+    "AUDIT_READERS": AUDIT_READERS,
 }
 
 

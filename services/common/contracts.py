@@ -211,6 +211,15 @@ class Retire(Contract):
     at: datetime
 
 
+class ResendConsents(Contract):
+    """validacion resumed a paused candidacy: publico lost its row (and the consents it knew) with the pause, and
+    the identity version it publishes again carries the consents as they were at submit; captura sends the ones
+    in force now (a ``publico.identidad_visible``), so a revocation made meanwhile is not undone."""
+
+    name = "captura.resend_consents"
+    candidatura_id: int = Id
+
+
 class SetEstado(Contract):
     """A state decided by validacion or publico about one submitted version."""
 
@@ -364,6 +373,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     Reopen,
     CorrectionDecided,
     RemindDeadline,
+    ResendConsents,
     OpenReview,
     CorrectionRequest,
     PublishDue,

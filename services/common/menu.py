@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .access import (
     ACCOUNT_MANAGERS,
+    AUDIT_READERS,
     PROCESS_MANAGERS,
     QUEUE_READERS,
     REGISTRY_MANAGERS,
@@ -43,6 +44,7 @@ STAFF_MENU: tuple[Enlace, ...] = (
     _enlace("Ajustes del proceso", "/validacion/proceso", *PROCESS_MANAGERS),
     _enlace("Consentimientos y formatos firmados", "/validacion/transparencia/consentimientos", *TRANSPARENCIA_READERS),
     _enlace("Avisos de privacidad", "/validacion/transparencia/avisos", *TRANSPARENCIA_READERS),
+    _enlace("Auditoría por candidatura", "/validacion/auditoria", *AUDIT_READERS),
     _enlace("Reportes", "/reportes/", *REPORT_READERS),
     _enlace("Cuentas", "/cuenta/usuarios", *ACCOUNT_MANAGERS),
     _enlace("Cuentas en bloque", "/cuenta/lotes", *ACCOUNT_MANAGERS),

@@ -7,11 +7,13 @@ from aiohttp import web
 from services.common.web import base_app
 
 from . import correcciones, views
+from .auditoria import views as auditoria
 from .candidaturas import views as candidaturas
 from .importacion import views as importacion
 from .importacion.parse import Limites
 from .proceso import views as proceso
 from .prorrogas import views as prorrogas
+from .publicacion import views as publicacion
 from .settings import ValidacionSettings
 from .transparencia import views as transparencia
 
@@ -28,6 +30,12 @@ def _registro_routes(app: web.Application) -> None:
     add_get(r"/validacion/registro/candidaturas/{id:\d+}", candidaturas.detail, name="candidatura")
     add_post(r"/validacion/registro/candidaturas/{id:\d+}/cancelar", candidaturas.cancel, name="cancelar")
     add_post(r"/validacion/registro/candidaturas/{id:\d+}/sustituir", candidaturas.substitute, name="sustituir")
+    add_get("/validacion/auditoria", auditoria.search, name="auditorias")
+    add_get(r"/validacion/registro/candidaturas/{id:\d+}/auditoria", auditoria.trail, name="auditoria")
+    add_get(r"/validacion/registro/candidaturas/{id:\d+}/publicacion", publicacion.show, name="publicacion")
+    add_post(r"/validacion/registro/candidaturas/{id:\d+}/publicar", publicacion.publish_now, name="publicar")
+    add_post(r"/validacion/registro/candidaturas/{id:\d+}/pausar", publicacion.pause, name="pausar")
+    add_post(r"/validacion/registro/candidaturas/{id:\d+}/reanudar", publicacion.resume, name="reanudar")
     add_get("/validacion/proceso", proceso.form, name="proceso")
     add_post("/validacion/proceso", proceso.save, name="proceso-post")
     add_get("/validacion/prorrogas", prorrogas.list_prorrogas, name="prorrogas")

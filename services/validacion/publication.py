@@ -10,8 +10,12 @@ from services.common import contracts
 from services.common.contracts import Version
 from services.common.estados import report_status
 
+from .pausas import is_paused
+
 
 async def enqueue_publish(conn: asyncpg.Connection, review: asyncpg.Record) -> None:
+    if await is_paused(conn, review["candidatura_id"]):
+        return  # coordinación paused it: resuming publishes the last approved version (publicacion/acciones.py)
     await contracts.send(
         conn,
         contracts.Publish(

@@ -40,6 +40,7 @@ EXAMPLES: dict[type[Contract], dict[str, Any]] = {
     contracts.Provision: {"origen": "importacion:12", "requested_by": 3},
     contracts.DisableForCandidatura: {"candidatura_id": 5},
     contracts.Retire: {"candidatura_id": 5, "at": AT},
+    contracts.ResendConsents: {"candidatura_id": 5},
     contracts.SetEstado: {"candidatura_id": 5, "cuestionario": "identidad", "numero": 2, "estado": "validado"},
     contracts.Reopen: {
         "candidatura_id": 5,

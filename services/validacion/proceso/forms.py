@@ -113,6 +113,21 @@ def from_form(form: MultiMapping[Any], cargos: list[str], zona: ZoneInfo) -> Aju
     return ajustes
 
 
+def check_acuerdo(form: MultiMapping[Any]) -> dict[str, str]:
+    """A publication date is set by an acuerdo of the Consejo General: both its number and its date go with it
+    (the public home page cites them). Checked on the raw fields so the message sits on the missing one."""
+    if not str(form.get("publicacion_inicio", "")).strip():
+        return {}
+    errors: dict[str, str] = {}
+    if not str(form.get("acuerdo_publicacion_numero", "")).strip():
+        errors["acuerdo_publicacion_numero"] = (
+            "Con una fecha de publicación, escribe el número del acuerdo del Consejo General que la fijó."
+        )
+    if not str(form.get("acuerdo_publicacion_fecha", "")).strip():
+        errors["acuerdo_publicacion_fecha"] = "Con una fecha de publicación, escribe la fecha del acuerdo que la fijó."
+    return errors
+
+
 def horas_de_aviso(raw: str) -> list[str]:
     """ "48, 24" → ["48", "24"]: the model turns each into an hour count and says which one is wrong."""
     return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]

@@ -62,7 +62,7 @@ async def save(request: web.Request) -> web.StreamResponse:
     context = await _context(request)
     form = await request.post()
     cargos = [c["clave"] for c in context["cargos"]]
-    errors = forms.check_edades(form, cargos)
+    errors = {**forms.check_edades(form, cargos), **forms.check_acuerdo(form)}
     try:
         nuevos = forms.from_form(form, cargos, tiempo.zona(context["proceso"]["zona_horaria"]))
     except ValidationError as exc:
