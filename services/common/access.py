@@ -61,6 +61,7 @@ PROCESS_MANAGERS = ("coordinacion", "admin")  # the process's settings and the p
 REVIEWERS = ("validador", "coordinacion")  # approve or return submissions, decide on corrections
 QUEUE_READERS = (*REVIEWERS, "transparencia", "admin")  # see the review queue
 REPORT_READERS = STAFF_ROLES
+REPORT_MANAGERS = ("coordinacion", "admin")  # the reports to the Consejo General and the INE (issue 11)
 GROUPS: dict[str, tuple[str, ...]] = {
     "STAFF_ROLES": STAFF_ROLES,
     "CANDIDATE_SIDE": CANDIDATE_SIDE,
@@ -72,6 +73,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "REVIEWERS": REVIEWERS,
     "QUEUE_READERS": QUEUE_READERS,
     "REPORT_READERS": REPORT_READERS,
+    "REPORT_MANAGERS": REPORT_MANAGERS,
 }
 
 
