@@ -5,13 +5,13 @@ Idempotent: every start updates the same rows. Never loaded in production.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import asyncpg
 
 from services.auth.passwords import hash_password
-from services.common import curp
+from services.common import contracts, curp
 from services.common.instituto import Instituto
 
 from . import demo_carga
@@ -210,6 +210,16 @@ async def load(
                 candidatura_id,
                 nombre,
             )
+            if candidatura_id is not None:  # the progress report counts the account as delivered
+                await contracts.send(
+                    conn,
+                    contracts.RecordHecho(
+                        candidatura_id=candidatura_id,
+                        hecho="cuenta_entregada",
+                        at=datetime.now(UTC),
+                        job_key=f"cuenta:{candidatura_id}",
+                    ),
+                )
     publicadas = (
         await demo_carga.load(conn, proceso, tamano, media_dir, posiciones(), password_hash) if tamano else None
     )

@@ -281,3 +281,47 @@ async def test_report_one_is_for_coordinacion_and_admin_only(make_client: type[C
     assert (await candidata.get(AVANCE)).status == 403
     anonymous = make_client()
     assert (await anonymous.get(AVANCE)).status in (302, 303)
+
+
+async def test_a_file_left_half_done_by_a_stopped_worker_is_built_whole_by_the_retry(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    tz = await zona(db)
+    hoy = tiempo.today(datetime.now(UTC), tz)
+    postulante_id, siglas = await factories.postulante(db, "partido")
+    await factories.candidata(db, siglas=siglas)
+    parametros = {"fecha": hoy.isoformat(), "desglose": [], "postulante": postulante_id}
+    # What a worker stopped mid-render leaves: the row in progress, no bytes; its outbox job is handed over again.
+    archivo_id = await db.fetchval(
+        "INSERT INTO reportes.archivos (informe, formato, parametros, estado, progreso) "
+        "VALUES ('avance', 'xlsx', $1::jsonb, 'en_proceso', 60) RETURNING id",
+        parametros,
+    )
+    await send(
+        db,
+        contracts.Render(
+            archivo_id=archivo_id, informe="avance", formato="xlsx", fecha=hoy, postulante_id=postulante_id
+        ),
+    )
+    row = await eventually(
+        lambda: db.fetchrow(
+            "SELECT a.sha256, c.contenido, a.progreso FROM reportes.archivos a "
+            "JOIN reportes.contenidos c ON c.sha256 = a.sha256 WHERE a.id = $1 AND a.estado = 'listo'",
+            archivo_id,
+        ),
+        what="the retried file",
+    )
+    assert row["progreso"] == 100 and hashlib.sha256(row["contenido"]).hexdigest() == row["sha256"]
+    coordinacion = await staff(make_client, db)
+    download = await coordinacion.get(f"/reportes/archivos/{archivo_id}/descarga")
+    assert hashlib.sha256(await download.read()).hexdigest() == row["sha256"]
+
+
+async def test_a_postulante_without_candidacies_is_a_report_of_zero_rows(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    postulante_id, _ = await factories.postulante(db, "partido")
+    coordinacion = await staff(make_client, db)
+    tz = await zona(db)
+    page = await report(coordinacion, tiempo.today(datetime.now(UTC), tz), postulante_id)
+    assert "No hay candidaturas registradas a esa fecha para ese postulante" in page

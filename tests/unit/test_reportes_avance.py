@@ -226,3 +226,10 @@ def test_the_pdf_has_the_heading_the_chart_the_total_and_page_numbers() -> None:
         assert esperado in texto, esperado
     assert "100.0 % (2 de 2)" in texto  # the chart's value for delivered accounts
     assert "Cancelada" in texto
+
+
+def test_a_report_of_zero_rows_still_makes_every_file() -> None:
+    vacia = tabla([])
+    for f in ("csv", "xlsx", "pdf"):
+        assert formatos.construir(f, ENCABEZADO, vacia)
+    assert "Total" in pdf_text(formatos.pdf_bytes(ENCABEZADO, vacia))
