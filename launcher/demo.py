@@ -52,6 +52,7 @@ ON CONFLICT (username) DO UPDATE SET
     password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, postulante_id = EXCLUDED.postulante_id,
     candidatura_id = EXCLUDED.candidatura_id, nombre = EXCLUDED.nombre, active = true,
     must_change_password = false, is_demo = true, updated_at = now()
+RETURNING (xmax = 0) AS creada
 """
 
 Persona = tuple[str, str, str, str, date, str]
@@ -200,7 +201,7 @@ async def load(
             ("demo-candidata", "candidatura", None, first["PAN"], "Lucía Hernández Zavala (demo)"),
         )
         for username, role, postulante_id, candidatura_id, nombre in accounts:
-            await conn.execute(
+            creada = await conn.fetchval(
                 USER_SQL,
                 username,
                 f"{username}@demo.invalid",
@@ -210,7 +211,7 @@ async def load(
                 candidatura_id,
                 nombre,
             )
-            if candidatura_id is not None:  # the progress report counts the account as delivered
+            if creada and candidatura_id is not None:  # the progress report counts the account as delivered
                 await contracts.send(
                     conn,
                     contracts.RecordHecho(
