@@ -68,6 +68,17 @@ async def test_report_one_in_the_browser(browser: Browser, base_url: str, db: as
     await expect(page.locator("#sha256")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     await _sin_violaciones(page)
     await page.screenshot(path=str(folder / "03-archivo-listo.png"))
+
+    # The PDF itself, as Chromium's viewer shows its first page (the picture of docs/reportes.md).
+    async with page.expect_download() as descarga:
+        await page.get_by_role("link", name="Descargar el archivo PDF").click()
+    pdf = tmp_path / "avance.pdf"
+    await (await descarga.value).save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    visor = await context.new_page()
+    await visor.goto(pdf.as_uri())
+    await visor.wait_for_timeout(2000)  # the viewer paints after load; only the picture depends on it
+    await visor.screenshot(path=str(folder / "04-pdf-primera-pagina.png"))
     for picture in folder.glob("*.png"):
         assert picture.stat().st_size < 300_000, picture
     await context.close()

@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Image, Paragraph, Spacer, Table, TableStyle
 
 from services.common import celdas, pdf
 from services.common.graficas import Barra
@@ -40,6 +40,7 @@ class Encabezado:
     fecha: date
     aclaracion: str  # how the figures were obtained: the day's snapshot, the history, or today so far
     postulante: str | None = None  # when the report is of one postulante only
+    logo: bytes | None = None  # the institute's logo (PNG or JPEG), drawn above its name in the PDF
 
     def lineas(self) -> list[str]:
         lineas = [self.instituto, self.proceso, TITULO, f"Fecha de corte: {self.fecha:%d/%m/%Y}", self.aclaracion]
@@ -169,7 +170,10 @@ def pdf_bytes(encabezado: Encabezado, tabla: Tabla) -> bytes:
     chico = estilos["BodyText"].clone("chico", fontSize=6.5, leading=8)
     buffer = io.BytesIO()
     doc = pdf.document(buffer, title=f"{TITULO} al {encabezado.fecha:%d/%m/%Y}", author=encabezado.instituto)
-    historia: list[Flowable] = [
+    historia: list[Flowable] = []
+    if encabezado.logo:
+        historia.append(Image(io.BytesIO(encabezado.logo), width=3 * cm, height=1.5 * cm, kind="proportional"))
+    historia += [
         Paragraph(pdf.escape(encabezado.instituto), estilos["Title"]),
         Paragraph(pdf.escape(encabezado.proceso), estilos["Heading3"]) if encabezado.proceso else Spacer(1, 0),
         Paragraph(pdf.escape(f"{TITULO} al {encabezado.fecha:%d/%m/%Y}"), estilos["Heading2"]),
@@ -177,7 +181,12 @@ def pdf_bytes(encabezado: Encabezado, tabla: Tabla) -> bytes:
     ]
     if encabezado.postulante:
         historia.append(Paragraph(pdf.escape(f"Postulante: {encabezado.postulante}"), estilos["BodyText"]))
-    historia += [Spacer(1, 0.3 * cm), _grafica(tabla, doc.width), Spacer(1, 0.4 * cm)]
+    historia += [
+        Spacer(1, 0.3 * cm),
+        Paragraph("Porcentaje de las candidaturas registradas que alcanzó cada etapa", estilos["Heading4"]),
+        _grafica(tabla, doc.width),
+        Spacer(1, 0.4 * cm),
+    ]
     # One cell per column ("12 (40.0 %)"): a letter page holds them side by side.
     cabeza = [Paragraph(pdf.escape(t), chico) for t in [*tabla.encabezados(), "Registradas", *dict(COLUMNAS).values()]]
     cuerpo = [[Paragraph(pdf.escape(v), chico) for v in _compactos(tabla, f)] for f in tabla.filas]

@@ -7,12 +7,14 @@ import asyncio
 import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 
 from services.common import contracts, tiempo, worker
 from services.common.etiquetas import postulante_nombre
+from services.common.instituto import Instituto
 
 from . import datos, formatos
 from .avance import tabla
@@ -70,15 +72,31 @@ def aclaracion(resuelto: datos.Corte) -> str:
     return "Cifras reconstruidas del historial de estados (ese día no tiene corte diario guardado)."
 
 
+STATIC = Path(__file__).resolve().parents[1] / "common" / "static"
+
+
+def logo(ruta: str) -> bytes | None:
+    """The configured logo's bytes when it is a PNG or JPEG served from /static/ (an SVG or a remote address
+    cannot go into the PDF without fetching or converting it, so the PDF goes without)."""
+    if not ruta.startswith("/static/") or not ruta.lower().endswith((".png", ".jpg", ".jpeg")):
+        return None
+    archivo = (STATIC / ruta.removeprefix("/static/")).resolve()
+    if not archivo.is_relative_to(STATIC) or not archivo.is_file():
+        return None
+    return archivo.read_bytes()
+
+
 async def encabezado(
-    conn: asyncpg.Connection | asyncpg.Pool, instituto: str, resuelto: datos.Corte, postulante_id: int | None
+    conn: asyncpg.Connection | asyncpg.Pool, instituto: Instituto, resuelto: datos.Corte, postulante_id: int | None
 ) -> formatos.Encabezado:
     info = await datos.proceso(conn)
     postulante = None
     if postulante_id is not None:
         row = await conn.fetchrow(POSTULANTE_SQL, postulante_id)
         postulante = postulante_nombre(row["nombre"], row["siglas"], row["tipo"]) if row else f"#{postulante_id}"
-    return formatos.Encabezado(instituto, info.nombre, resuelto.fecha, aclaracion(resuelto), postulante)
+    return formatos.Encabezado(
+        instituto.nombre, info.nombre, resuelto.fecha, aclaracion(resuelto), postulante, logo(instituto.logo)
+    )
 
 
 async def render(ctx: dict[str, Any], job: contracts.Render) -> str | None:
@@ -97,7 +115,7 @@ async def render(ctx: dict[str, Any], job: contracts.Render) -> str | None:
     filas = await datos.situaciones(pool, resuelto, job.postulante_id)
     await pool.execute(PROGRESO_SQL, job.archivo_id, 40)
     resultado = tabla(filas, job.desglose)
-    cabeza = await encabezado(pool, ctx["settings"].instituto.nombre, resuelto, job.postulante_id)
+    cabeza = await encabezado(pool, ctx["settings"].instituto, resuelto, job.postulante_id)
     await pool.execute(PROGRESO_SQL, job.archivo_id, 60)
     contenido = await asyncio.to_thread(formatos.construir, job.formato, cabeza, resultado)
     sha256 = hashlib.sha256(contenido).hexdigest()

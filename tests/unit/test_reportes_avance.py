@@ -233,3 +233,17 @@ def test_a_report_of_zero_rows_still_makes_every_file() -> None:
     for f in ("csv", "xlsx", "pdf"):
         assert formatos.construir(f, ENCABEZADO, vacia)
     assert "Total" in pdf_text(formatos.pdf_bytes(ENCABEZADO, vacia))
+
+
+def test_the_pdf_draws_the_configured_logo_only_from_a_local_png_or_jpeg() -> None:
+    from PIL import Image
+
+    from services.reportes.jobs import logo
+
+    for ruta in ("", "/static/favicon.svg", "https://iem.example/logo.png", "/static/../../../etc/hosts.png"):
+        assert logo(ruta) is None, ruta
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), (90, 30, 110)).save(buffer, "PNG")
+    con_logo = replace(ENCABEZADO, logo=buffer.getvalue())
+    assert formatos.pdf_bytes(con_logo, tabla([])) != formatos.pdf_bytes(ENCABEZADO, tabla([]))
+    assert b"/Subtype /Image" in formatos.pdf_bytes(con_logo, tabla([]))
