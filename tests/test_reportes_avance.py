@@ -83,8 +83,8 @@ async def recorded(db: asyncpg.Pool, prefix: str, n: int) -> None:
     await eventually(count, what=f"reportes to record {n} changes")
 
 
-async def render(client: Client, dia: date, postulante_id: int, formato: str) -> tuple[str, bytes]:
-    """Ask for a file, follow its progress page until it is ready, download it; return its SHA-256 and bytes."""
+async def render(client: Client, dia: date, postulante_id: int, formato: str) -> tuple[str, bytes, str]:
+    """Ask for a file, follow its progress page until it is ready, download it; its SHA-256, bytes and page."""
     data = {"fecha": dia.isoformat(), "postulante": str(postulante_id), "formato": formato}
     response = await client.submit(
         AVANCE + f"?fecha={dia.isoformat()}&postulante={postulante_id}", AVANCE + "/archivos", data
@@ -109,7 +109,7 @@ async def render(client: Client, dia: date, postulante_id: int, formato: str) ->
     assert download.headers["Content-Disposition"].startswith("attachment")
     body = await download.read()
     assert hashlib.sha256(body).hexdigest() == sha.group(1)
-    return sha.group(1), body
+    return sha.group(1), body, location
 
 
 async def test_the_report_as_of_past_days_and_a_frozen_day_stays_as_it_was_presented(
@@ -156,7 +156,7 @@ async def test_the_report_as_of_past_days_and_a_frozen_day_stays_as_it_was_prese
     assert totales(await report(coordinacion, d3, postulante_id)) == dia3
 
     # The file of day 4, asked for before the day is frozen.
-    sha_antes, csv_antes = await render(coordinacion, d4, postulante_id, "csv")
+    sha_antes, csv_antes, _ = await render(coordinacion, d4, postulante_id, "csv")
     assert "Total" in csv_antes.decode("utf-8-sig")
 
     # Day 4 is frozen (what the cron does each night for the day that ended); then the registry and the history
@@ -181,21 +181,24 @@ async def test_the_report_as_of_past_days_and_a_frozen_day_stays_as_it_was_prese
 
     # The figures of the file presented before the freeze are the frozen day's; only the line saying where they
     # come from differs. The same parameters over the same (frozen) data then give the same file, byte for byte.
-    sha_despues, csv_despues = await render(coordinacion, d4, postulante_id, "csv")
+    sha_despues, csv_despues, archivo = await render(coordinacion, d4, postulante_id, "csv")
     assert sha_despues != sha_antes
     sin_origen = [line for line in csv_antes.decode().splitlines() if "Cifras" not in line]
     assert sin_origen == [line for line in csv_despues.decode().splitlines() if "Cifras" not in line]
-    assert (await render(coordinacion, d4, postulante_id, "csv"))[0] == sha_despues
-    pdf_1, pdf = await render(coordinacion, d4, postulante_id, "pdf")
+    # Asked again: the frozen day's file is the same one, reused.
+    assert (await render(coordinacion, d4, postulante_id, "csv"))[::2] == (sha_despues, archivo)
+    pdf_sha, pdf, pdf_archivo = await render(coordinacion, d4, postulante_id, "pdf")
     assert pdf.startswith(b"%PDF")
-    assert (await render(coordinacion, d4, postulante_id, "pdf"))[0] == pdf_1
-    xlsx_sha, xlsx = await render(coordinacion, d4, postulante_id, "xlsx")
+    assert (await render(coordinacion, d4, postulante_id, "pdf"))[::2] == (pdf_sha, pdf_archivo)
+    _, xlsx, _ = await render(coordinacion, d4, postulante_id, "xlsx")
     assert xlsx.startswith(b"PK")
-    stored = await db.fetchval(
-        "SELECT count(DISTINCT sha256) FROM reportes.archivos WHERE parametros->>'postulante' = $1", str(postulante_id)
+    # Kept with their parameters: the CSV before and after the freeze, one PDF and one XLSX.
+    rows = await db.fetch(
+        "SELECT formato, parametros, sha256 FROM reportes.archivos WHERE parametros->>'postulante' = $1 ORDER BY id",
+        str(postulante_id),
     )
-    assert stored == 4  # two CSVs (before and after the freeze), one PDF, one XLSX, however often asked for
-    assert xlsx_sha
+    assert [r["formato"] for r in rows] == ["csv", "csv", "pdf", "xlsx"]
+    assert {r["parametros"]["fecha"] for r in rows} == {d4.isoformat()} and len({r["sha256"] for r in rows}) == 4
 
 
 async def test_todays_report_follows_a_candidacy_through_capture_validation_accounts_and_consent(

@@ -35,9 +35,11 @@ ESTADOS = {
 }
 FORMATOS = {"xlsx": "XLSX (Excel)", "csv": "CSV", "pdf": "PDF"}
 
-EN_CURSO_SQL = """
+# The same request still being built, or built from the frozen day (after its snapshot was taken: $4).
+IGUAL_SQL = """
 SELECT id FROM reportes.archivos
-WHERE informe = $1 AND formato = $2 AND parametros = $3::jsonb AND estado = ANY($4::text[])
+WHERE informe = $1 AND formato = $2 AND parametros = $3::jsonb
+  AND (estado IN ('pendiente', 'en_proceso') OR (estado = 'listo' AND finished_at >= $4))
 ORDER BY id DESC LIMIT 1
 """
 INSERT_ARCHIVO_SQL = """
@@ -134,20 +136,28 @@ async def request_file(request: web.Request) -> web.StreamResponse:
     try:
         parametros = leer(valores, hoy)
         elegido = formato(valores["formato"])
-        await datos.corte(pool, parametros.fecha, datetime.now(UTC))
+        resuelto = await datos.corte(pool, parametros.fecha, datetime.now(UTC))
     except ParametrosError as exc:
         return _pagina(request, await _contexto(request, valores, exc.errores), status=422)
     except datos.FechaDeCorteError as exc:
         return _pagina(request, await _contexto(request, valores, {"fecha": str(exc)}), status=422)
-    archivo_id = await _enqueue(request, parametros, elegido)
+    archivo_id = await _enqueue(request, parametros, elegido, congelado_at=resuelto.tomado_at)
     raise web.HTTPSeeOther(request.app.router["archivo"].url_for(id=str(archivo_id)))
 
 
-async def _enqueue(request: web.Request, parametros: Parametros, elegido: Literal["xlsx", "csv", "pdf"]) -> int:
+async def _enqueue(
+    request: web.Request,
+    parametros: Parametros,
+    elegido: Literal["xlsx", "csv", "pdf"],
+    *,
+    congelado_at: datetime | None,
+) -> int:
+    """The request's row: the same one still being built, or (for a frozen day, whose data cannot change) the
+    same one already built; else a new row and its job."""
     guardados = parametros.guardados()
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
-        existente = await conn.fetchval(EN_CURSO_SQL, INFORME, elegido, guardados, list(EN_CURSO))
+        existente = await conn.fetchval(IGUAL_SQL, INFORME, elegido, guardados, congelado_at)
         if existente is not None:
             return int(existente)
         archivo_id: int = await conn.fetchval(INSERT_ARCHIVO_SQL, INFORME, elegido, guardados, ident.user_id)
