@@ -163,6 +163,8 @@ async def test_the_report_as_of_past_days_and_a_frozen_day_stays_as_it_was_prese
     # change: a cancellation and a late-arriving approval dated day 4.
     await send(db, contracts.Snapshot(fecha=d4))
     await eventually(lambda: db.fetchval("SELECT 1 FROM reportes.cortes WHERE fecha = $1", d4), what="the snapshot")
+    congelado = "SELECT count(*) FROM audit.eventos WHERE action = 'congelar_corte' AND entity_id = $1"
+    assert await db.fetchval(congelado, d4.isoformat()) == 1
     await db.execute("UPDATE registro.candidaturas SET estatus = 'cancelada' WHERE id = $1", c)
     await send(db, estado(b, "curricular", "validado", mediodia(d4, tz, 3), k + "10"))
     await recorded(db, k, 10)
@@ -170,8 +172,13 @@ async def test_the_report_as_of_past_days_and_a_frozen_day_stays_as_it_was_prese
     frozen = await report(coordinacion, d4, postulante_id)
     assert totales(frozen) == dia4, "a frozen day shows what it showed when it was presented"
     assert "corte diario guardado" in frozen
-    # Snapshotting again changes nothing.
-    await send(db, contracts.Snapshot(fecha=d4))
+    # Snapshotting again changes nothing (and records nothing).
+    filas = await db.fetchval("SELECT count(*) FROM reportes.corte_candidaturas WHERE fecha = $1", d4)
+    async with db.acquire() as conn, conn.transaction():
+        again = await contracts.send(conn, contracts.Snapshot(fecha=d4))
+    await eventually(lambda: db.fetchval("SELECT done_at FROM outbox.jobs WHERE id = $1", again), what="the rerun")
+    assert await db.fetchval("SELECT count(*) FROM reportes.corte_candidaturas WHERE fecha = $1", d4) == filas
+    assert await db.fetchval(congelado, d4.isoformat()) == 1
     # Day 3 has no snapshot: from the history (both approvals) and the registry as it is now (c cancelled).
     later = await report(coordinacion, d3, postulante_id)
     # b was approved after its observations: no longer "with observations".

@@ -167,19 +167,19 @@ async def situaciones(
     return await situaciones_del_historial(conn, resuelto.hasta, postulante_id)
 
 
-async def congelar(conn: asyncpg.Connection, fecha: date, tz: ZoneInfo) -> bool:
-    """Write the snapshot of ``fecha`` once (in the caller's transaction); False if it already existed."""
+async def congelar(conn: asyncpg.Connection, fecha: date, tz: ZoneInfo) -> int | None:
+    """Write the snapshot of ``fecha`` once (in the caller's transaction): its rows, or None if it existed."""
     hasta = fin_del_dia(fecha, tz)
     filas = await situaciones_del_historial(conn, hasta)
     if await conn.fetchval(INSERT_CORTE_SQL, fecha, tz.key, hasta, len(filas)) is None:
-        return False
+        return None
     await conn.copy_records_to_table(
         "corte_candidaturas",
         schema_name="reportes",
         columns=["fecha", *SITUACION_CAMPOS],
         records=[(fecha, *astuple(s)) for s in filas],
     )
-    return True
+    return len(filas)
 
 
 async def postulantes(conn: asyncpg.Connection | asyncpg.Pool) -> list[tuple[int, str]]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from services.common import contracts, tiempo, worker
+from services.common import audit, contracts, tiempo, worker
 from services.common.etiquetas import postulante_nombre
 from services.common.instituto import Instituto
 
@@ -59,8 +59,19 @@ async def snapshot(ctx: dict[str, Any], job: contracts.Snapshot) -> str | None:
         if fecha >= hoy:
             log.warning("reportes.snapshot: %s no ha terminado; no se congela", fecha)
             return None
-        written = await datos.congelar(conn, fecha, info.zona)
-    return fecha.isoformat() if written else None
+        filas = await datos.congelar(conn, fecha, info.zona)
+        if filas is not None:
+            await audit.record(
+                conn,
+                None,
+                None,
+                service="reportes",
+                action="congelar_corte",
+                entity="corte",
+                entity_id=fecha.isoformat(),
+                details={"filas": filas, "zona": info.zona.key},
+            )
+    return fecha.isoformat() if filas is not None else None
 
 
 def aclaracion(resuelto: datos.Corte) -> str:
