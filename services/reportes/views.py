@@ -52,7 +52,7 @@ FROM reportes.archivos a LEFT JOIN reportes.contenidos c ON c.sha256 = a.sha256
 WHERE a.id = $1
 """
 RECIENTES_SQL = """
-SELECT id, formato, parametros, estado, sha256, created_at FROM reportes.archivos
+SELECT id, formato, (parametros->>'fecha')::date AS fecha, estado, sha256, created_at FROM reportes.archivos
 WHERE informe = $1 ORDER BY id DESC LIMIT 10
 """
 DESCARGA_SQL = """
