@@ -5,13 +5,13 @@ Idempotent: every start updates the same rows. Never loaded in production.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import asyncpg
 
 from services.auth.passwords import hash_password
-from services.common import curp
+from services.common import contracts, curp
 from services.common.instituto import Instituto
 
 from . import demo_carga
@@ -59,6 +59,7 @@ ON CONFLICT (username) DO UPDATE SET
     password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, postulante_id = EXCLUDED.postulante_id,
     candidatura_id = EXCLUDED.candidatura_id, nombre = EXCLUDED.nombre, active = true,
     must_change_password = false, is_demo = true, updated_at = now()
+RETURNING (xmax = 0) AS creada
 """
 
 Persona = tuple[str, str, str, str, date, str]
@@ -207,7 +208,7 @@ async def load(
             ("demo-candidata", "candidatura", None, first["PAN"], "Lucía Hernández Zavala (demo)"),
         )
         for username, role, postulante_id, candidatura_id, nombre in accounts:
-            await conn.execute(
+            creada = await conn.fetchval(
                 USER_SQL,
                 username,
                 f"{username}@demo.invalid",
@@ -217,6 +218,16 @@ async def load(
                 candidatura_id,
                 nombre,
             )
+            if creada and candidatura_id is not None:  # the progress report counts the account as delivered
+                await contracts.send(
+                    conn,
+                    contracts.RecordHecho(
+                        candidatura_id=candidatura_id,
+                        hecho="cuenta_entregada",
+                        at=datetime.now(UTC),
+                        job_key=f"cuenta:{candidatura_id}",
+                    ),
+                )
     publicadas = (
         await demo_carga.load(conn, proceso, tamano, media_dir, posiciones(), password_hash) if tamano else None
     )

@@ -164,6 +164,12 @@ async def _postulantes(conn: asyncpg.Connection, plan: Plan) -> dict[str, int]:
     return {r["siglas"]: r["id"] for r in await conn.fetch(POSTULANTES_SQL)}
 
 
+def _cuenta_entregada(candidatura_id: int, at: datetime) -> contracts.RecordHecho:
+    return contracts.RecordHecho(
+        candidatura_id=candidatura_id, hecho="cuenta_entregada", at=at, job_key=f"cuenta:{candidatura_id}"
+    )
+
+
 async def _cuentas(
     conn: asyncpg.Connection, password_hash: str, cuentas: Sequence[tuple[str, str, int | None, int | None, str]]
 ) -> None:
@@ -240,5 +246,7 @@ async def load(
                     if p.curp in inserted
                 ]
                 await _cuentas(conn, password_hash, cuentas)
+                for candidatura_id in (c[3] for c in cuentas if c[3] is not None):
+                    await contracts.send(conn, _cuenta_entregada(candidatura_id, ahora))  # report 1 counts them
             nuevas += len(inserted)
     return {"planeadas": len(plan.personas), "nuevas": nuevas}

@@ -91,7 +91,7 @@ async def test_a_man_reads_propietario_and_an_independent_candidatura_independie
 
     coordinacion = make_client()
     await coordinacion.login("demo-coordinacion")
-    report = await (await coordinacion.get("/reportes/")).text()
+    report = await (await coordinacion.get("/reportes/avance")).text()
     assert f'<th scope="row">{nombre_postulante}</th>' in report and siglas not in report
     registro = await (await coordinacion.get(f"/validacion/registro/candidaturas/{person.candidatura_id}")).text()
     assert f"<dd>{nombre_postulante}</dd>" in registro and ", propietario, número" in registro

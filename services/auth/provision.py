@@ -129,7 +129,7 @@ WHERE r.role <> 'representante'
    OR NOT EXISTS (SELECT 1 FROM auth.users u
                   WHERE u.role = 'representante' AND u.active AND u.postulante_id = r.postulante_id)
 ON CONFLICT DO NOTHING
-RETURNING username
+RETURNING username, candidatura_id
 """
 APPEND_SQL = """
 UPDATE auth.lotes_cuentas
@@ -297,6 +297,19 @@ async def write_batch(
             [p.account_name for p in batch],
         )
         created = {r["username"] for r in rows}
+        # reportes counts delivered accounts (report 1); one account per candidacy, so one fact each.
+        at = datetime.now(UTC)
+        for r in rows:
+            if r["candidatura_id"] is not None:
+                await contracts.send(
+                    conn,
+                    contracts.RecordHecho(
+                        candidatura_id=r["candidatura_id"],
+                        hecho="cuenta_entregada",
+                        at=at,
+                        job_key=f"cuenta:{r['candidatura_id']}",
+                    ),
+                )
         creds = [
             Credencial(p.siglas, p.cargo, p.ambito, p.numero, p.tipo, p.nombre, username, password)
             for p, username, password in zip(batch, usernames, passwords, strict=True)

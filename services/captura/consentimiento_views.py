@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, media, tiempo
+from services.common import audit, contracts, media, tiempo
 from services.common.access import CANDIDATE_SIDE, requires, writes
 from services.common.db import DB_POOL
 from services.common.etiquetas import calidad, postulante_nombre
@@ -119,6 +119,16 @@ async def upload_documento(request: web.Request) -> web.StreamResponse:
             entity="candidatura",
             entity_id=candidatura["id"],
             details={"documento_id": row["id"], "sha256": documento.sha256, "extension": documento.extension},
+        )
+        # reportes counts candidacies with their signed form (report 1); keyed by the document, counted once.
+        await contracts.send(
+            conn,
+            contracts.RecordHecho(
+                candidatura_id=candidatura["id"],
+                hecho="consentimiento_cargado",
+                at=row["created_at"],
+                job_key=f"consentimiento:{row['id']}",
+            ),
         )
     location = request.app.router["consentimiento"].url_for(id=str(candidatura["id"]))
     raise web.HTTPSeeOther(location.with_query(guardado="1"))

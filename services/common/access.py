@@ -66,6 +66,7 @@ TRANSPARENCIA = ("transparencia",)
 TRANSPARENCIA_READERS = (*TRANSPARENCIA, "coordinacion", "admin")  # read transparencia's screens
 PUBLICATION_MANAGERS = ("coordinacion",)  # publish a candidacy now, pause and resume it
 AUDIT_READERS = ("coordinacion", "transparencia", "admin")  # read a candidacy's audit trail
+REPORT_MANAGERS = ("coordinacion", "admin")  # the reports to the Consejo General and the INE (issue 11)
 GROUPS: dict[str, tuple[str, ...]] = {
     "STAFF_ROLES": STAFF_ROLES,
     "CANDIDATE_SIDE": CANDIDATE_SIDE,
@@ -81,6 +82,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "TRANSPARENCIA_READERS": TRANSPARENCIA_READERS,
     "PUBLICATION_MANAGERS": PUBLICATION_MANAGERS,
     "AUDIT_READERS": AUDIT_READERS,
+    "REPORT_MANAGERS": REPORT_MANAGERS,
 }
 
 

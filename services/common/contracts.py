@@ -14,9 +14,9 @@ fields. What captura, validacion and publico store of a version keeps the shape 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 import asyncpg
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -363,6 +363,36 @@ class RecordStatus(Contract):
     job_key: str = Field(min_length=1, max_length=200)
 
 
+class RecordHecho(Contract):
+    """A fact of a candidacy another service knows (auth created its account, captura got its signed consent
+    form), for the progress report; ``job_key`` makes a redelivery count once."""
+
+    name = "reportes.record_hecho"
+    candidatura_id: int = Id
+    hecho: Literal["cuenta_entregada", "consentimiento_cargado"]
+    at: datetime
+    job_key: str = Field(min_length=1, max_length=200)
+
+
+class Snapshot(Contract):
+    """reportes' cron: freeze the close of a past local day (yesterday when ``fecha`` is not given), once."""
+
+    name = "reportes.snapshot"
+    fecha: date | None = None
+
+
+class Render(Contract):
+    """Build one report file requested on a reportes page (the ``reportes.archivos`` row holds its progress)."""
+
+    name = "reportes.render"
+    archivo_id: int = Field(ge=1)
+    informe: Literal["avance"]
+    formato: Literal["xlsx", "csv", "pdf"]
+    fecha: date
+    desglose: list[Literal["ambito", "sexo"]] = Field(default_factory=list, max_length=2)
+    postulante_id: int | None = Field(None, ge=1, le=2_147_483_647)
+
+
 CONTRACTS: tuple[type[Contract], ...] = (
     SendMail,
     Notify,
@@ -382,5 +412,8 @@ CONTRACTS: tuple[type[Contract], ...] = (
     IdentidadVisible,
     BuildRelease,
     RecordStatus,
+    RecordHecho,
+    Snapshot,
+    Render,
 )
 BY_NAME: dict[str, type[Contract]] = {c.name: c for c in CONTRACTS}

@@ -13,5 +13,9 @@ from .settings import ReportesSettings
 def create_app(settings: ReportesSettings | None = None) -> web.Application:
     settings = settings or ReportesSettings()
     app = base_app(settings, Path(__file__).parent / "templates")
-    app.router.add_get("/reportes/", views.progress, name="avance")
+    app.router.add_get("/reportes/", views.index, name="reportes")
+    app.router.add_get("/reportes/avance", views.progress, name="avance")
+    app.router.add_post("/reportes/avance/archivos", views.request_file, name="avance-archivos")
+    app.router.add_get("/reportes/archivos/{id}", views.file_progress, name="archivo")
+    app.router.add_get("/reportes/archivos/{id}/descarga", views.download, name="archivo-descarga")
     return app

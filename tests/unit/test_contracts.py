@@ -86,6 +86,16 @@ EXAMPLES: dict[type[Contract], dict[str, Any]] = {
         "at": AT,
         "job_key": "envio:4",
     },
+    contracts.RecordHecho: {"candidatura_id": 5, "hecho": "cuenta_entregada", "at": AT, "job_key": "cuenta:5"},
+    contracts.Snapshot: {"fecha": "2024-04-25"},
+    contracts.Render: {
+        "archivo_id": 3,
+        "informe": "avance",
+        "formato": "pdf",
+        "fecha": "2024-04-25",
+        "desglose": ["sexo"],
+        "postulante_id": 2,
+    },
 }
 WORKERS = (AuthWorker, CapturaWorker, PublicoWorker, ReportesWorker, ValidacionWorker)
 
@@ -135,6 +145,9 @@ def test_a_missing_or_mistyped_field_is_refused(contract: type[Contract]) -> Non
         (contracts.Publish, {"version": {"respuestas": {}, "foto": {"sha256": "no-es-un-hash"}}}),
         (contracts.Publish, {"version": {"datos": {}}}),
         (contracts.Provision, {"origen": "importacion:12; DROP"}),
+        (contracts.RecordHecho, {"hecho": "inventado"}),
+        (contracts.Render, {"formato": "docx"}),
+        (contracts.Render, {"desglose": ["municipio"]}),
     ],
 )
 def test_wrong_values_are_refused(contract: type[Contract], change: dict[str, Any]) -> None:
