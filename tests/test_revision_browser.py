@@ -84,8 +84,10 @@ async def test_the_reviewers_path_in_chromium(
     other = await context.new_page()
     await other.goto(page.url)
     await page.get_by_role("button", name="Aprobar", exact=True).click()
+    # Its flag is open, so the approval waits for Transparencia before anything is published.
     await expect(page.get_by_role("status")).to_have_text(
-        f"Se aprobó el cuestionario curricular de {enviado.person.nombre}."
+        f"Se aprobó el cuestionario curricular de {enviado.person.nombre}. Quedó aprobada; espera la revisión de "
+        "Transparencia antes de publicarse."
     )
     await shot("aprobada")
     await other.get_by_role("button", name="Aprobar", exact=True).click()

@@ -167,7 +167,7 @@ async def test_three_flags_hold_the_approved_version_until_transparencia_decides
 
     validador = await _staff(make_client, db, "validador")
     review_page = await (await validador.get(f"/validacion/revisiones/{envio.review_id}")).text()
-    assert "tiene banderas abiertas" in review_page
+    assert "3 banderas abiertas: si lo apruebas, no se publicará" in review_page
     notice = await _approve(validador, envio.review_id)
     assert "espera la revisión de Transparencia" in notice
     review_page = await (await validador.get(f"/validacion/revisiones/{envio.review_id}")).text()

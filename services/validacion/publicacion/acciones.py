@@ -80,9 +80,9 @@ async def publish_now(
     estado = await _locked(conn, candidatura_id)
     if estado.pausa is not None:
         raise NoProcedeError("La candidatura está en pausa: reanúdala para volver a publicarla.")
+    _refuse_flags(estado)  # first: a version held by its flags is not "nothing approved"
     if not estado.aprobadas:
         raise NoProcedeError("La candidatura no tiene ninguna versión aprobada: no hay nada que publicar.")
-    _refuse_flags(estado)
     await _publish(conn, estado.aprobadas)
     await audit.record(
         conn,
