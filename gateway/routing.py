@@ -6,6 +6,8 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/cuenta", "auth"),
     ("/captura", "captura"),
     ("/validacion", "validacion"),
+    # The deadlines dashboard and the omisos read the questionnaire states, which are captura's.
+    ("/validacion/plazos", "captura"),
     ("/reportes", "reportes"),
     ("/", "publico"),
 )

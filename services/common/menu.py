@@ -38,6 +38,8 @@ STAFF_MENU: tuple[Enlace, ...] = (
     _enlace("Candidaturas registradas", "/validacion/registro/candidaturas", *REGISTRY_MANAGERS),
     _enlace("Secciones y distritos", "/validacion/registro/secciones", *REGISTRY_MANAGERS),
     _enlace("Prórrogas de captura", "/validacion/prorrogas", *PROCESS_MANAGERS),
+    _enlace("Plazos y atrasos", "/validacion/plazos", *PROCESS_MANAGERS),
+    _enlace("Omisos", "/validacion/plazos/omisos", *PROCESS_MANAGERS),
     _enlace("Ajustes del proceso", "/validacion/proceso", *PROCESS_MANAGERS),
     _enlace("Reportes", "/reportes/", *REPORT_READERS),
     _enlace("Cuentas", "/cuenta/usuarios", *ACCOUNT_MANAGERS),

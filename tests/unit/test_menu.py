@@ -9,6 +9,8 @@ from aiohttp import web
 
 from services.auth.app import create_app as auth_app
 from services.auth.settings import AuthSettings
+from services.captura.app import create_app as captura_app
+from services.captura.settings import CapturaSettings
 from services.common.access import STAFF_ROLES, access_of
 from services.common.menu import STAFF_MENU, staff_menu
 from services.reportes.app import create_app as reportes_app
@@ -22,6 +24,7 @@ SECRET = "s" * 40
 def _apps() -> list[web.Application]:
     factories: list[tuple[Callable[..., web.Application], type]] = [
         (auth_app, AuthSettings),
+        (captura_app, CapturaSettings),
         (validacion_app, ValidacionSettings),
         (reportes_app, ReportesSettings),
     ]
