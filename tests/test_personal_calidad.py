@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 import pytest
@@ -31,6 +33,9 @@ class StaffPage:
     path: str  # the route as the router declares it; {…} is filled from the ids the fixture prepares
     role: str  # who opens it in the test (a role its handler lets in)
     ids: tuple[str, ...] = ()  # which prepared ids fill the {…} of the path, in order
+    # A page that reloads itself while a job runs is read with its reload stopped (auto=0, the page's own link),
+    # so the reload cannot cut axe short; test_pages_that_reload_use_no_meta_refresh checks the reloading one.
+    query: str = ""
 
 
 STAFF_PAGES: dict[str, StaffPage] = {
@@ -52,9 +57,10 @@ STAFF_PAGES: dict[str, StaffPage] = {
     "cuenta": StaffPage("/cuenta/usuarios/{id}", "admin", ("usuario",)),
     "lotes de cuentas": StaffPage("/cuenta/lotes", "coordinacion"),
     "lote de cuentas": StaffPage("/cuenta/lotes/{id}", "coordinacion", ("lote",)),
+    "lote de cuentas, en proceso": StaffPage("/cuenta/lotes/{id}", "coordinacion", ("lote_en_proceso",), "auto=0"),
     "lote de una importación": StaffPage("/cuenta/lotes/importaciones/{id}", "coordinacion", ("importacion",)),
     "lote de una importación, preparándose": StaffPage(
-        "/cuenta/lotes/importaciones/{id}", "coordinacion", ("importacion_sin_lote",)
+        "/cuenta/lotes/importaciones/{id}", "coordinacion", ("importacion_sin_lote",), "auto=0"
     ),
     "mi contraseña": StaffPage("/cuenta/contrasena", "transparencia"),
     "buzón de desarrollo": StaffPage("/cuenta/correo-dev", "admin"),
@@ -101,7 +107,7 @@ def test_each_row_uses_a_role_the_route_lets_in() -> None:
 
 
 @pytest.fixture(scope="module")
-async def ids(base_url: str, db: asyncpg.Pool, system: System) -> dict[str, str]:
+async def ids(base_url: str, db: asyncpg.Pool, system: System) -> AsyncIterator[dict[str, str]]:
     """One record of each kind a staff page shows, made through the gateway where a person would make it."""
     person = await factories.candidata(db)
     candidata = Client(base_url)
@@ -130,21 +136,31 @@ async def ids(base_url: str, db: asyncpg.Pool, system: System) -> dict[str, str]
         "INSERT INTO auth.lotes_cuentas (estado, total, procesadas, creadas, finished_at) "
         "VALUES ('terminado', 0, 0, 0, now()) RETURNING id"
     )
+    # A lote mid-way that no job works on (its page reloads itself).
+    en_proceso = await db.fetchval(
+        "INSERT INTO auth.lotes_cuentas (estado, total, procesadas, creadas) VALUES ('en_proceso', 10, 4, 3) "
+        "RETURNING id"
+    )
     # The import's lote, as the job creates it: its route sends the coordinación there.
     await db.execute(
         "INSERT INTO auth.lotes_cuentas (estado, origen, finished_at) VALUES ('terminado', $1, now())",
         f"importacion:{importacion_id}",
     )
     correo = await eventually(lambda: _first_mail(system), within=30, what="a mail in the development mailbox")
-    return {
+    yield {
         "revision": str(revision),
         "importacion": str(importacion_id),
         "importacion_sin_lote": "999999",
         "candidatura": str(person.candidatura_id),
         "usuario": str(await db.fetchval("SELECT id FROM auth.users WHERE username = $1", usuario)),
         "lote": str(lote),
+        "lote_en_proceso": str(en_proceso),
         "correo": correo,
     }
+    # A running lote blocks the next one: other tests' lotes must not find this one.
+    await db.execute(
+        "UPDATE auth.lotes_cuentas SET estado = 'terminado', finished_at = now() WHERE id = $1", en_proceso
+    )
 
 
 async def _first_mail(system: System) -> str | None:
@@ -154,19 +170,52 @@ async def _first_mail(system: System) -> str | None:
 
 def _path(page: StaffPage, ids: dict[str, str]) -> str:
     values = iter(ids[k] for k in page.ids)
-    return PLACEHOLDER.sub(lambda _: next(values), page.path)
+    path = PLACEHOLDER.sub(lambda _: next(values), page.path)
+    return f"{path}?{page.query}" if page.query else path
+
+
+async def test_pages_that_reload_use_no_meta_refresh(base_url: str, ids: dict[str, str]) -> None:
+    """A meta refresh cannot be stopped (WCAG 2.2.1, axe's meta-refresh): they reload through a script that the
+    page's «Dejar de actualizar» link leaves out."""
+    client = Client(base_url)
+    try:
+        await client.login("demo-coordinacion")
+        for name, page in STAFF_PAGES.items():
+            if "auto=0" not in page.query:
+                continue
+            reloading = await (await client.get(_path(StaffPage(page.path, page.role, page.ids), ids))).text()
+            assert 'http-equiv="refresh"' not in reloading and "/static/actualizar.js" in reloading, name
+            assert "Dejar de actualizar automáticamente" in reloading, name
+            stopped = await (await client.get(_path(page, ids))).text()
+            assert "/static/actualizar.js" not in stopped, name
+    finally:
+        await client.close()
+
+
+@pytest.fixture(scope="module")
+async def sessions(browser: Browser, base_url: str) -> dict[str, Any]:
+    """One login per role, kept as the browser's storage state: each page type then opens logged in."""
+    states: dict[str, Any] = {}
+    for role in sorted({p.role for p in STAFF_PAGES.values()}):
+        context = await browser.new_context(locale="es-MX")
+        try:
+            page = await context.new_page()
+            await login(page, base_url, f"demo-{role}")
+            await page.wait_for_load_state()
+            states[role] = await context.storage_state()
+        finally:
+            await context.close()
+    return states
 
 
 @pytest.mark.parametrize("name", list(STAFF_PAGES))
 async def test_every_staff_page_type_passes_axe_with_the_staff_menu(
-    browser: Browser, base_url: str, ids: dict[str, str], name: str
+    browser: Browser, base_url: str, ids: dict[str, str], sessions: dict[str, Any], name: str
 ) -> None:
     page_type = STAFF_PAGES[name]
-    context = await browser.new_context(locale="es-MX")
+    context = await browser.new_context(locale="es-MX", storage_state=sessions[page_type.role])
     try:
         page = await context.new_page()
-        await login(page, base_url, f"demo-{page_type.role}")
-        await page.wait_for_load_state()
         response = await page.goto(base_url + _path(page_type, ids))
         assert response is not None and response.status == 200, f"{name}: {response and response.status}"
         assert await page.get_attribute("html", "lang") == "es-MX"
