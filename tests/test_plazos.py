@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
 import openpyxl
+from playwright.async_api import Browser, expect
 
 from launcher.system import System
 
 from . import factories
+from .browser import axe_violations, login
 from .helpers import Client, eventually, fill_curricular
 from .test_avisos import _body, _mail, _mail_to
 from .test_plazo_captura import cerrada
@@ -23,6 +27,7 @@ from .test_validacion_partido import paso_del_partido
 PLAZOS = "/validacion/plazos"
 OMISOS = "/validacion/plazos/omisos"
 ATRASO = "Conóceles: la captura cerró y falta tu envío"
+MANUAL_IMG = Path(__file__).resolve().parents[1] / "docs" / "img" / "manual-personal"
 ATRASO_PARTIDO = "Conóceles: un cuestionario espera la revisión de tu partido"
 
 
@@ -318,3 +323,77 @@ async def test_the_staff_menu_shows_counts_of_what_waits(make_client: type[Clien
     candidata = make_client()
     await candidata.login(person.username)
     assert 'class="cuenta"' not in await (await candidata.get("/captura/")).text()
+
+
+async def test_the_days_of_waiting_are_a_process_setting(make_client: type[Client], db: asyncpg.Pool) -> None:
+    postulante_id, siglas = await _postulante(db)
+    person = await factories.candidata(db, siglas=siglas)
+    await _submit(make_client, person)
+    await _aged(db, person.candidatura_id, 2)
+    coordinacion = await _coordinacion(make_client)
+    dashboard = f"{PLAZOS}?postulante={postulante_id}"
+    assert _counts(await (await coordinacion.get(dashboard)).text())["instituto"] == (1, 0)
+    page = await (await coordinacion.get("/validacion/proceso")).text()
+    assert 'name="dias_espera_instituto" value="5"' in page
+    original = await db.fetchval("SELECT configuracion FROM registro.procesos WHERE activo")
+    form = dict(re.findall(r'name="([a-z_A-Z]+)" value="([^"]*)"', page))
+    form.pop("csrf_token", None)
+    form.pop("validacion_partido", None)  # a checkbox: its value="1" is sent only when checked
+    try:
+        wrong = await coordinacion.submit(
+            "/validacion/proceso", "/validacion/proceso", {**form, "dias_espera_instituto": "0"}
+        )
+        assert wrong.status == 422 and "Debe ser al menos 1." in await wrong.text()
+        saved = await coordinacion.submit(
+            "/validacion/proceso", "/validacion/proceso", {**form, "dias_espera_instituto": "1"}
+        )
+        assert saved.status == 303, await saved.text()
+        assert _counts(await (await coordinacion.get(dashboard)).text())["instituto"] == (1, 1)
+    finally:
+        await db.execute("UPDATE registro.procesos SET configuracion = $1 WHERE activo", original)
+
+
+async def test_the_staff_manual_screenshots_of_the_deadlines(
+    browser: Browser, base_url: str, make_client: type[Client], db: asyncpg.Pool, tmp_path: Path
+) -> None:
+    """Walks the dashboard, the reminder and the omisos as the coordinación does, with axe on each step; with
+    CONOCELES_MANUAL_SCREENSHOTS=1 the pictures of docs/manual-personal/plazos.md are written."""
+    folder = MANUAL_IMG if os.environ.get("CONOCELES_MANUAL_SCREENSHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    postulante_id, siglas = await _postulante(db)
+    for _ in range(2):
+        await factories.candidata(db, siglas=siglas)
+    enviada = await factories.candidata(db, siglas=siglas)
+    await _submit(make_client, enviada)
+    await _aged(db, enviada.candidatura_id, 7)
+    context = await browser.new_context(locale="es-MX", viewport={"width": 1000, "height": 700})
+    page = await context.new_page()
+    shots: list[Path] = []
+
+    async def shot(name: str, locator: str = "main") -> None:
+        assert await axe_violations(page) == [], name
+        path = folder / f"plazos-{len(shots) + 1:02d}-{name}.png"
+        await page.locator(locator).screenshot(path=str(path))
+        shots.append(path)
+
+    async with _closed_after_submit(db, enviada.candidatura_id):
+        await login(page, base_url, "demo-coordinacion")
+        await page.wait_for_load_state()
+        await page.goto(f"{base_url}{PLAZOS}")
+        await page.get_by_label("Postulante").select_option(str(postulante_id))
+        await page.get_by_role("button", name="Filtrar").click()
+        await expect(page.locator("#atrasados-instituto")).to_have_text("1")
+        await shot("tablero")
+        await page.get_by_role("button", name="Enviar recordatorio a las 3 candidaturas atrasadas").click()
+        await expect(page.get_by_role("status")).to_contain_text("Se enviaron 3 recordatorios")
+        await shot("recordatorio-enviado")
+        await page.get_by_role("link", name="Ver las candidaturas omisas").click()
+        await page.get_by_label("Postulante").select_option(str(postulante_id))
+        await page.get_by_role("button", name="Filtrar").click()
+        await expect(page.get_by_text("2 candidaturas omisas")).to_be_visible()
+        await shot("omisos")
+        await page.goto(f"{base_url}/validacion/proceso")
+        await shot("ajustes", "fieldset:has(legend:text('Plazos de espera'))")
+    await context.close()
+    for path in shots:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and 5000 < path.stat().st_size < 150_000, path
