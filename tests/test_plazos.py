@@ -370,10 +370,13 @@ async def test_the_staff_manual_screenshots_of_the_deadlines(
     page = await context.new_page()
     shots: list[Path] = []
 
-    async def shot(name: str, locator: str = "main") -> None:
+    async def shot(name: str, locator: str | None = None) -> None:
         assert await axe_violations(page) == [], name
         path = folder / f"plazos-{len(shots) + 1:02d}-{name}.png"
-        await page.locator(locator).screenshot(path=str(path))
+        if locator:
+            await page.locator(locator).screenshot(path=str(path))
+        else:  # what the screen shows, from the top: the picture stays small
+            await page.screenshot(path=str(path))
         shots.append(path)
 
     async with _closed_after_submit(db, enviada.candidatura_id):
@@ -384,6 +387,8 @@ async def test_the_staff_manual_screenshots_of_the_deadlines(
         await page.get_by_role("button", name="Filtrar").click()
         await expect(page.locator("#atrasados-instituto")).to_have_text("1")
         await shot("tablero")
+        await page.evaluate("document.getElementById('lista').scrollIntoView()")
+        await shot("lista")
         await page.get_by_role("button", name="Enviar recordatorio a las 3 candidaturas atrasadas").click()
         await expect(page.get_by_role("status")).to_contain_text("Se enviaron 3 recordatorios")
         await shot("recordatorio-enviado")
@@ -391,6 +396,8 @@ async def test_the_staff_manual_screenshots_of_the_deadlines(
         await page.get_by_label("Postulante").select_option(str(postulante_id))
         await page.get_by_role("button", name="Filtrar").click()
         await expect(page.get_by_text("2 candidaturas omisas")).to_be_visible()
+        await page.get_by_text("2 candidaturas omisas").scroll_into_view_if_needed()
+        await page.evaluate("window.scrollBy(0, document.querySelector('main h2').getBoundingClientRect().top - 120)")
         await shot("omisos")
         await page.goto(f"{base_url}/validacion/proceso")
         await shot("ajustes", "fieldset:has(legend:text('Plazos de espera'))")
