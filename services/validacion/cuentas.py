@@ -10,7 +10,7 @@ SELECT '/validacion/' AS ruta, count(*)::int AS n FROM validacion.revisiones WHE
 UNION ALL
 SELECT '/validacion/correcciones', count(*)::int FROM validacion.solicitudes_correccion WHERE estado = 'pendiente'
 UNION ALL
-SELECT '/validacion/transparencia', count(*)::int FROM validacion.banderas WHERE estado = 'abierta'
+SELECT '/validacion/transparencia/', count(*)::int FROM validacion.banderas WHERE estado = 'abierta'
 """
 
 
