@@ -19,7 +19,7 @@ from launcher.system import System
 
 from . import factories
 from .browser import axe_violations, login
-from .helpers import Client, eventually, fill_curricular
+from .helpers import Client, approve_review, eventually, fill_curricular
 from .test_avisos import _body, _mail, _mail_to
 from .test_plazo_captura import cerrada
 from .test_validacion_partido import paso_del_partido
@@ -115,6 +115,36 @@ async def test_the_dashboard_counts_what_waits_on_whom_as_the_registry_says(
     bad = await coordinacion.get(f"{PLAZOS}?postulante=abc&estado=validado")
     text = await bad.text()
     assert bad.status == 422 and "Elige un postulante de la lista." in text and 'id="total-partido"' in text
+
+
+async def test_a_pending_correction_request_waits_on_the_institute(make_client: type[Client], db: asyncpg.Pool) -> None:
+    postulante_id, siglas = await _postulante(db)
+    person = await factories.candidata(db, siglas=siglas)
+    candidata, validador = make_client(), make_client()
+    await candidata.login(person.username)
+    await validador.login("demo-validador")
+    await fill_curricular(candidata, person.candidatura_id)
+    overview = f"/captura/candidaturas/{person.candidatura_id}/curricular"
+    assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
+    await approve_review(validador, db, person.candidatura_id)
+    await eventually(
+        lambda: db.fetchval(
+            "SELECT estado = 'publicado' FROM captura.cuestionarios WHERE candidatura_id = $1 "
+            "AND cuestionario = 'curricular'",
+            person.candidatura_id,
+        ),
+        what="the publication",
+    )
+    coordinacion = await _coordinacion(make_client)
+    dashboard = f"{PLAZOS}?postulante={postulante_id}&grupo=instituto"
+    assert _rows(await (await coordinacion.get(dashboard)).text()) == set()  # published: waits on nobody
+    page = f"{overview}/correccion"
+    asked = await candidata.submit(page, page, {"rubro": "propuestas", "motivo": "Cambió mi propuesta 1."})
+    assert asked.status == 303, await asked.text()
+    html = await (await coordinacion.get(dashboard)).text()
+    assert _rows(html) == {(str(person.candidatura_id), "curricular")}
+    assert "Corrección solicitada" in html
+    assert _counts(html)["instituto"] == (1, 0)
 
 
 async def test_an_administrator_reads_the_dashboard_but_sends_nothing(

@@ -9,6 +9,7 @@ import pytest
 from gateway.routing import service_for
 from services.captura.plazos import forms
 from services.captura.plazos.reglas import (
+    CORRECCION_SOLICITADA,
     ESTADOS_EN_ESPERA,
     Espera,
     Grupo,
@@ -36,6 +37,7 @@ CERRADA = Ventana(NOW - timedelta(days=20), NOW - timedelta(hours=1))
         ("en_correccion", Grupo.CANDIDATURA),
         ("revision_partido", Grupo.PARTIDO),
         ("enviado", Grupo.INSTITUTO),
+        ("correccion_solicitada", Grupo.INSTITUTO),  # a pending correction request: the questionnaire is published
         ("validado", None),
         ("publicado", None),
         ("retirado", None),
@@ -46,8 +48,9 @@ def test_whom_each_state_waits_on(estado: str, grupo: Grupo | None) -> None:
     assert grupo_de(estado) is grupo
 
 
-def test_every_waiting_state_is_a_state() -> None:
-    assert set(ESTADOS_EN_ESPERA) <= set(STATE_LABELS)
+def test_every_waiting_state_has_a_label() -> None:
+    assert set(ESTADOS_EN_ESPERA) - {CORRECCION_SOLICITADA} <= set(STATE_LABELS)
+    assert set(ESTADOS_EN_ESPERA) <= set(forms.ETIQUETAS)
 
 
 def test_the_candidacy_is_late_only_once_its_window_closed() -> None:

@@ -9,7 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from services.common.estados import STATE_LABELS
 
-from .reglas import ESTADOS_EN_ESPERA, GRUPOS_CON_RECORDATORIO, Grupo
+from .reglas import (
+    CORRECCION_SOLICITADA,
+    ESTADOS_EN_ESPERA,
+    ETIQUETA_CORRECCION_SOLICITADA,
+    GRUPOS_CON_RECORDATORIO,
+    Grupo,
+)
+
+ETIQUETAS = {**STATE_LABELS, CORRECCION_SOLICITADA: ETIQUETA_CORRECCION_SOLICITADA}
 
 MAX_ID = 2_147_483_647
 
@@ -57,7 +65,7 @@ FILTER_MESSAGES = {
     "postulante": "Elige un postulante de la lista.",
     "cargo": "Elige un cargo de la lista.",
     "grupo": "Elige de quién se espera: la candidatura, el partido o el Instituto.",
-    "estado": "Elige un estado de la lista: " + ", ".join(STATE_LABELS[e] for e in ESTADOS_EN_ESPERA) + ".",
+    "estado": "Elige un estado de la lista: " + ", ".join(ETIQUETAS[e] for e in ESTADOS_EN_ESPERA) + ".",
     "atrasados": "Marca o desmarca «Solo atrasados».",
 }
 

@@ -4,8 +4,10 @@ No I/O: the views read the rows and the process, this decides. A questionnaire w
 
 - the candidacy while it is ``pendiente``, ``en_captura``, ``con_observaciones`` or ``en_correccion``: it is
   late once its capture window (prórroga included) has closed;
-- the party while it is ``revision_partido``, and the institute while it is ``enviado``: late once it has
-  waited there longer than the days the process sets (``Configuracion.dias_espera_partido`` / ``_instituto``).
+- the party while it is ``revision_partido``, and the institute while it is ``enviado`` or while a correction
+  request of a published questionnaire waits for its decision (``correccion_solicitada``, not a questionnaire
+  state): late once it has waited there longer than the days the process sets
+  (``Configuracion.dias_espera_partido`` / ``_instituto``).
 
 How long it has waited counts from its last change of state (``captura.cuestionarios.updated_at``); a
 questionnaire nobody opened yet has waited since the candidacy was registered.
@@ -32,11 +34,14 @@ GRUPO_LABELS = {
     Grupo.PARTIDO: "Esperan al partido",
     Grupo.INSTITUTO: "Esperan al Instituto",
 }
+# Not a state of the questionnaire (it stays publicado): a correction request waiting for the institute's decision.
+CORRECCION_SOLICITADA = "correccion_solicitada"
+ETIQUETA_CORRECCION_SOLICITADA = "Corrección solicitada"
 QUIEN = {Grupo.CANDIDATURA: "La candidatura", Grupo.PARTIDO: "El partido", Grupo.INSTITUTO: "El Instituto"}
 ESTADOS_POR_GRUPO: dict[Grupo, tuple[str, ...]] = {
     Grupo.CANDIDATURA: ("pendiente", "en_captura", "con_observaciones", "en_correccion"),
     Grupo.PARTIDO: ("revision_partido",),
-    Grupo.INSTITUTO: ("enviado",),
+    Grupo.INSTITUTO: ("enviado", CORRECCION_SOLICITADA),
 }
 GRUPO_DE_ESTADO = {estado: grupo for grupo, estados in ESTADOS_POR_GRUPO.items() for estado in estados}
 ESTADOS_EN_ESPERA = tuple(GRUPO_DE_ESTADO)

@@ -1,10 +1,23 @@
 """SQL of the deadlines screens. They read captura's own tables and the registry (reference data)."""
 
-# Every questionnaire of every registered candidacy that waits on someone, with its last change of state and
-# the latest end of a live prórroga of the candidacy or of its postulante. Filters: postulante, cargo, state.
+# Every questionnaire of every registered candidacy that waits on someone, with its last change of state, and every
+# pending correction request (it waits on the institute's decision while the questionnaire stays published); with
+# the latest end of a live prórroga of the candidacy or of its postulante. Filters: postulante, cargo.
 ESPERAS_SQL = """
-SELECT c.id AS candidatura_id, k.cuestionario, coalesce(q.estado, 'pendiente') AS estado,
-       coalesce(q.updated_at, c.created_at) AS desde,
+WITH esperas AS (
+    SELECT c.id AS candidatura_id, k.cuestionario, coalesce(q.estado, 'pendiente') AS estado,
+           coalesce(q.updated_at, c.created_at) AS desde
+    FROM registro.candidaturas c
+    CROSS JOIN unnest($2::text[]) AS k (cuestionario)
+    LEFT JOIN captura.cuestionarios q ON q.candidatura_id = c.id AND q.cuestionario = k.cuestionario
+    WHERE c.proceso_id = $1 AND c.estatus = 'registrada' AND coalesce(q.estado, 'pendiente') = ANY($3::text[])
+    UNION ALL
+    SELECT s.candidatura_id, s.cuestionario, 'correccion_solicitada', s.created_at
+    FROM captura.solicitudes_correccion s
+    JOIN registro.candidaturas c ON c.id = s.candidatura_id
+    WHERE s.estado = 'pendiente' AND c.proceso_id = $1 AND c.estatus = 'registrada'
+)
+SELECT e.candidatura_id, e.cuestionario, e.estado, e.desde,
        c.nombre, c.primer_apellido, c.segundo_apellido, c.tipo, c.numero, c.cargo, g.nombre AS cargo_nombre,
        c.postulante_id, p.siglas, c.distrito, m.nombre AS municipio_nombre,
        (SELECT max(x.fin) FROM registro.prorrogas x
@@ -12,17 +25,14 @@ SELECT c.id AS candidatura_id, k.cuestionario, coalesce(q.estado, 'pendiente') A
            AND (x.candidatura_id = c.id OR x.postulante_id = c.postulante_id)) AS prorroga_fin,
        coalesce((SELECT array_agg(r.grupo) FROM captura.recordatorios_atraso r
                   WHERE r.candidatura_id = c.id AND r.dia = $6), '{}') AS recordados_hoy
-FROM registro.candidaturas c
-CROSS JOIN unnest($2::text[]) AS k (cuestionario)
+FROM esperas e
+JOIN registro.candidaturas c ON c.id = e.candidatura_id
 JOIN registro.cargos g ON g.clave = c.cargo
 JOIN registro.postulantes p ON p.id = c.postulante_id
 LEFT JOIN registro.municipios m ON m.clave = c.municipio
-LEFT JOIN captura.cuestionarios q ON q.candidatura_id = c.id AND q.cuestionario = k.cuestionario
-WHERE c.proceso_id = $1 AND c.estatus = 'registrada'
-  AND coalesce(q.estado, 'pendiente') = ANY($3::text[])
-  AND ($4::int IS NULL OR c.postulante_id = $4)
+WHERE ($4::int IS NULL OR c.postulante_id = $4)
   AND ($5::text IS NULL OR c.cargo = $5)
-ORDER BY g.orden, c.distrito, c.municipio, c.numero, c.tipo, c.primer_apellido, c.id, k.cuestionario
+ORDER BY g.orden, c.distrito, c.municipio, c.numero, c.tipo, c.primer_apellido, c.id, e.cuestionario, e.estado
 """
 
 POSTULANTES_SQL = "SELECT id, siglas, nombre FROM registro.postulantes ORDER BY siglas"
