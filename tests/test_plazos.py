@@ -112,6 +112,8 @@ async def test_the_dashboard_counts_what_waits_on_whom_as_the_registry_says(
         closed = await coordinacion.get(f"{PLAZOS}?postulante={postulante_id}")
         assert _counts(await closed.text())["candidatura"] == (5, 5)
 
+    for lote in ("²", "9" * 30, "-1"):  # a made-up lote is ignored, never an error page
+        assert (await coordinacion.get(f"{PLAZOS}?lote={lote}")).status == 200, lote
     bad = await coordinacion.get(f"{PLAZOS}?postulante=abc&estado=validado")
     text = await bad.text()
     assert bad.status == 422 and "Elige un postulante de la lista." in text and 'id="total-partido"' in text

@@ -7,6 +7,7 @@ coordinación reads and mails from it, an administrator only reads it.
 from __future__ import annotations
 
 import io
+import re
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +37,8 @@ from .sql import (
     POSTULANTES_SQL,
 )
 
+# The lote a reminder press redirects with (str.isdigit would let «²» through to int()).
+LOTE_RE = re.compile(r"[0-9]{1,18}")
 # A page of the dashboard lists at most this many questionnaires; the counts above always cover all.
 MAX_FILAS = 1000
 TIPOS_AVISO = {Grupo.CANDIDATURA: Tipo.ATRASO, Grupo.PARTIDO: Tipo.ATRASO_PARTIDO}
@@ -121,7 +124,7 @@ async def dashboard(request: web.Request) -> web.Response:
     filtros, errors = forms.parse(request.query)
     enviados = None
     lote = request.query.get("lote", "")
-    if lote.isdigit() and len(lote) < 19:
+    if LOTE_RE.fullmatch(lote):
         rows = await request.app[DB_POOL].fetch(LOTE_SQL, int(lote))
         enviados = {r["grupo"]: r["n"] for r in rows}
     return await _dashboard(request, filtros, errors, enviados=enviados)
