@@ -21,6 +21,7 @@ from . import factories
 from .browser import axe_violations, login
 from .helpers import Client, approve_review, eventually, fill_curricular
 from .test_avisos import _body, _mail, _mail_to
+from .test_identidad import submitted_for_review
 from .test_plazo_captura import cerrada
 from .test_validacion_partido import paso_del_partido
 
@@ -280,10 +281,21 @@ async def test_omisos_are_the_registered_with_nothing_submitted_at_the_close(
     started = make_client()
     await started.login(empezada.username)
     await fill_curricular(started, empezada.candidatura_id)  # saved, never submitted
-    await _submit(make_client, cumplida)
+    # The identity questionnaire alone does not make a candidacy compliant: it is said, not required.
+    solo_identidad = await factories.candidata(db, siglas=siglas)
+    identidad = make_client()
+    await identidad.login(solo_identidad.username)
+    await submitted_for_review(identidad, db, solo_identidad.candidatura_id)
+    await _submit(make_client, cumplida)  # the last one in time: the close comes just after it
     coordinacion = await _coordinacion(make_client)
-    mine = {omisa.candidatura_id, empezada.candidatura_id, cumplida.candidatura_id, cancelada.candidatura_id}
-    expected = {str(omisa.candidatura_id), str(empezada.candidatura_id)}
+    mine = {
+        omisa.candidatura_id,
+        empezada.candidatura_id,
+        cumplida.candidatura_id,
+        cancelada.candidatura_id,
+        solo_identidad.candidatura_id,
+    }
+    expected = {str(omisa.candidatura_id), str(empezada.candidatura_id), str(solo_identidad.candidatura_id)}
 
     open_page = await coordinacion.get(f"{OMISOS}?postulante={postulante_id}")
     assert "0 candidaturas omisas" in await open_page.text()  # nobody is omiso while the capture is open
@@ -292,7 +304,7 @@ async def test_omisos_are_the_registered_with_nothing_submitted_at_the_close(
         page = await coordinacion.get(f"{OMISOS}?postulante={postulante_id}")
         html = await page.text()
         assert page.status == 200, html
-        assert "2 candidaturas omisas" in html and f"{siglas} · " in html
+        assert "3 candidaturas omisas" in html and f"{siglas} · " in html
 
         response = await coordinacion.get(f"{OMISOS}.csv?postulante={postulante_id}")
         assert response.status == 200
@@ -306,7 +318,11 @@ async def test_omisos_are_the_registered_with_nothing_submitted_at_the_close(
         assert by_id[str(omisa.candidatura_id)]["estado_curricular"] == "Pendiente"
         assert by_id[str(empezada.candidatura_id)]["estado_curricular"] == "En captura"
         assert {r["postulante"] for r in rows} == {siglas}
-        assert {r["identidad_enviada"] for r in rows} == {"no"}
+        assert {k: r["identidad_enviada"] for k, r in by_id.items()} == {
+            str(omisa.candidatura_id): "no",
+            str(empezada.candidatura_id): "no",
+            str(solo_identidad.candidatura_id): "sí",
+        }
 
         xlsx = await coordinacion.get(f"{OMISOS}.xlsx?postulante={postulante_id}")
         assert f'filename="omisos-{corte.group(1)}.xlsx"' in xlsx.headers["Content-Disposition"]
