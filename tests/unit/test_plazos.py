@@ -1,116 +1,77 @@
-"""The deadlines dashboard's rules: whom a questionnaire waits on, when it is late, how long it waited."""
+"""The capture window of a candidacy (services/common/plazos.py): dates, prórrogas and what people read."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
+from services.common.plazos import Momento, Ventana, deadline_text, fecha_hora, motivo_cerrada
 
-from gateway.routing import service_for
-from services.captura.plazos import forms
-from services.captura.plazos.reglas import (
-    CORRECCION_SOLICITADA,
-    ESTADOS_EN_ESPERA,
-    Espera,
-    Grupo,
-    atrasado,
-    boton_recordatorio,
-    grupo_de,
-    tiempo_de_espera,
-)
-from services.common.estados import STATE_LABELS
-from services.common.menu_cuentas import merge
-from services.common.plazos import Ventana
-
-NOW = datetime(2027, 4, 10, 18, 0, tzinfo=UTC)
-ESPERA = Espera(dias_partido=3, dias_instituto=5)
-ABIERTA = Ventana(NOW - timedelta(days=20), NOW + timedelta(days=2))
-CERRADA = Ventana(NOW - timedelta(days=20), NOW - timedelta(hours=1))
+# 12:00 in the process's zone (America/Mexico_City, UTC-6): every deadline is written in that zone.
+NOW = datetime(2024, 4, 10, 18, 0, tzinfo=UTC)
+WEEK = timedelta(days=7)
 
 
-@pytest.mark.parametrize(
-    ("estado", "grupo"),
-    [
-        ("pendiente", Grupo.CANDIDATURA),
-        ("en_captura", Grupo.CANDIDATURA),
-        ("con_observaciones", Grupo.CANDIDATURA),
-        ("en_correccion", Grupo.CANDIDATURA),
-        ("revision_partido", Grupo.PARTIDO),
-        ("enviado", Grupo.INSTITUTO),
-        ("correccion_solicitada", Grupo.INSTITUTO),  # a pending correction request: the questionnaire is published
-        ("validado", None),
-        ("publicado", None),
-        ("retirado", None),
-        ("pausado", None),
-    ],
-)
-def test_whom_each_state_waits_on(estado: str, grupo: Grupo | None) -> None:
-    assert grupo_de(estado) is grupo
+def test_deadline_says_the_time_left() -> None:
+    ventana = Ventana(None, NOW + timedelta(days=2, hours=3))
+    assert deadline_text(ventana, NOW) == (
+        "La captura cierra el 12/04/2024 a las 15:00 (hora del centro); quedan 2 días y 3 horas."
+    )
+    fin = NOW + timedelta(days=2, hours=3)
+    assert "quedan 45 minutos" in (deadline_text(ventana, fin - timedelta(minutes=45)) or "")
+    assert (
+        deadline_text(ventana, fin + timedelta(seconds=1))
+        == "La captura cerró el 12/04/2024 a las 15:00 (hora del centro)."
+    )
+    assert (
+        deadline_text(Ventana(NOW + WEEK, NOW + 2 * WEEK), NOW)
+        == "La captura abre el 17/04/2024 a las 12:00 (hora del centro)."
+    )
+    assert deadline_text(Ventana(None, None), NOW) is None and deadline_text(None, NOW) is None
 
 
-def test_every_waiting_state_has_a_label() -> None:
-    assert set(ESTADOS_EN_ESPERA) - {CORRECCION_SOLICITADA} <= set(STATE_LABELS)
-    assert set(ESTADOS_EN_ESPERA) <= set(forms.ETIQUETAS)
+def test_a_prorroga_moves_the_close_later_only() -> None:
+    later = Ventana(None, NOW - WEEK, NOW + WEEK)
+    assert later.cierre == NOW + WEEK and later.con_prorroga and later.abierta(NOW)
+    assert (
+        deadline_text(later, NOW)
+        == "La captura cierra el 17/04/2024 a las 12:00 (hora del centro) (con prórroga); quedan 7 días y 0 horas."
+    )
+    earlier = Ventana(None, NOW + WEEK, NOW - WEEK)
+    assert earlier.cierre == NOW + WEEK and not earlier.con_prorroga
+    # Without a close there is nothing to extend; a prórroga never opens the window before it starts.
+    assert Ventana(None, None, NOW - WEEK).abierta(NOW)
+    assert Ventana(NOW + WEEK, NOW + 2 * WEEK, NOW + 3 * WEEK).momento(NOW) is Momento.ANTES
 
 
-def test_the_candidacy_is_late_only_once_its_window_closed() -> None:
-    long_ago = NOW - timedelta(days=60)
-    assert not atrasado(Grupo.CANDIDATURA, long_ago, ABIERTA, NOW, ESPERA)
-    assert atrasado(Grupo.CANDIDATURA, NOW, CERRADA, NOW, ESPERA)
+def test_the_window_includes_its_last_minute() -> None:
+    ventana = Ventana(NOW - WEEK, NOW)
+    assert ventana.abierta(NOW) and ventana.abierta(NOW - WEEK)
+    assert ventana.momento(NOW + timedelta(microseconds=1)) is Momento.CERRADA
+    assert ventana.momento(NOW - WEEK - timedelta(microseconds=1)) is Momento.ANTES
 
 
-def test_a_prorroga_keeps_the_candidacy_in_time() -> None:
-    con_prorroga = Ventana(CERRADA.inicio, CERRADA.fin, NOW + timedelta(days=1))
-    assert not atrasado(Grupo.CANDIDATURA, NOW - timedelta(days=30), con_prorroga, NOW, ESPERA)
-    vencida = Ventana(CERRADA.inicio, CERRADA.fin, NOW - timedelta(minutes=1))
-    assert atrasado(Grupo.CANDIDATURA, NOW, vencida, NOW, ESPERA)
+def test_why_a_candidacy_may_not_write() -> None:
+    assert motivo_cerrada(Ventana(NOW - WEEK, NOW + WEEK), NOW) is None
+    closed = motivo_cerrada(Ventana(None, NOW - WEEK), NOW) or ""
+    assert closed.startswith("La captura cerró el 03/04/2024 a las 12:00") and "prórroga" in closed
+    expired = motivo_cerrada(Ventana(None, NOW - 2 * WEEK, NOW - WEEK), NOW) or ""
+    assert expired.startswith("La prórroga de captura de esta candidatura terminó el 03/04/2024")
+    early = motivo_cerrada(Ventana(NOW + WEEK, None), NOW) or ""
+    assert early == "La captura todavía no empieza: abre el 17/04/2024 a las 12:00 (hora del centro)."
 
 
-@pytest.mark.parametrize(("grupo", "dias"), [(Grupo.PARTIDO, 3), (Grupo.INSTITUTO, 5)])
-def test_party_and_institute_are_late_after_their_days(grupo: Grupo, dias: int) -> None:
-    # The capture window does not matter to them: a submission in time may still wait too long.
-    for ventana in (ABIERTA, CERRADA):
-        assert not atrasado(grupo, NOW - timedelta(days=dias), ventana, NOW, ESPERA)
-        assert atrasado(grupo, NOW - timedelta(days=dias, seconds=1), ventana, NOW, ESPERA)
+def test_every_deadline_is_written_by_one_function() -> None:
+    last_minute = datetime(2024, 5, 31, 23, 59, tzinfo=UTC)
+    assert fecha_hora(last_minute, "America/Mexico_City") == "31/05/2024 a las 17:59 (hora del centro)"
+    assert fecha_hora(last_minute, "America/Tijuana").startswith("31/05/2024 a las 16:59")
 
 
-def test_how_long_an_item_waited_reads_as_people_say_it() -> None:
-    assert tiempo_de_espera(NOW - timedelta(days=1, hours=5), NOW) == "1 día"
-    assert tiempo_de_espera(NOW - timedelta(days=12), NOW) == "12 días"
-    assert tiempo_de_espera(NOW - timedelta(hours=5, minutes=59), NOW) == "5 horas"
-    assert tiempo_de_espera(NOW - timedelta(minutes=59), NOW) == "menos de una hora"
-    assert tiempo_de_espera(NOW + timedelta(minutes=5), NOW) == "menos de una hora"  # clocks a little apart
-
-
-def test_the_reminder_button_says_how_many() -> None:
-    assert boton_recordatorio(Grupo.CANDIDATURA, 1) == "Enviar recordatorio a la candidatura atrasada"
-    assert boton_recordatorio(Grupo.CANDIDATURA, 1200) == "Enviar recordatorio a las 1,200 candidaturas atrasadas"
-    assert boton_recordatorio(Grupo.PARTIDO, 2).endswith("de 2 candidaturas atrasadas")
-
-
-def test_filters_keep_the_valid_ones_and_name_the_wrong_ones() -> None:
-    filtros, errors = forms.parse({"postulante": "abc", "cargo": "PRES_MUN", "estado": "validado", "grupo": "x"})
-    assert set(errors) == {"postulante", "estado", "grupo"}
-    assert filtros.cargo == "PRES_MUN" and filtros.postulante is None
-    filtros, errors = forms.parse({"postulante": "7", "grupo": "partido", "atrasados": "1"})
-    assert errors == {}
-    assert filtros.query() == {"postulante": "7", "grupo": "partido", "atrasados": "1"}
-
-
-def test_the_institute_gets_no_reminder() -> None:
-    with pytest.raises(ValueError):
-        forms.Recordatorio.model_validate({"grupo": "instituto"})
-    assert forms.Recordatorio.model_validate({"grupo": "partido"}).grupo is Grupo.PARTIDO
-
-
-def test_the_deadlines_screens_are_routed_to_captura() -> None:
-    assert service_for("/validacion/plazos") == "captura"
-    assert service_for("/validacion/plazos/omisos.xlsx") == "captura"
-    assert service_for("/validacion/plazosx") == "validacion"
-    assert service_for("/validacion/prorrogas") == "validacion"
-    assert service_for("/validacion/") == "validacion"
-
-
-def test_menu_counts_merge_what_each_service_published() -> None:
-    published = [b'{"/validacion/": 4}', None, b"no es json", b'{"/validacion/plazos": 2, "/x": -1, "/y": "3"}']
-    assert merge(published) == {"/validacion/": 4, "/validacion/plazos": 2}
+def test_the_time_left_reads_in_singular_and_plural() -> None:
+    fin = NOW + timedelta(days=2, hours=3)
+    ventana = Ventana(None, fin)
+    assert "queda 1 hora." in (deadline_text(ventana, fin - timedelta(minutes=90)) or "")
+    assert "queda 1 minuto." in (deadline_text(ventana, fin - timedelta(seconds=90)) or "")
+    tijuana = Ventana(None, fin, zona="America/Tijuana")
+    assert (deadline_text(tijuana, NOW) or "").startswith(
+        "La captura cierra el 12/04/2024 a las 14:00 (hora del noroeste);"
+    )
