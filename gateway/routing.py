@@ -9,6 +9,8 @@ ROUTES: tuple[tuple[str, str], ...] = (
     # Staff screens about data another service owns are served by that service (no one reads another's schema).
     ("/validacion/transparencia/consentimientos", "captura"),
     ("/validacion/transparencia/avisos", "publico"),
+    # The deadlines dashboard and the omisos read the questionnaire states, which are captura's.
+    ("/validacion/plazos", "captura"),
     ("/reportes", "reportes"),
     ("/", "publico"),
 )

@@ -522,6 +522,8 @@ async def test_process_settings_are_saved_and_read_back(make_client: type[Client
             "validacion_partido",
             "edades_minimas",
             "avisos_plazo_horas",
+            "dias_espera_partido",
+            "dias_espera_instituto",
         }
         assert await db.fetchval(
             "SELECT count(*) FROM audit.eventos WHERE action = 'ajustes_proceso' AND entity_id = $1", str(proceso.id)

@@ -22,13 +22,17 @@ from services.common.avisos import CURRICULAR, Aviso, Tipo
 from services.common.cuestionarios import FORMAS
 from services.common.settings import CommonSettings
 
-PARA_REPRESENTANTES = frozenset({Tipo.OBSERVACIONES, Tipo.CORRECCION_APROBADA, Tipo.CORRECCION_RECHAZADA})
+PARA_REPRESENTANTES = frozenset(
+    {Tipo.OBSERVACIONES, Tipo.CORRECCION_APROBADA, Tipo.CORRECCION_RECHAZADA, Tipo.ATRASO_PARTIDO}
+)
+# What only the party can act on: its candidacy's accounts are not mailed.
+SOLO_REPRESENTANTES = frozenset({Tipo.ATRASO_PARTIDO})
 
 RECIPIENTS_SQL = """
 SELECT u.id, u.email, u.nombre, u.username
 FROM auth.users u
 WHERE u.active AND coalesce(u.email, '') <> ''
-  AND (u.candidatura_id = $1
+  AND (($3 AND u.candidatura_id = $1)
        OR ($2 AND u.role = 'representante'
            AND u.postulante_id = (SELECT postulante_id FROM registro.candidaturas WHERE id = $1)))
 ORDER BY u.id
@@ -54,6 +58,8 @@ SUBJECTS = {
     Tipo.CORRECCION_APROBADA: "Conóceles: el Instituto aprobó tu solicitud de corrección",
     Tipo.CORRECCION_RECHAZADA: "Conóceles: el Instituto no aprobó tu solicitud de corrección",
     Tipo.PLAZO: "Conóceles: la captura cierra en menos de {horas} horas",
+    Tipo.ATRASO: "Conóceles: la captura cerró y falta tu envío",
+    Tipo.ATRASO_PARTIDO: "Conóceles: un cuestionario espera la revisión de tu partido",
 }
 INTROS = {
     Tipo.OBSERVACIONES: (
@@ -75,6 +81,11 @@ INTROS = {
     Tipo.PLAZO: (
         "La captura de información cierra en menos de {horas} horas y {candidatura} todavía no ha enviado a validación:"
     ),
+    Tipo.ATRASO: "La captura de información cerró y {candidatura} no envió a validación:",
+    Tipo.ATRASO_PARTIDO: (
+        "El {cuestionario} de {candidatura} espera la revisión de la representación de {postulante} desde hace "
+        "más días de los previstos por el Instituto:"
+    ),
 }
 CLOSINGS = {
     Tipo.OBSERVACIONES: "Cuando termines, vuelve a enviar el cuestionario a validación.",
@@ -85,6 +96,8 @@ CLOSINGS = {
     ),
     Tipo.CORRECCION_RECHAZADA: "",
     Tipo.PLAZO: "Después del cierre ya no se podrá guardar ni enviar información.",
+    Tipo.ATRASO: "Si necesitas más tiempo, pide una prórroga al Instituto: sin ella ya no se puede guardar ni enviar.",
+    Tipo.ATRASO_PARTIDO: "Apruébalo o devuélvelo con comentarios para que siga su curso.",
 }
 FOOTER = "Este correo se envió automáticamente; no lo respondas."
 
@@ -119,7 +132,12 @@ async def notify(ctx: dict[str, Any], aviso: Aviso) -> int:
         candidatura = await conn.fetchrow(CANDIDATURA_SQL, aviso.candidatura_id)
         if candidatura is None or candidatura["estatus"] != "registrada":
             return 0  # cancelled or substituted meanwhile: its accounts no longer work
-        recipients = await conn.fetch(RECIPIENTS_SQL, aviso.candidatura_id, aviso.tipo in PARA_REPRESENTANTES)
+        recipients = await conn.fetch(
+            RECIPIENTS_SQL,
+            aviso.candidatura_id,
+            aviso.tipo in PARA_REPRESENTANTES,
+            aviso.tipo not in SOLO_REPRESENTANTES,
+        )
         for user in recipients:
             if await conn.fetchval(CLAIM_SQL, aviso.clave, user["id"], aviso.tipo.value, aviso.candidatura_id) is None:
                 continue  # already mailed to this account

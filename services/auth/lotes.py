@@ -109,7 +109,8 @@ async def of_importacion(request: web.Request) -> web.StreamResponse:
     lote_id = await request.app[DB_POOL].fetchval(LOTE_BY_ORIGEN_SQL, contracts.origen_importacion(importacion_id))
     if lote_id is None:
         # The job has not run yet (it creates the lote within seconds): this page reloads itself until then.
-        return aiohttp_jinja2.render_template("auth/lote_preparando.html", request, {"importacion_id": importacion_id})
+        context = {"importacion_id": importacion_id, "auto_refresh": request.query.get("auto") != "0"}
+        return aiohttp_jinja2.render_template("auth/lote_preparando.html", request, context)
     raise web.HTTPSeeOther(_lote_url(request, lote_id))
 
 

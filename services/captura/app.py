@@ -4,12 +4,14 @@ from pathlib import Path
 
 from aiohttp import web
 
+from services.common.menu_cuentas import CONTADOR
 from services.common.web import base_app
 
 from . import (
     autorizaciones_views,
     consentimiento_views,
     correccion,
+    cuentas,
     foto_views,
     historial,
     identidad_views,
@@ -19,6 +21,7 @@ from . import (
     transparencia_views,
     views,
 )
+from .plazos import views as plazos
 from .settings import CapturaSettings
 
 
@@ -90,4 +93,11 @@ def create_app(settings: CapturaSettings | None = None) -> web.Application:
         personal_views.documento,
         name="personal-consentimiento",
     )
+    # The coordinación's deadlines screens (questionnaire states are captura's); the gateway routes the prefix here.
+    app.router.add_get("/validacion/plazos", plazos.dashboard, name="plazos")
+    app.router.add_post("/validacion/plazos/recordatorios", plazos.send_reminders, name="plazos-recordatorios")
+    app.router.add_get("/validacion/plazos/omisos", plazos.omisos, name="omisos")
+    app.router.add_get("/validacion/plazos/omisos.csv", plazos.omisos_csv, name="omisos-csv")
+    app.router.add_get("/validacion/plazos/omisos.xlsx", plazos.omisos_xlsx, name="omisos-xlsx")
+    app[CONTADOR] = cuentas.contar  # the staff menu's count of what is late
     return app

@@ -58,6 +58,7 @@ ADMINISTRATORS = ("admin",)  # all accounts, the development mailbox
 ACCOUNT_MANAGERS = ("admin", "coordinacion")  # accounts and lotes of accounts
 REGISTRY_MANAGERS = ("coordinacion",)  # import and change the registry of candidacies, secciones
 PROCESS_MANAGERS = ("coordinacion", "admin")  # the process's settings and the prórrogas
+DEADLINE_MANAGERS = ("coordinacion",)  # mail the reminders of the deadlines dashboard (admin only reads it)
 REVIEWERS = ("validador", "coordinacion")  # approve or return submissions, decide on corrections
 QUEUE_READERS = (*REVIEWERS, "transparencia", "admin")  # see the review queue
 REPORT_READERS = STAFF_ROLES
@@ -75,6 +76,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "ACCOUNT_MANAGERS": ACCOUNT_MANAGERS,
     "REGISTRY_MANAGERS": REGISTRY_MANAGERS,
     "PROCESS_MANAGERS": PROCESS_MANAGERS,
+    "DEADLINE_MANAGERS": DEADLINE_MANAGERS,
     "REVIEWERS": REVIEWERS,
     "QUEUE_READERS": QUEUE_READERS,
     "REPORT_READERS": REPORT_READERS,

@@ -129,6 +129,10 @@ class Tipo(StrEnum):
     CORRECCION_APROBADA = "correccion_aprobada"
     CORRECCION_RECHAZADA = "correccion_rechazada"
     PLAZO = "plazo"  # the capture closes soon and something is still not submitted
+    # Sent from the deadlines dashboard (services/captura/plazos): the capture closed with something not
+    # submitted (to the candidacy), or a submission has waited too long on the party (to its representantes).
+    ATRASO = "atraso"
+    ATRASO_PARTIDO = "atraso_partido"
 
 
 class Enlace(BaseModel):

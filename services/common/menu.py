@@ -42,6 +42,8 @@ STAFF_MENU: tuple[Enlace, ...] = (
     _enlace("Candidaturas registradas", "/validacion/registro/candidaturas", *REGISTRY_MANAGERS),
     _enlace("Secciones y distritos", "/validacion/registro/secciones", *REGISTRY_MANAGERS),
     _enlace("Prórrogas de captura", "/validacion/prorrogas", *PROCESS_MANAGERS),
+    _enlace("Plazos y atrasos", "/validacion/plazos", *PROCESS_MANAGERS),
+    _enlace("Omisos", "/validacion/plazos/omisos", *PROCESS_MANAGERS),
     _enlace("Ajustes del proceso", "/validacion/proceso", *PROCESS_MANAGERS),
     _enlace("Consentimientos y formatos firmados", "/validacion/transparencia/consentimientos", *TRANSPARENCIA_READERS),
     _enlace("Avisos de privacidad", "/validacion/transparencia/avisos", *TRANSPARENCIA_READERS),

@@ -42,6 +42,10 @@ class Configuracion(BaseModel):
     # Hours before the close of the capture at which a candidacy that has not submitted is reminded by mail
     # (services/captura/avisos.py); empty: no reminders.
     avisos_plazo_horas: list[int] = Field(default_factory=lambda: [48, 24], max_length=AVISOS_PLAZO_MAX)
+    # Days a submitted questionnaire may wait on the party's or the institute's review before the deadlines
+    # dashboard counts it as late (services/captura/plazos/reglas.py).
+    dias_espera_partido: int = Field(3, ge=1, le=90)
+    dias_espera_instituto: int = Field(5, ge=1, le=90)
 
     @field_validator("avisos_plazo_horas")
     @classmethod

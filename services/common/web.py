@@ -33,6 +33,8 @@ from .limites import too_large_message
 from .logs import setup_logging
 from .mensajes import detalles
 from .menu import staff_menu
+from .menu_cuentas import CONTADOR
+from .menu_cuentas import cuentas as menu_cuentas
 from .settings import ServiceSettings, load_settings
 from .signed_identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
 from .zona import LAST_ZONA, request_proceso
@@ -251,7 +253,12 @@ def _base_context(request: web.Request) -> dict[str, Any]:
 async def _template_context(request: web.Request) -> dict[str, Any]:
     # Every date filter (services.common.tiempo) reads the process's zone from here; base.html's footer its name.
     proceso = await request_proceso(request)
-    return {**_base_context(request), tiempo.CONTEXT_KEY: proceso.zona, "proceso_nombre": proceso.nombre}
+    context = {**_base_context(request), tiempo.CONTEXT_KEY: proceso.zona, "proceso_nombre": proceso.nombre}
+    app = request.app
+    context["menu_cuentas"] = await menu_cuentas(
+        app.get(REDIS), app.get(DB_POOL), app[SETTINGS].service_name, app.get(CONTADOR), identity(request).role
+    )
+    return context
 
 
 def redis_ctx(settings: ServiceSettings) -> Callable[[web.Application], AsyncIterator[None]]:

@@ -4,9 +4,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from services.common.menu_cuentas import CONTADOR
 from services.common.web import base_app
 
-from . import correcciones, views
+from . import correcciones, cuentas, views
 from .auditoria import views as auditoria
 from .candidaturas import views as candidaturas
 from .importacion import views as importacion
@@ -71,4 +72,5 @@ def create_app(settings: ValidacionSettings | None = None) -> web.Application:
         archivo_bytes=settings.max_upload_bytes,
     )
     importacion.setup(app, importacion.Ajustes(limites, settings.importacion_max_problemas))
+    app[CONTADOR] = cuentas.contar  # the staff menu's counts of what waits here
     return app

@@ -26,6 +26,7 @@ SECRET = "s" * 40
 def _apps() -> list[web.Application]:
     factories: list[tuple[Callable[..., web.Application], type]] = [
         (auth_app, AuthSettings),
+        (captura_app, CapturaSettings),
         (validacion_app, ValidacionSettings),
         (reportes_app, ReportesSettings),
         # Staff screens about their own data under /validacion/transparencia/ (gateway/routing.py).

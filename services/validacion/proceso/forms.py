@@ -16,6 +16,8 @@ from services.common.proceso import Configuracion
 EDAD_MIN, EDAD_MAX = 18, 99
 FECHAS = ("captura_inicio", "captura_fin", "publicacion_inicio")
 NUMEROS = ("limite_texto_largo", "limite_propuesta", "rondas_correccion")
+# The deadlines dashboard's limits: a form without them (a page older than the fields) keeps the defaults.
+ESPERAS = ("dias_espera_partido", "dias_espera_instituto")
 ANIO_MIN, ANIO_MAX = 2000, 2100
 ACUERDO = ("acuerdo_publicacion_numero", "acuerdo_publicacion_fecha")
 ACUERDO_MAX = 120
@@ -102,6 +104,7 @@ def from_form(form: MultiMapping[Any], cargos: list[str], zona: ZoneInfo) -> Aju
             "zona_horaria": form.get("zona_horaria", zona.key),
             "configuracion": {
                 **{n: form.get(n, "") for n in NUMEROS},
+                **{n: form[n] for n in ESPERAS if n in form},
                 # An unchecked checkbox sends nothing.
                 "validacion_partido": form.get("validacion_partido") == "1",
                 "edades_minimas": edades,

@@ -31,7 +31,7 @@ async def _context(request: web.Request) -> dict[str, Any]:
     valores["acuerdo_publicacion_numero"] = proceso["acuerdo_publicacion_numero"] or ""
     fecha_acuerdo = proceso["acuerdo_publicacion_fecha"]
     valores["acuerdo_publicacion_fecha"] = fecha_acuerdo.isoformat() if fecha_acuerdo else ""
-    valores.update({n: getattr(configuracion, n) for n in forms.NUMEROS})
+    valores.update({n: getattr(configuracion, n) for n in (*forms.NUMEROS, *forms.ESPERAS)})
     valores["validacion_partido"] = configuracion.validacion_partido
     valores["avisos_plazo_horas"] = ", ".join(str(h) for h in configuracion.avisos_plazo_horas)
     cargos = await pool.fetch(sql.CARGOS_SQL)
