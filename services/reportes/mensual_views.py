@@ -60,6 +60,7 @@ async def _contexto(
         "duracion": mensual.duracion,
         "nombre_mes": mensual.nombre,
         "incidencias_max": mensual.INCIDENCIAS_MAX,
+        "guardado": False,
         **extra,
     }
 
