@@ -87,8 +87,7 @@ async def informe(
     guardados = int(await conn.fetchval(GUARDADOS_SQL, hasta, postulante_id, desde))
     sustituciones = int(await conn.fetchval(SUSTITUCIONES_SQL, hasta, postulante_id, desde))
     conteos = {
-        (r["fecha"], r["tipo"]): int(r["total"])
-        for r in await conn.fetch(VISITAS_SQL, mes, mensual.siguiente(mes))
+        (r["fecha"], r["tipo"]): int(r["total"]) for r in await conn.fetch(VISITAS_SQL, mes, mensual.siguiente(mes))
     }
     incidencia = await conn.fetchrow(INCIDENCIAS_SQL, mes)
     corte = await datos.corte(conn, min(mensual.ultimo_dia(mes), hoy), now)

@@ -134,4 +134,3 @@ def construir(formato: str, cabeza: list[str], informe: Informe, logo: bytes | N
     if formato == "xlsx":
         return xlsx_bytes(cabeza, informe)
     return pdf_bytes(cabeza, informe, logo)
-
