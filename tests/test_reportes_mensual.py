@@ -6,6 +6,7 @@ test sent. Visits are counted by the real publico in Redis and moved to reportes
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -176,13 +177,16 @@ async def test_public_pages_and_downloads_are_counted_per_day_once(
         antes = (await contador(pagina), await contador(descarga))
         for path in ("/", "/", "/", "/candidaturas"):  # the second and third "/" come from publico's cache
             assert (await client.get(path)).status == 200
+        # A browser whose copy is still good gets a 304: a visit too.
+        etag = (await client.get("/candidaturas")).headers["ETag"]
+        assert (await client.get("/candidaturas", headers={"If-None-Match": etag})).status == 304
         assert (await client.get("/datos/diccionario.csv")).status == 200
         # Not counted: a robot, the API, a page that does not exist, a HEAD.
         assert (await client.get("/", headers={"User-Agent": "Googlebot/2.1"})).status == 200
         assert (await client.get("/api/v1/candidaturas")).status == 200
         assert (await client.get("/no-existe-esta-pagina")).status == 404
         assert (await client.request("HEAD", "/")).status == 200
-        esperado = (antes[0] + 4, antes[1] + 1)
+        esperado = (antes[0] + 6, antes[1] + 1)
 
         async def contados() -> tuple[int, int] | None:
             ahora = (await contador(pagina), await contador(descarga))
@@ -280,3 +284,15 @@ async def test_incidents_are_written_validated_and_audited(make_client: type[Cli
     validador = await staff(make_client, db, "validador")
     response = await validador.post(MENSUAL + "/incidencias", data={"mes": f"{mes:%Y-%m}", "incidencias": "x"})
     assert response.status in (403, 400)
+
+
+async def test_a_public_page_is_served_while_redis_is_down(system: System, client: Client) -> None:
+    """Counting never fails a request: with Redis stopped the page and the file are served (the counts of that
+    moment are lost)."""
+    assert system.redis is not None, "this test stops the embedded Redis"
+    system.redis.stop()
+    try:
+        assert (await client.get("/")).status == 200
+        assert (await client.get("/datos/diccionario.csv")).status == 200
+    finally:
+        await asyncio.to_thread(system.redis.start)

@@ -64,7 +64,10 @@ def tipo_de(method: str, path: str, ruta: str | None, status: int, content_type:
         return "descarga" if status == 200 else None
     if path.startswith(NO_PAGINAS):
         return None
-    if status == 304 or content_type == "text/html":
+    if content_type == "text/html":
+        return "pagina"
+    # A 304 carries no type: a page if its address names no file (a profile's PDF, the open-data list's JSON…).
+    if status == 304 and "." not in path.rsplit("/", 1)[-1]:
         return "pagina"
     return None
 

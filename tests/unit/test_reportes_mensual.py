@@ -179,6 +179,7 @@ def test_the_files_carry_every_section_and_are_deterministic() -> None:
         ("GET", "/media/x.jpg", "media", 304, "image/jpeg", "", None),
         ("GET", "/", "inicio", 200, "text/html", "Mozilla/5.0 (compatible; Googlebot/2.1)", None),
         ("GET", "/candidaturas/7.pdf", "ficha", 200, "application/pdf", "Mozilla/5.0", None),
+        ("GET", "/candidaturas/7.pdf", "ficha", 304, "application/octet-stream", "Mozilla/5.0", None),
     ],
 )
 def test_what_a_public_answer_counts_as(
