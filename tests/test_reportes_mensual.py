@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from launcher.system import System
 from services.common import contracts, tiempo
 from services.publico import visitas
+from services.reportes import mensual
 
 from . import factories
 from .helpers import Client, eventually, fill_curricular
@@ -129,6 +130,7 @@ async def render(client: Client, mes: date, postulante_id: int | None, formato: 
 
     page = await eventually(ready, within=60, what="the monthly report file")
     assert "Informe mensual" in page and f"{MENSUAL}?mes={mes:%Y-%m}" in page
+    assert f"Mes: {mensual.nombre(mes)}." in page
     download = await client.get(location + "/descarga")
     assert download.status == 200
     assert f"informe-mensual-{mes:%Y-%m}" in download.headers["Content-Disposition"]
@@ -247,6 +249,8 @@ async def test_bad_months_and_roles(make_client: type[Client], db: asyncpg.Pool)
     response = await coordinacion.get(MENSUAL, params={"postulante": "abc"})
     assert response.status == 422
     assert "Elige un partido" in await response.text()
+    admin = await staff(make_client, db, "admin")
+    assert (await admin.get(MENSUAL)).status == 200
     for role in ("validador", "igualdad"):
         other = await staff(make_client, db, role)
         assert (await other.get(MENSUAL)).status == 403

@@ -23,6 +23,7 @@ from services.common.zona import request_zona
 from . import datos, formatos
 from .avance import COLUMNAS, tabla
 from .jobs import aclaracion
+from .mensual import nombre as nombre_mes
 from .parametros import Parametros, ParametrosError, formato, leer
 
 INFORME = "avance"
@@ -213,7 +214,7 @@ def _de_informe(request: web.Request, informe: str, parametros: Parametros) -> d
             query["postulante"] = str(parametros.postulante)
         return {
             "titulo": "Informe mensual",
-            "pedido": f"Mes: {parametros.fecha:%m/%Y}.",
+            "pedido": f"Mes: {nombre_mes(parametros.fecha)}.",
             "volver": request.app.router["mensual"].url_for().with_query(query),
         }
     return {
