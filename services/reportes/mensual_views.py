@@ -10,33 +10,15 @@ from aiohttp import web
 
 from services.common import audit, contracts, tiempo
 from services.common.access import REPORT_MANAGERS, requires, writes
-from services.common.boundary import INT4_MAX
 from services.common.db import DB_POOL
 from services.common.graficas import barras_horizontales
 from services.common.web import identity
 
-from . import datos, formatos, mensual, mensual_datos
+from . import datos, formatos, mensual, mensual_datos, mensual_parametros
 from .parametros import ParametrosError, formato
 from .views import ESTADOS, FORMATOS, IGUAL_SQL, INSERT_ARCHIVO_SQL, RECIENTES_SQL
 
 INFORME = "mensual"
-POSTULANTE_ERROR = "Elige un partido, coalición o candidatura de la lista."
-
-
-def _postulante(valor: str) -> int | None:
-    valor = valor.strip()
-    if not valor:
-        return None
-    if not valor.isdigit() or not 1 <= int(valor) <= INT4_MAX:
-        raise ParametrosError({"postulante": POSTULANTE_ERROR})
-    return int(valor)
-
-
-def _mes(valor: str, hoy: date) -> date:
-    try:
-        return mensual.leer_mes(valor) if valor.strip() else hoy.replace(day=1)
-    except mensual.MesError as exc:
-        raise ParametrosError({"mes": str(exc)}) from None
 
 
 async def _hoy(request: web.Request) -> date:
@@ -70,14 +52,12 @@ def _pagina(request: web.Request, contexto: dict[str, Any], status: int = 200) -
 
 
 async def _leer(request: web.Request, valores: dict[str, str]) -> tuple[date, int | None]:
-    hoy = await _hoy(request)
-    mes = _mes(valores.get("mes", ""), hoy)
-    postulante = _postulante(valores.get("postulante", ""))
+    parametros = mensual_parametros.leer(valores, await _hoy(request))
     try:
-        await mensual_datos.resolver(request.app[DB_POOL], mes, datetime.now(UTC))
+        await mensual_datos.resolver(request.app[DB_POOL], parametros.mes, datetime.now(UTC))
     except mensual.MesError as exc:
         raise ParametrosError({"mes": str(exc)}) from None
-    return mes, postulante
+    return parametros.mes, parametros.postulante
 
 
 async def _con_informe(
@@ -125,10 +105,10 @@ async def save_incidencias(request: web.Request) -> web.StreamResponse:
     except ParametrosError as exc:
         return _pagina(request, await _contexto(request, valores, exc.errores), status=422)
     try:
-        limpio = mensual.validar_incidencias(texto)
-    except mensual.MesError as exc:
+        limpio = mensual_parametros.incidencias(texto)
+    except ParametrosError as exc:
         contexto = await _con_informe(request, valores, mes, postulante, incidencias=texto)
-        contexto["errors"] = {"incidencias": str(exc)}
+        contexto["errors"] = exc.errores
         return _pagina(request, contexto, status=422)
     ident = identity(request)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():

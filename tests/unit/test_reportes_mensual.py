@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.publico import visitas
-from services.reportes import mensual, mensual_formatos
+from services.reportes import mensual, mensual_formatos, mensual_parametros
 from services.reportes.avance import Evento, tabla
 from services.reportes.datos import Corte
 from services.reportes.mensual_datos import Informe
+from services.reportes.parametros import ParametrosError
 
 TZ = ZoneInfo("America/Mexico_City")  # any zone west of UTC shows the bounds are local, not UTC
 
@@ -194,3 +195,21 @@ def test_a_counter_key_names_only_the_day_and_the_kind() -> None:
     assert visitas.leer_clave(key) == (date(2024, 4, 2), "descarga")
     assert visitas.leer_clave("publico:visitas:ayer:pagina") is None
     assert visitas.leer_clave("publico:cache:3:/") is None
+
+
+def test_the_form_is_read_once_with_messages_for_each_field() -> None:
+    hoy = date(2024, 4, 15)
+    assert mensual_parametros.leer({}, hoy).mes == date(2024, 4, 1)
+    leidos = mensual_parametros.leer({"mes": "2024-03", "postulante": " 7 "}, hoy)
+    assert (leidos.mes, leidos.postulante) == (date(2024, 3, 1), 7)
+    with pytest.raises(ParametrosError) as malo:
+        mensual_parametros.leer({"mes": "marzo"}, hoy)
+    assert list(malo.value.errores) == ["mes"]
+    for postulante in ("abc", "0", "99999999999"):
+        with pytest.raises(ParametrosError) as malo:
+            mensual_parametros.leer({"postulante": postulante}, hoy)
+        assert list(malo.value.errores) == ["postulante"]
+    assert mensual_parametros.incidencias(" Falla \r\n") == "Falla"
+    with pytest.raises(ParametrosError) as malo:
+        mensual_parametros.incidencias("x" * 20_001)
+    assert "caben en 20000 caracteres" in malo.value.errores["incidencias"]
