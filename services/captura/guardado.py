@@ -5,12 +5,13 @@ one starts the capture and reportes hears of it; the audit trail), and the submi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 from aiohttp import web
 
-from services.common import audit
+from services.common import audit, contracts
 from services.common.db import DB_POOL
 from services.common.estados import report_status
 from services.common.signed_identity import Identity
@@ -75,6 +76,16 @@ async def save_answer(
     if new_version is None:
         current = await conn.fetchrow(RESPUESTA_SQL, candidatura_id, cuestionario, rubro)
         return Conflicto(current["datos"], current["version"])
+    # The monthly report counts saves; the key (rubro and its new version) makes a redelivery count once.
+    await contracts.send(
+        conn,
+        contracts.RecordHecho(
+            candidatura_id=candidatura_id,
+            hecho="guardado",
+            at=datetime.now(UTC),
+            job_key=f"guardado:{candidatura_id}:{cuestionario}:{rubro}:{new_version}",
+        ),
+    )
     await after_save(
         conn,
         request,

@@ -373,7 +373,7 @@ class RecordHecho(Contract):
 
     name = "reportes.record_hecho"
     candidatura_id: int = Id
-    hecho: Literal["cuenta_entregada", "consentimiento_cargado"]
+    hecho: Literal["cuenta_entregada", "consentimiento_cargado", "guardado"]
     at: datetime
     job_key: str = Field(min_length=1, max_length=200)
 
@@ -390,11 +390,27 @@ class Render(Contract):
 
     name = "reportes.render"
     archivo_id: int = Field(ge=1)
-    informe: Literal["avance"]
+    informe: Literal["avance", "mensual"]
     formato: Literal["xlsx", "csv", "pdf"]
     fecha: date
     desglose: list[Literal["ambito", "sexo"]] = Field(default_factory=list, max_length=2)
     postulante_id: int | None = Field(None, ge=1, le=2_147_483_647)
+
+
+class FlushVisitas(Contract):
+    """publico's cron: send reportes the running totals of public pages and open-data downloads per local day."""
+
+    name = "publico.flush_visitas"
+
+
+class RecordVisitas(Contract):
+    """The total of one kind of public request on one local day, as counted so far. A total, not an increment: a
+    redelivery or a later, larger total sets it (never lowers it), so nothing is counted twice."""
+
+    name = "reportes.record_visitas"
+    fecha: date
+    tipo: Literal["pagina", "descarga"]
+    total: int = Field(ge=0, le=2**62)
 
 
 CONTRACTS: tuple[type[Contract], ...] = (
@@ -419,5 +435,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     RecordHecho,
     Snapshot,
     Render,
+    FlushVisitas,
+    RecordVisitas,
 )
 BY_NAME: dict[str, type[Contract]] = {c.name: c for c in CONTRACTS}

@@ -50,6 +50,7 @@ STAFF_MENU: tuple[Enlace, ...] = (
     _enlace("Auditoría por candidatura", "/validacion/auditoria", *AUDIT_READERS),
     _enlace("Reportes", "/reportes/", *REPORT_READERS),
     _enlace("Avance de la captura", "/reportes/avance", *REPORT_MANAGERS),
+    _enlace("Informe mensual", "/reportes/mensual", *REPORT_MANAGERS),
     _enlace("Cuentas", "/cuenta/usuarios", *ACCOUNT_MANAGERS),
     _enlace("Cuentas en bloque", "/cuenta/lotes", *ACCOUNT_MANAGERS),
     _enlace("Mi contraseña", "/cuenta/contrasena", *STAFF_ROLES),

@@ -19,6 +19,7 @@ from . import (
     openapi,
     paginas,
     views,
+    visitas,
 )
 from .settings import PublicoSettings
 
@@ -27,6 +28,7 @@ def create_app(settings: PublicoSettings | None = None) -> web.Application:
     settings = settings or PublicoSettings()
     app = base_app(settings, Path(__file__).parent / "templates")
     aiohttp_jinja2.get_env(app).globals["descripcion_sitio"] = settings.descripcion
+    app.middlewares.append(visitas.middleware)  # innermost: sees every answer, cached ones included
     app.router.add_get("/", views.home, name="inicio")
     app.router.add_get("/candidaturas", views.list_candidaturas, name="candidaturas")
     ficha_views.add_routes(app)  # before the profile: /candidaturas/{id} would match "7.pdf"

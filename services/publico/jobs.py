@@ -28,6 +28,7 @@ from .sql import (
     WITHDRAW_SQL,
 )
 from .text import normalize
+from .visitas import flush as flush_visitas
 
 
 def _media_dir(ctx: dict[str, Any]) -> Path:
@@ -130,6 +131,11 @@ class WorkerSettings(worker.WorkerSettings):
         worker.job(contracts.Withdraw, withdraw),
         worker.job(contracts.IdentidadVisible, identidad_visible),
         worker.job(contracts.BuildRelease, build_release),
+        worker.job(contracts.FlushVisitas, flush_visitas),
     )
     # Every minute: a release once publications settled (services/publico/datos_jobs.py decides whether to build).
-    cron_jobs = (worker.cron_job(contracts.BuildRelease, build_release, second=30, run_at_startup=True),)
+    cron_jobs = (
+        worker.cron_job(contracts.BuildRelease, build_release, second=30, run_at_startup=True),
+        # Every five minutes: the day's visits so far reach reportes (a total each time, so a rerun is harmless).
+        worker.cron_job(contracts.FlushVisitas, flush_visitas, minute=set(range(0, 60, 5)), second=15),
+    )

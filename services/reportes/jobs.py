@@ -16,9 +16,10 @@ from services.common import audit, contracts, tiempo, worker
 from services.common.etiquetas import postulante_nombre
 from services.common.instituto import Instituto
 
-from . import datos, formatos
+from . import datos, formatos, mensual_jobs
 from .avance import tabla
-from .sql import RECORD_HECHO_SQL, RECORD_STATUS_SQL
+from .mensual import MesError
+from .sql import RECORD_HECHO_SQL, RECORD_STATUS_SQL, RECORD_VISITAS_SQL
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,12 @@ async def record_status(ctx: dict[str, Any], job: contracts.RecordStatus) -> boo
 async def record_hecho(ctx: dict[str, Any], job: contracts.RecordHecho) -> bool:
     row = await ctx["db_pool"].fetchval(RECORD_HECHO_SQL, job.job_key, job.candidatura_id, job.hecho, job.at)
     return row is not None
+
+
+async def record_visitas(ctx: dict[str, Any], job: contracts.RecordVisitas) -> int:
+    """Set a day's count of public pages or downloads (publico sends running totals, so this sets, never adds)."""
+    total: int = await ctx["db_pool"].fetchval(RECORD_VISITAS_SQL, job.fecha, job.tipo, job.total)
+    return total
 
 
 async def snapshot(ctx: dict[str, Any], job: contracts.Snapshot) -> str | None:
@@ -118,17 +125,25 @@ async def render(ctx: dict[str, Any], job: contracts.Render) -> str | None:
     if estado is None or estado == "listo":
         return None
     await pool.execute(PROGRESO_SQL, job.archivo_id, 10)
-    try:
-        resuelto = await datos.corte(pool, job.fecha, datetime.now(UTC))
-    except datos.FechaDeCorteError as exc:
-        await pool.execute(ERROR_SQL, job.archivo_id, str(exc))
-        return None
-    filas = await datos.situaciones(pool, resuelto, job.postulante_id)
-    await pool.execute(PROGRESO_SQL, job.archivo_id, 40)
-    resultado = tabla(filas, job.desglose)
-    cabeza = await encabezado(pool, ctx["settings"].instituto, resuelto, job.postulante_id)
-    await pool.execute(PROGRESO_SQL, job.archivo_id, 60)
-    contenido = await asyncio.to_thread(formatos.construir, job.formato, cabeza, resultado)
+    if job.informe == "mensual":
+        try:
+            instituto = ctx["settings"].instituto
+            contenido = await mensual_jobs.construir(pool, instituto, job, logo(instituto.logo))
+        except MesError as exc:
+            await pool.execute(ERROR_SQL, job.archivo_id, str(exc))
+            return None
+    else:
+        try:
+            resuelto = await datos.corte(pool, job.fecha, datetime.now(UTC))
+        except datos.FechaDeCorteError as exc:
+            await pool.execute(ERROR_SQL, job.archivo_id, str(exc))
+            return None
+        filas = await datos.situaciones(pool, resuelto, job.postulante_id)
+        await pool.execute(PROGRESO_SQL, job.archivo_id, 40)
+        resultado = tabla(filas, job.desglose)
+        cabeza = await encabezado(pool, ctx["settings"].instituto, resuelto, job.postulante_id)
+        await pool.execute(PROGRESO_SQL, job.archivo_id, 60)
+        contenido = await asyncio.to_thread(formatos.construir, job.formato, cabeza, resultado)
     sha256 = hashlib.sha256(contenido).hexdigest()
     await pool.execute(PROGRESO_SQL, job.archivo_id, 90)
     async with pool.acquire() as conn, conn.transaction():
@@ -146,6 +161,7 @@ class WorkerSettings(worker.WorkerSettings):
         worker.job(contracts.RecordHecho, record_hecho),
         worker.job(contracts.Snapshot, snapshot),
         worker.job(contracts.Render, render),
+        worker.job(contracts.RecordVisitas, record_visitas),
     )
     # Every hour: the day that just ended is frozen within the hour after local midnight, whatever the zone.
     cron_jobs = (worker.cron_job(contracts.Snapshot, snapshot, minute=7, second=0, run_at_startup=True),)

@@ -23,6 +23,7 @@ from services.common.zona import request_zona
 from . import datos, formatos
 from .avance import COLUMNAS, tabla
 from .jobs import aclaracion
+from .mensual import nombre as nombre_mes
 from .parametros import Parametros, ParametrosError, formato, leer
 
 INFORME = "avance"
@@ -56,7 +57,7 @@ SELECT id, formato, (parametros->>'fecha')::date AS fecha, estado, sha256, creat
 WHERE informe = $1 ORDER BY id DESC LIMIT 10
 """
 DESCARGA_SQL = """
-SELECT a.formato, a.parametros, c.contenido FROM reportes.archivos a
+SELECT a.informe, a.formato, a.parametros, c.contenido FROM reportes.archivos a
 JOIN reportes.contenidos c ON c.sha256 = a.sha256
 WHERE a.id = $1 AND a.estado = 'listo'
 """
@@ -192,14 +193,34 @@ async def file_progress(request: web.Request) -> dict[str, Any]:
     if row is None:
         raise web.HTTPNotFound()
     en_curso = row["estado"] in EN_CURSO
+    parametros = _parametros(row["parametros"])
     return {
         "archivo": row,
-        "parametros": _parametros(row["parametros"]),
+        "parametros": parametros,
+        **_de_informe(request, row["informe"], parametros),
         "estados": ESTADOS,
         "formatos": FORMATOS,
         "en_curso": en_curso,
         # The page reloads itself while the job runs (no JavaScript needed); a screen-reader user can stop that.
         "auto_refresh": en_curso and request.query.get("auto") != "0",
+    }
+
+
+def _de_informe(request: web.Request, informe: str, parametros: Parametros) -> dict[str, Any]:
+    """The file page's title, what it was asked for and the way back, per report."""
+    if informe == "mensual":
+        query = {"mes": f"{parametros.fecha:%Y-%m}"}
+        if parametros.postulante is not None:
+            query["postulante"] = str(parametros.postulante)
+        return {
+            "titulo": "Informe mensual",
+            "pedido": f"Mes: {nombre_mes(parametros.fecha)}.",
+            "volver": request.app.router["mensual"].url_for().with_query(query),
+        }
+    return {
+        "titulo": "Avance cuantitativo de la captura",
+        "pedido": None,
+        "volver": request.app.router["avance"].url_for().with_query(parametros.query()),
     }
 
 
@@ -217,7 +238,10 @@ async def download(request: web.Request) -> web.StreamResponse:
     if row is None:
         raise web.HTTPNotFound()
     parametros = _parametros(row["parametros"])
-    nombre = f"avance-captura-{parametros.fecha.isoformat()}-{archivo_id}.{row['formato']}"
+    if row["informe"] == "mensual":
+        nombre = f"informe-mensual-{parametros.fecha:%Y-%m}-{archivo_id}.{row['formato']}"
+    else:
+        nombre = f"avance-captura-{parametros.fecha.isoformat()}-{archivo_id}.{row['formato']}"
     return web.Response(
         body=bytes(row["contenido"]),
         headers={

@@ -88,6 +88,8 @@ EXAMPLES: dict[type[Contract], dict[str, Any]] = {
     },
     contracts.RecordHecho: {"candidatura_id": 5, "hecho": "cuenta_entregada", "at": AT, "job_key": "cuenta:5"},
     contracts.Snapshot: {"fecha": "2024-04-25"},
+    contracts.FlushVisitas: {},
+    contracts.RecordVisitas: {"fecha": "2024-04-25", "tipo": "descarga", "total": 12},
     contracts.Render: {
         "archivo_id": 3,
         "informe": "avance",
