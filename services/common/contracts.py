@@ -349,6 +349,36 @@ class BuildRelease(Contract):
     inmediata: bool = False
 
 
+class RefreshRegistro(Contract):
+    """A registry change the public pages show without a publish (a cancellation or substitution relinking a
+    pair, the process's dates or acuerdo, an import): publico copies the registry columns of the published rows
+    named again and bumps its cache generation, so the next request shows the change."""
+
+    name = "publico.refresh_registro"
+    candidatura_ids: list[int] = Field(default_factory=list, max_length=20_000)
+
+
+class FilaAvance(BaseModel):
+    """One postulante × cargo of the capture and publication progress: counts of candidacies, nothing personal."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    postulante_id: int = Id
+    cargo: str = Field(min_length=1, max_length=20)
+    registradas: int = Field(ge=0)
+    enviadas: int = Field(ge=0)
+    validadas: int = Field(ge=0)
+    publicadas: int = Field(ge=0)
+
+
+class RecordAvance(Contract):
+    """reportes' progress counts at ``at`` (every registered candidacy of the active process), for /estadisticas:
+    publico may not read captura or reportes, so reportes sends it the aggregate."""
+
+    name = "publico.record_avance"
+    at: datetime
+    filas: list[FilaAvance] = Field(default_factory=list, max_length=20_000)
+
+
 # --- reportes -----------------------------------------------------------------------------------------------
 
 
@@ -381,6 +411,12 @@ class Snapshot(Contract):
     fecha: date | None = None
 
 
+class SendAvance(Contract):
+    """reportes' cron: send publico the progress counts per postulante × cargo (a ``publico.record_avance``)."""
+
+    name = "reportes.send_avance"
+
+
 class Render(Contract):
     """Build one report file requested on a reportes page (the ``reportes.archivos`` row holds its progress)."""
 
@@ -411,9 +447,12 @@ CONTRACTS: tuple[type[Contract], ...] = (
     Withdraw,
     IdentidadVisible,
     BuildRelease,
+    RefreshRegistro,
+    RecordAvance,
     RecordStatus,
     RecordHecho,
     Snapshot,
+    SendAvance,
     Render,
 )
 BY_NAME: dict[str, type[Contract]] = {c.name: c for c in CONTRACTS}
