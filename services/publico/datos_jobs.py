@@ -18,6 +18,7 @@ from services.common import contracts, media
 from services.common.instituto import Instituto
 
 from . import datos
+from .settings import datos_settings
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ async def prune_releases(ctx: dict[str, Any]) -> list[int]:
     """Delete the files of the releases older than the last ``datos_conservar``; their rows stay listed."""
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         await conn.execute(LOCK_SQL)
-        numeros = [r["numero"] for r in await conn.fetch(PRUNE_SQL, ctx["settings"].datos_conservar)]
+        numeros = [r["numero"] for r in await conn.fetch(PRUNE_SQL, datos_settings().datos_conservar)]
     # After the commit: a rolled-back mark never loses files (a failed delete only leaves files nobody links to).
     media_dir = ctx["settings"].media_dir
     await asyncio.to_thread(_remove, [folder(media_dir, n) for n in numeros])

@@ -24,7 +24,7 @@ from services.common.web import SETTINGS
 from . import datos
 from .datos_jobs import folder
 from .media_views import IMMUTABLE
-from .settings import PublicoSettings
+from .settings import datos_settings
 
 RELEASES_SQL = """
 SELECT r.numero, r.created_at, r.total, r.cambios, r.archivos_borrados_at,
@@ -100,9 +100,7 @@ async def _releases(request: web.Request) -> list[dict[str, Any]]:
 async def list_datos(request: web.Request) -> web.Response:
     rows = await request.app[DB_POOL].fetch(RELEASES_SQL)
     releases = [{**_release(r, request), "creada": r["created_at"]} for r in rows]
-    settings = request.app[SETTINGS]
-    assert isinstance(settings, PublicoSettings)
-    conservar = settings.datos_conservar
+    conservar = datos_settings().datos_conservar
     return _page(request, "publico/datos.html", {"releases": releases, "conservar": conservar})
 
 
