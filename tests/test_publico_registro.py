@@ -4,6 +4,8 @@ columns of the rows named again and moves its cache generation."""
 
 from __future__ import annotations
 
+import itertools
+import random
 import re
 from datetime import UTC, datetime
 
@@ -14,6 +16,7 @@ from services.publico.sql import BUMP_GENERATION_SQL, PUBLISH_SQL
 
 from . import factories
 from .helpers import Client, eventually
+from .test_registro import apply, csv_bytes, persona, preview
 
 
 async def _published(db: asyncpg.Pool, candidatura_id: int) -> None:
@@ -27,7 +30,7 @@ async def _generation(db: asyncpg.Pool) -> int:
     return int(await db.fetchval("SELECT generacion FROM publico.publicacion"))
 
 
-async def test_a_new_acuerdo_in_the_process_settings_shows_on_the_next_home_page(
+async def test_a_new_acuerdo_in_the_process_settings_shows_on_the_next_home_page(  # keyed by the process row
     make_client: type[Client], client: Client, db: asyncpg.Pool
 ) -> None:
     original = await db.fetchrow(
@@ -80,19 +83,41 @@ async def test_a_name_corrected_in_the_registry_shows_on_the_profile_and_in_sear
     assert [r["id"] for r in found["resultados"]] == [cid]
 
 
-async def test_a_cancellation_refreshes_the_partner(make_client: type[Client], db: asyncpg.Pool) -> None:
-    postulante_id, _ = await factories.postulante(db, "partido")
-    formula = await factories.formula_sin_cuentas(db, postulante_id)
+async def test_a_coalition_created_by_an_import_is_offered_in_the_filters_on_the_next_request(
+    make_client: type[Client], client: Client, db: asyncpg.Pool
+) -> None:
+    partidos = [r["siglas"] for r in await db.fetch("SELECT siglas FROM registro.postulantes WHERE tipo = 'partido'")]
+    existentes = {r["siglas"] for r in await db.fetch("SELECT siglas FROM registro.postulantes")}
+    combinacion = next(
+        "-".join(c)
+        for n in (2, 3, 4)
+        for c in itertools.combinations(sorted(partidos), n)
+        if "-".join(c) not in existentes
+    )
+    nombre = f"Candidatura Común Filtros {random.randint(100000, 999999)}"
+    municipio = await db.fetchval(
+        "SELECT clave FROM registro.municipios WHERE elige_ayuntamiento ORDER BY clave LIMIT 1"
+    )
+    ambito = {"municipio": str(municipio), "partidos": combinacion}
+    numero = random.randint(5000, 9000)
+    rows = [persona("REG_RP", ambito, nombre, numero, tipo, f"Filtro{tipo}") for tipo in ("propietaria", "suplente")]
+    # The demo's publications may still be arriving (each moves the generation): wait for them to settle, so the
+    # only thing that can refresh the cached list below is the import.
+    pendientes = (
+        "SELECT count(*) FROM outbox.jobs WHERE done_at IS NULL AND attempts < 5"
+        " AND (function LIKE 'publico.%' OR function LIKE 'validacion.%')"
+    )
+    await eventually(lambda: db.fetchval(f"SELECT ({pendientes}) = 0"), within=120, what="publications to settle")
+    lista = await (await client.get("/candidaturas")).text()  # cached under the current generation
+    assert f'value="{combinacion}"' not in lista
     coordinacion = make_client()
     await coordinacion.login("demo-coordinacion")
-    path = f"/validacion/registro/candidaturas/{formula.suplente}"
-    cancelled = await coordinacion.submit(path, f"{path}/cancelar", {"motivo": "Renuncia aprobada"})
-    assert cancelled.status == 303, await cancelled.text()
-    job = await db.fetchval(
-        "SELECT id FROM outbox.jobs WHERE function = 'publico.refresh_registro' AND args->'candidatura_ids' @> $1",
-        [formula.propietaria],
-    )
-    assert job is not None
-    await eventually(
-        lambda: db.fetchval("SELECT done_at IS NOT NULL FROM outbox.jobs WHERE id = $1", job), what="the refresh"
-    )
+    importacion_id, html = await preview(coordinacion, "filtros.csv", csv_bytes(rows))
+    assert "Lista para aplicar" in html, html
+    applied = await apply(coordinacion, importacion_id, crear_cuentas=False)
+    assert applied.status == 303, await applied.text()
+
+    async def offered() -> bool:
+        return f'value="{combinacion}"' in await (await client.get("/candidaturas")).text()
+
+    await eventually(offered, what="the new candidatura común in the list's filter form")

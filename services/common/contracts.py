@@ -350,9 +350,9 @@ class BuildRelease(Contract):
 
 
 class RefreshRegistro(Contract):
-    """A registry change the public pages show without a publish (a cancellation or substitution relinking a
-    pair, the process's dates or acuerdo, an import): publico copies the registry columns of the published rows
-    named again and bumps its cache generation, so the next request shows the change."""
+    """A registry change the public pages show without a publish (an import adds postulantes to the filter forms;
+    a corrected name): publico copies the registry columns of the published rows named again and bumps its cache
+    generation, so the next request shows the change."""
 
     name = "publico.refresh_registro"
     candidatura_ids: list[int] = Field(default_factory=list, max_length=20_000)

@@ -1,10 +1,12 @@
 """``publico.refresh_registro``: a registry change the public pages show without a new publication.
 
 The published row copies the registry's columns when it is published (services/publico/sql.py PUBLISH_SQL), and
-several pages read the registry directly (the pair on a profile, the process's dates and acuerdo on the home
-page, the catalogs in the filter forms). Either way the answers are cached by generation, so validacion sends this
-job in the transaction of every registry change those pages show: the rows named are copied again and the
-generation moves, so the next request shows the change.
+the filter forms read the registry's catalogs (postulantes, cargos, municipios). Both are cached by generation, so
+a registry change they show sends this job in its transaction: the rows named are copied again and the generation
+moves, so the next request shows the change. Other registry changes are covered already: a cancellation or
+substitution sends ``publico.withdraw`` (which bumps when the record was published; an unpublished one shows
+nowhere, and a partner's profile links only a published pair), and the home page keys its cache by the process
+row itself (services/publico/views.py ``_proceso_variant``).
 """
 
 from __future__ import annotations

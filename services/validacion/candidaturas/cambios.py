@@ -32,23 +32,19 @@ async def _lock_registrada(conn: asyncpg.Connection, candidatura_id: int) -> asy
     return row
 
 
-async def _leave(conn: asyncpg.Connection, candidatura_id: int, pareja_id: int | None) -> None:
+async def _leave(conn: asyncpg.Connection, candidatura_id: int) -> None:
     # Captura's scope already requires estatus = 'registrada'; these reach the services that keep their own copy.
     await contracts.send(conn, contracts.Withdraw(candidatura_id=candidatura_id))
     await contracts.send(conn, contracts.DisableForCandidatura(candidatura_id=candidatura_id))
     await contracts.send(conn, contracts.Retire(candidatura_id=candidatura_id, at=datetime.now(UTC)))
-    # The withdrawal moves publico's generation only if this record was published; its partner's profile shows
-    # the pair either way (and the public pages read the registry), so publico must drop its cached answers.
-    ids = [pareja_id] if pareja_id is not None else []
-    await contracts.send(conn, contracts.RefreshRegistro(candidatura_ids=ids))
 
 
 async def cancel(
     conn: asyncpg.Connection, candidatura_id: int, form: Baja, request: web.Request, actor: Identity
 ) -> None:
-    old = await _lock_registrada(conn, candidatura_id)
+    await _lock_registrada(conn, candidatura_id)
     await conn.execute(sql.RETIRE_SQL, candidatura_id, "cancelada", form.motivo)
-    await _leave(conn, candidatura_id, old["pareja_id"])
+    await _leave(conn, candidatura_id)
     await audit.record(
         conn,
         request,
@@ -99,7 +95,7 @@ async def substitute(
         raise NoProcedeError(f"La CURP {form.curp} ya tiene un registro vigente en este proceso.") from None
     if old["pareja_id"] is not None:
         await conn.execute(sql.RELINK_PARTNER_SQL, old["pareja_id"], new_id)
-    await _leave(conn, candidatura_id, old["pareja_id"])
+    await _leave(conn, candidatura_id)
     origen = contracts.origen_sustitucion(new_id)
     await contracts.send(conn, contracts.Provision(origen=origen, requested_by=actor.user_id))
     await audit.record(

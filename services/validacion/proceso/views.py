@@ -9,7 +9,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from pydantic import ValidationError
 
-from services.common import audit, contracts, tiempo
+from services.common import audit, tiempo
 from services.common.access import PROCESS_MANAGERS, requires, writes
 from services.common.db import DB_POOL
 from services.common.proceso import Configuracion
@@ -88,8 +88,6 @@ async def save(request: web.Request) -> web.StreamResponse:
             nuevos.acuerdo_publicacion_numero,
             nuevos.acuerdo_publicacion_fecha,
         )
-        # The public home page shows the process's dates and acuerdo: publico drops its cached answers.
-        await contracts.send(conn, contracts.RefreshRegistro())
         await audit.record(
             conn,
             request,
