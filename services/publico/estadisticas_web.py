@@ -9,10 +9,11 @@ import asyncpg
 import orjson
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from redis.exceptions import RedisError
 
 from services.common import identidad
 from services.common.access import public
-from services.common.db import DB_POOL
+from services.common.db import DB_POOL, database_unavailable
 from services.common.etiquetas import postulante_nombre
 from services.common.graficas import Barra, barras_horizontales
 from services.common.web import REDIS, SETTINGS
@@ -43,6 +44,7 @@ AVANCE_CARGO_SQL = _AVANCE_SQL.format(etiqueta="g.nombre", extra="", grupo="g.or
 AVANCE_POSTULANTE_SQL = _AVANCE_SQL.format(
     etiqueta="s.nombre", extra="s.siglas, s.tipo,", grupo="s.id, s.nombre, s.siglas, s.tipo"
 )
+AVANCE_VERSION_KEY = "publico:avance:version"
 CONJUNTO_ACTIVO_SQL = """
 SELECT k.id, k.version FROM registro.identidad_conjuntos k
 JOIN registro.procesos r ON r.id = k.proceso_id AND r.activo
@@ -146,10 +148,33 @@ def _json(datos: dict[str, Any], f: FiltrosEstadisticas) -> dict[str, Any]:
     return {"filtros": f.model_dump(), "tablas": tablas, "avance": avance}
 
 
+async def _avance_version(request: web.Request) -> str:
+    """The version of the progress counts, part of the cache key: new counts from reportes show on the next request
+    without moving the generation (which would empty every page's cache every five minutes). With PostgreSQL away,
+    the last version seen (kept in Redis) still finds the cached page, as every other public page keeps serving."""
+    redis = request.app[REDIS]
+    try:
+        version = str(await request.app[DB_POOL].fetchval(VERSION_SQL))
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        try:
+            last = await redis.get(AVANCE_VERSION_KEY)
+        except RedisError:
+            last = None
+        if last is None:
+            raise
+        return str(last.decode())
+    try:
+        await redis.set(AVANCE_VERSION_KEY, version)
+    except RedisError:
+        pass
+    return version
+
+
 async def _serve(request: web.Request, f: FiltrosEstadisticas, render: Any) -> web.Response:
     pool = request.app[DB_POOL]
-    # New progress counts from reportes show on the next request: they are part of the key, not of the generation.
-    version = await pool.fetchval(VERSION_SQL)
+    version = await _avance_version(request)
     return await cached(
         request, request.app[REDIS], pool, _settings(request).cache_ttl, render, f"{f.model_dump_json()}:{version}"
     )
