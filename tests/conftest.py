@@ -45,7 +45,11 @@ def system() -> Iterator[System]:
         redis_url=os.environ.get("REDIS_URL") or None,
         log_file=data_dir / "system.log",
         # Every test logs in from 127.0.0.1: the per-address limit must not trip across the whole suite.
-        extra_env={"GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE": str(LOGIN_LIMIT)},
+        extra_env={
+            "GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE": str(LOGIN_LIMIT),
+            # Few open-data releases keep their files, so tests/test_datos_poda.py sees old ones pruned.
+            "PUBLICO_DATOS_CONSERVAR": "3",
+        },
     )
     system = System(config)
     try:

@@ -37,6 +37,7 @@ async def test_postgresql_down_is_a_503_that_recovers(
     await logged_in.login(candidata_username)
     # Cached before the outage: the public site keeps serving it (docs/design.md §6).
     assert await _status(client, "/") == 200
+    assert await _status(client, "/estadisticas") == 200  # keyed by the progress version too
     login_page = await client.get("/cuenta/entrar")
     token = CSRF.search(await login_page.text())
     assert token
@@ -67,6 +68,7 @@ async def test_postgresql_down_is_a_503_that_recovers(
         assert dashboard.status == 503
 
         assert await _status(client, "/") == 200
+        assert await _status(client, "/estadisticas") == 200
     finally:
         await asyncio.to_thread(system.postgres.start)
 

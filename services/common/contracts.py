@@ -353,6 +353,36 @@ class BuildRelease(Contract):
     inmediata: bool = False
 
 
+class RefreshRegistro(Contract):
+    """A registry change the public pages show without a publish (an import adds postulantes to the filter forms;
+    a corrected name): publico copies the registry columns of the published rows named again and bumps its cache
+    generation, so the next request shows the change."""
+
+    name = "publico.refresh_registro"
+    candidatura_ids: list[int] = Field(default_factory=list, max_length=20_000)
+
+
+class FilaAvance(BaseModel):
+    """One postulante × cargo of the capture and publication progress: counts of candidacies, nothing personal."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    postulante_id: int = Id
+    cargo: str = Field(min_length=1, max_length=20)
+    registradas: int = Field(ge=0)
+    enviadas: int = Field(ge=0)
+    validadas: int = Field(ge=0)
+    publicadas: int = Field(ge=0)
+
+
+class RecordAvance(Contract):
+    """reportes' progress counts at ``at`` (every registered candidacy of the active process), for /estadisticas:
+    publico may not read captura or reportes, so reportes sends it the aggregate."""
+
+    name = "publico.record_avance"
+    at: datetime
+    filas: list[FilaAvance] = Field(default_factory=list, max_length=20_000)
+
+
 # --- reportes -----------------------------------------------------------------------------------------------
 
 
@@ -383,6 +413,12 @@ class Snapshot(Contract):
 
     name = "reportes.snapshot"
     fecha: date | None = None
+
+
+class SendAvance(Contract):
+    """reportes' cron: send publico the progress counts per postulante × cargo (a ``publico.record_avance``)."""
+
+    name = "reportes.send_avance"
 
 
 class Render(Contract):
@@ -431,9 +467,12 @@ CONTRACTS: tuple[type[Contract], ...] = (
     Withdraw,
     IdentidadVisible,
     BuildRelease,
+    RefreshRegistro,
+    RecordAvance,
     RecordStatus,
     RecordHecho,
     Snapshot,
+    SendAvance,
     Render,
     FlushVisitas,
     RecordVisitas,

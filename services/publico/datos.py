@@ -20,6 +20,7 @@ import orjson
 from services.common import celdas
 from services.common.etiquetas import calidad, postulante_nombre
 from services.common.identidad import grupos_publicables
+from services.common.marcadores import es_marcador
 
 SEXOS = {"mujer": "Mujer", "hombre": "Hombre", "no_binario": "No binario"}
 REDES = ("facebook", "x", "youtube", "instagram", "tiktok", "otra_red")
@@ -40,7 +41,12 @@ COLUMNAS: tuple[Columna, ...] = (
     Columna("CARGO", "Cargo por el que compite."),
     Columna("ENTIDAD", "Entidad federativa del proceso electoral."),
     Columna("DISTRITO_LOCAL", "Número de distrito local (diputaciones de mayoría relativa).", "entero"),
-    Columna("CIRCUNSCRIPCION", "Circunscripción (vacía: el proceso local tiene una sola)."),
+    Columna(
+        "CIRCUNSCRIPCION",
+        "Circunscripción plurinominal de las listas de representación proporcional (la del registro; si no la "
+        "indica, 1: un proceso local tiene una sola, el estado). Vacía en los demás cargos.",
+        "entero",
+    ),
     Columna("MUNICIPIO", "Nombre del municipio (ayuntamientos)."),
     Columna("NUM_LISTA_O_FORMULA", "Número de fórmula, de posición en la lista o en la planilla.", "entero"),
     Columna("NOMBRE_CANDIDATO", "Nombre completo como se registró."),
@@ -82,10 +88,19 @@ ARCHIVOS = {
 
 
 def _texto(value: object) -> str | None:
-    if value is None:
+    """The answer as written, or None (a missing cell) when empty or a placeholder («N/A», «.»): the profile
+    says «La candidatura no proporcionó información» for those, and the files must not say otherwise."""
+    if value is None or es_marcador(value):
         return None
     text = str(value).strip()
     return text or None
+
+
+def circunscripcion(ambito: str | None, registrada: int | None) -> int | None:
+    """RP lists (cargos of ámbito estado) run in the state's one circunscripción unless the registry says which."""
+    if ambito != "estado":
+        return None
+    return registrada if registrada is not None else 1
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -110,7 +125,7 @@ def fila(row: Mapping[str, Any], entidad: str, cve_entidad: str | None) -> dict[
         "CARGO": row["cargo_nombre"],
         "ENTIDAD": entidad,
         "DISTRITO_LOCAL": row["distrito"],
-        "CIRCUNSCRIPCION": None,
+        "CIRCUNSCRIPCION": circunscripcion(row.get("cargo_ambito"), row.get("circunscripcion")),
         "MUNICIPIO": row["municipio_nombre"],
         "NUM_LISTA_O_FORMULA": row["numero"],
         "NOMBRE_CANDIDATO": row["nombre_completo"],

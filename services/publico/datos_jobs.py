@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from services.common import contracts, media
 from services.common.instituto import Instituto
 
 from . import datos
+from .settings import datos_settings
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +31,17 @@ SELECT p.generacion, p.updated_at <= now() - make_interval(secs => $1) AS quieta
 FROM publico.publicacion p, publico.datos_control c
 """
 SEEN_SQL = "UPDATE publico.datos_control SET generacion = $1"
+# The circunscripción and the cargo's ámbito come from the registry (reference data), not the read model.
 ROWS_SQL = """
-SELECT id, cargo, cargo_nombre, postulante, postulante_nombre, postulante_tipo, distrito, municipio,
-       municipio_nombre, numero, tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at,
-       identidad, identidad_publica, accion_afirmativa
-FROM publico.candidaturas
-WHERE curricular IS NOT NULL
-ORDER BY cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id
+SELECT p.id, p.cargo, p.cargo_nombre, p.postulante, p.postulante_nombre, p.postulante_tipo, p.distrito,
+       p.municipio, p.municipio_nombre, p.numero, p.tipo, p.sexo, p.edad, p.nombre_completo, p.curricular,
+       p.declarado_at, p.revisado_at, p.identidad, p.identidad_publica, p.accion_afirmativa,
+       r.circunscripcion, g.ambito AS cargo_ambito
+FROM publico.candidaturas p
+LEFT JOIN registro.candidaturas r ON r.id = p.id
+LEFT JOIN registro.cargos g ON g.clave = p.cargo
+WHERE p.curricular IS NOT NULL
+ORDER BY p.cargo_orden, coalesce(p.distrito, 0), coalesce(p.municipio, 0), p.numero, p.primer_apellido, p.id
 """
 # Every municipio key of a state starts with the state's INEGI key (16053: state 16).
 ENTIDAD_SQL = "SELECT lpad((min(clave) / 1000)::text, 2, '0') FROM registro.municipios"
@@ -43,6 +49,13 @@ LAST_SQL = "SELECT numero, huellas FROM publico.datos_publicaciones ORDER BY num
 INSERT_RELEASE_SQL = """
 INSERT INTO publico.datos_publicaciones (numero, created_at, generacion, total, cambios, huellas)
 VALUES ($1, $2, $3, $4, $5, $6)
+"""
+# Releases whose files go: more than ``conservar`` newer ones exist. Marked first, deleted after the commit.
+PRUNE_SQL = """
+UPDATE publico.datos_publicaciones SET archivos_borrados_at = now()
+WHERE archivos_borrados_at IS NULL
+  AND numero <= (SELECT max(numero) FROM publico.datos_publicaciones) - $1
+RETURNING numero
 """
 INSERT_FILE_SQL = "INSERT INTO publico.datos_archivos (numero, nombre, tipo, bytes, sha256) VALUES ($1, $2, $3, $4, $5)"
 
@@ -57,8 +70,32 @@ def _write(target: Path, files: dict[str, bytes]) -> None:
         media.write_atomic(target / name, data)
 
 
+def _remove(targets: list[Path]) -> None:
+    for target in targets:
+        shutil.rmtree(target, ignore_errors=True)
+
+
+async def prune_releases(ctx: dict[str, Any]) -> list[int]:
+    """Delete the files of the releases older than the last ``datos_conservar``; their rows stay listed."""
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        await conn.execute(LOCK_SQL)
+        numeros = [r["numero"] for r in await conn.fetch(PRUNE_SQL, datos_settings().datos_conservar)]
+    # After the commit: a rolled-back mark never loses files (a failed delete only leaves files nobody links to).
+    media_dir = ctx["settings"].media_dir
+    await asyncio.to_thread(_remove, [folder(media_dir, n) for n in numeros])
+    if numeros:
+        log.info("datos abiertos: archivos borrados de las publicaciones %s", numeros)
+    return numeros
+
+
 async def build_release(ctx: dict[str, Any], job: contracts.BuildRelease) -> int | None:
     """The number of the release built, or None when there was nothing new (or publications have not settled)."""
+    numero = await _build(ctx, job)
+    await prune_releases(ctx)
+    return numero
+
+
+async def _build(ctx: dict[str, Any], job: contracts.BuildRelease) -> int | None:
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
         await conn.execute(LOCK_SQL)
         state = await conn.fetchrow(STATE_SQL, QUIET_SECONDS)

@@ -24,9 +24,10 @@ from services.common.web import SETTINGS
 from . import datos
 from .datos_jobs import folder
 from .media_views import IMMUTABLE
+from .settings import datos_settings
 
 RELEASES_SQL = """
-SELECT r.numero, r.created_at, r.total, r.cambios,
+SELECT r.numero, r.created_at, r.total, r.cambios, r.archivos_borrados_at,
        coalesce(jsonb_agg(jsonb_build_object('nombre', a.nombre, 'tipo', a.tipo, 'bytes', a.bytes,
                                              'sha256', a.sha256) ORDER BY a.nombre)
                 FILTER (WHERE a.nombre IS NOT NULL), '[]') AS archivos
@@ -34,7 +35,10 @@ FROM publico.datos_publicaciones r
 LEFT JOIN publico.datos_archivos a ON a.numero = r.numero
 GROUP BY r.numero ORDER BY r.numero DESC
 """
-FILE_SQL = "SELECT tipo FROM publico.datos_archivos WHERE numero = $1 AND nombre = $2"
+FILE_SQL = """
+SELECT a.tipo FROM publico.datos_archivos a JOIN publico.datos_publicaciones r ON r.numero = a.numero
+WHERE a.numero = $1 AND a.nombre = $2 AND r.archivos_borrados_at IS NULL
+"""
 CARGOS_SQL = "SELECT clave, nombre, ambito, orden FROM registro.cargos ORDER BY orden"
 POSTULANTES_SQL = """
 SELECT s.siglas, s.nombre, s.tipo,
@@ -70,15 +74,21 @@ def _page(request: web.Request, template: str, context: dict[str, Any], max_age:
 
 def _release(row: asyncpg.Record, request: web.Request) -> dict[str, Any]:
     numero = row["numero"]
+    borrados = row["archivos_borrados_at"]
+
+    def url(nombre: str) -> str | None:
+        # An old release's files were deleted (PUBLICO_DATOS_CONSERVAR): its checksums stay, without a link.
+        if borrados:
+            return None
+        return str(request.app.router["datos-archivo"].url_for(numero=str(numero), archivo=nombre))
+
     return {
         "numero": numero,
         "fecha": row["created_at"].isoformat(),
         "total": row["total"],
         "cambios": row["cambios"],
-        "archivos": [
-            {**a, "url": str(request.app.router["datos-archivo"].url_for(numero=str(numero), archivo=a["nombre"]))}
-            for a in row["archivos"]
-        ],
+        "disponible": borrados is None,
+        "archivos": [{**a, "url": url(a["nombre"])} for a in row["archivos"]],
     }
 
 
@@ -90,7 +100,8 @@ async def _releases(request: web.Request) -> list[dict[str, Any]]:
 async def list_datos(request: web.Request) -> web.Response:
     rows = await request.app[DB_POOL].fetch(RELEASES_SQL)
     releases = [{**_release(r, request), "creada": r["created_at"]} for r in rows]
-    return _page(request, "publico/datos.html", {"releases": releases})
+    conservar = datos_settings().datos_conservar
+    return _page(request, "publico/datos.html", {"releases": releases, "conservar": conservar})
 
 
 @public

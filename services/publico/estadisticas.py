@@ -165,15 +165,25 @@ def agregar(personas: Sequence[Persona], catalogo: Catalogo) -> list[Tabla]:
     return tablas
 
 
+ETAPAS = ("Enviadas", "Validadas", "Publicadas")
+
+
 @dataclass(frozen=True)
 class Avance:
-    """Registered vs published candidacies of one postulante or cargo: public facts, so never suppressed (every
-    published candidacy is on the list, every registration in the registry's public acuerdos)."""
+    """Capture and publication progress of one postulante or cargo, as reportes counted it: candidacies, not
+    people's attributes, so never suppressed (every registration is in the registry's public acuerdos, every
+    publication on the list; whether a candidacy submitted its questionnaire is the progress the institute reports
+    in public). docs/sitio-publico-estadisticas.md says so to readers."""
 
     etiqueta: str
     registradas: int
+    enviadas: int
+    validadas: int
     publicadas: int
 
-    @property
-    def porcentaje(self) -> int:
-        return round(100 * self.publicadas / self.registradas) if self.registradas else 0
+    def etapas(self) -> list[tuple[str, int, int]]:
+        """(stage, count, whole percentage of the registered) for the submitted, validated and published."""
+        return [
+            (etapa, n, round(100 * n / self.registradas) if self.registradas else 0)
+            for etapa, n in zip(ETAPAS, (self.enviadas, self.validadas, self.publicadas), strict=True)
+        ]

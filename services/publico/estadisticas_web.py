@@ -9,14 +9,16 @@ import asyncpg
 import orjson
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from redis.exceptions import RedisError
 
 from services.common import identidad
 from services.common.access import public
-from services.common.db import DB_POOL
+from services.common.db import DB_POOL, database_unavailable
 from services.common.etiquetas import postulante_nombre
 from services.common.graficas import Barra, barras_horizontales
 from services.common.web import REDIS, SETTINGS
 
+from .avance import VERSION_SQL
 from .cache import cached
 from .estadisticas import Avance, Persona, Tabla, agregar, catalogo_de
 from .filters import CARGOS_SQL, POSTULANTES_SQL
@@ -28,21 +30,21 @@ SELECT sexo, edad, curricular->'formacion'->>'grado_maximo' AS grado, identidad_
 FROM publico.candidaturas
 WHERE curricular IS NOT NULL AND ($1::text IS NULL OR cargo = $1) AND ($2::text IS NULL OR postulante = $2)
 """
-# publico may not read captura: progress is what registro registered against what publico published.
+# publico may not read captura or reportes: the progress is the aggregate reportes sends (services/publico/avance.py).
 _AVANCE_SQL = """
-SELECT {etiqueta} AS etiqueta, {extra} count(*) AS registradas, count(p.id) AS publicadas
-FROM registro.candidaturas c
-JOIN registro.procesos r ON r.id = c.proceso_id AND r.activo
-JOIN registro.cargos g ON g.clave = c.cargo
-JOIN registro.postulantes s ON s.id = c.postulante_id
-LEFT JOIN publico.candidaturas p ON p.id = c.id AND p.curricular IS NOT NULL
-WHERE c.estatus = 'registrada' AND ($1::text IS NULL OR c.cargo = $1) AND ($2::text IS NULL OR s.siglas = $2)
+SELECT {etiqueta} AS etiqueta, {extra} sum(a.registradas)::int AS registradas, sum(a.enviadas)::int AS enviadas,
+       sum(a.validadas)::int AS validadas, sum(a.publicadas)::int AS publicadas
+FROM publico.avance a
+JOIN registro.cargos g ON g.clave = a.cargo
+JOIN registro.postulantes s ON s.id = a.postulante_id
+WHERE ($1::text IS NULL OR a.cargo = $1) AND ($2::text IS NULL OR s.siglas = $2)
 GROUP BY {grupo} ORDER BY {grupo}
 """
 AVANCE_CARGO_SQL = _AVANCE_SQL.format(etiqueta="g.nombre", extra="", grupo="g.orden, g.nombre")
 AVANCE_POSTULANTE_SQL = _AVANCE_SQL.format(
     etiqueta="s.nombre", extra="s.siglas, s.tipo,", grupo="s.id, s.nombre, s.siglas, s.tipo"
 )
+AVANCE_VERSION_KEY = "publico:avance:version"
 CONJUNTO_ACTIVO_SQL = """
 SELECT k.id, k.version FROM registro.identidad_conjuntos k
 JOIN registro.procesos r ON r.id = k.proceso_id AND r.activo
@@ -76,18 +78,21 @@ async def _datos(pool: asyncpg.Pool, f: FiltrosEstadisticas) -> dict[str, Any]:
     ]
     conjunto = await pool.fetchrow(CONJUNTO_ACTIVO_SQL)
     cuestionario = await identidad.load(pool, conjunto["id"], conjunto["version"]) if conjunto else None
-    por_cargo = [
-        Avance(r["etiqueta"], r["registradas"], r["publicadas"])
-        for r in await pool.fetch(AVANCE_CARGO_SQL, f.cargo, f.postulante)
-    ]
+    por_cargo = [_avance(r["etiqueta"], r) for r in await pool.fetch(AVANCE_CARGO_SQL, f.cargo, f.postulante)]
     por_postulante = [
-        Avance(postulante_nombre(r["etiqueta"], r["siglas"], r["tipo"]), r["registradas"], r["publicadas"])
+        _avance(postulante_nombre(r["etiqueta"], r["siglas"], r["tipo"]), r)
         for r in await pool.fetch(AVANCE_POSTULANTE_SQL, f.cargo, f.postulante)
     ]
+    corte = await pool.fetchrow(VERSION_SQL)
     return {
         "tablas": agregar(personas, catalogo_de(cuestionario)),
         "avance": {"cargo": por_cargo, "postulante": por_postulante},
+        "avance_al": corte["at"] if corte else None,
     }
+
+
+def _avance(etiqueta: str, r: asyncpg.Record) -> Avance:
+    return Avance(etiqueta, r["registradas"], r["enviadas"], r["validadas"], r["publicadas"])
 
 
 def _grafica(t: Tabla) -> Any:
@@ -97,9 +102,19 @@ def _grafica(t: Tabla) -> Any:
 
 
 def _grafica_avance(clave: str, titulo: str, filas: list[Avance]) -> Any:
-    barras = [Barra(a.etiqueta, a.porcentaje, f"{a.porcentaje} % ({a.publicadas} de {a.registradas})") for a in filas]
-    shown = ", ".join(f"{a.etiqueta}: {a.publicadas} de {a.registradas} publicadas" for a in filas)
-    return barras_horizontales(f"g-{clave}", titulo, f"{titulo}, porcentaje publicado. {shown}.", barras, maximo=100)
+    """One bar per row and stage (submitted, validated, published), as a percentage of the registered."""
+    barras = [
+        Barra(f"{etapa}, {a.etiqueta}", pct, f"{pct} % ({n} de {a.registradas})")
+        for a in filas
+        for etapa, n, pct in a.etapas()
+    ]
+    shown = "; ".join(
+        f"{a.etiqueta}: " + ", ".join(f"{n} de {a.registradas} {etapa.lower()}" for etapa, n, _ in a.etapas())
+        for a in filas
+    )
+    return barras_horizontales(
+        f"g-{clave}", titulo, f"{titulo}, porcentaje de las registradas. {shown}.", barras, maximo=100
+    )
 
 
 def _json_celda(etiqueta: str, valor: int | None, motivo: str | None) -> dict[str, Any]:
@@ -116,16 +131,52 @@ def _json(datos: dict[str, Any], f: FiltrosEstadisticas) -> dict[str, Any]:
         }
         for t in datos["tablas"]
     }
-    avance = {
-        k: [{"etiqueta": a.etiqueta, "registradas": a.registradas, "publicadas": a.publicadas} for a in filas]
+    avance: dict[str, Any] = {
+        k: [
+            {
+                "etiqueta": a.etiqueta,
+                "registradas": a.registradas,
+                "enviadas": a.enviadas,
+                "validadas": a.validadas,
+                "publicadas": a.publicadas,
+            }
+            for a in filas
+        ]
         for k, filas in datos["avance"].items()
     }
+    avance["al"] = datos["avance_al"].isoformat() if datos["avance_al"] else None
     return {"filtros": f.model_dump(), "tablas": tablas, "avance": avance}
 
 
+async def _avance_version(request: web.Request) -> str:
+    """The version of the progress counts, part of the cache key: new counts from reportes show on the next request
+    without moving the generation (which would empty every page's cache every five minutes). With PostgreSQL away,
+    the last version seen (kept in Redis) still finds the cached page, as every other public page keeps serving."""
+    redis = request.app[REDIS]
+    try:
+        version = str(await request.app[DB_POOL].fetchval(VERSION_SQL))
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        try:
+            last = await redis.get(AVANCE_VERSION_KEY)
+        except RedisError:
+            last = None
+        if last is None:
+            raise
+        return str(last.decode())
+    try:
+        await redis.set(AVANCE_VERSION_KEY, version)
+    except RedisError:
+        pass
+    return version
+
+
 async def _serve(request: web.Request, f: FiltrosEstadisticas, render: Any) -> web.Response:
+    pool = request.app[DB_POOL]
+    version = await _avance_version(request)
     return await cached(
-        request, request.app[REDIS], request.app[DB_POOL], _settings(request).cache_ttl, render, f.model_dump_json()
+        request, request.app[REDIS], pool, _settings(request).cache_ttl, render, f"{f.model_dump_json()}:{version}"
     )
 
 
@@ -142,14 +193,15 @@ async def show_estadisticas(request: web.Request) -> web.Response:
             "f": f,
             "tablas": [(t, _grafica(t)) for t in datos["tablas"]],
             "avance": [
-                ("cargo", "Avance de publicación por cargo", "Cargo", datos["avance"]["cargo"]),
+                ("cargo", "Avance de captura y publicación por cargo", "Cargo", datos["avance"]["cargo"]),
                 (
                     "postulante",
-                    "Avance de publicación por partido o candidatura",
+                    "Avance de captura y publicación por partido o candidatura",
                     "Partido o candidatura",
                     datos["avance"]["postulante"],
                 ),
             ],
+            "avance_al": datos["avance_al"],
             "grafica_avance": _grafica_avance,
             "cargos": [(r["clave"], r["nombre"]) for r in await pool.fetch(CARGOS_SQL)],
             "postulantes": [

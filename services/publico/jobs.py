@@ -14,9 +14,11 @@ from services.common.estados import report_status
 from services.common.identidad import IDENTIDAD
 
 from . import busqueda
+from .avance import record_avance
 from .cache import GENERATION_KEY
 from .datos_jobs import build_release
 from .identidad import publish_identidad, set_visible
+from .registro_cambios import refresh_registro
 from .sql import (
     BUMP_GENERATION_SQL,
     FOTO_IN_USE_SQL,
@@ -132,6 +134,8 @@ class WorkerSettings(worker.WorkerSettings):
         worker.job(contracts.IdentidadVisible, identidad_visible),
         worker.job(contracts.BuildRelease, build_release),
         worker.job(contracts.FlushVisitas, flush_visitas),
+        worker.job(contracts.RecordAvance, record_avance),
+        worker.job(contracts.RefreshRegistro, refresh_registro),
     )
     # Every minute: a release once publications settled (services/publico/datos_jobs.py decides whether to build).
     cron_jobs = (

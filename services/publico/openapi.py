@@ -66,7 +66,7 @@ class Archivo(BaseModel):
     tipo: str
     bytes: int
     sha256: str
-    url: str
+    url: str | None = Field(description="null cuando los archivos de esa publicación ya se borraron.")
 
 
 class Cambios(BaseModel):
@@ -80,6 +80,9 @@ class Publicacion(BaseModel):
     fecha: str = Field(description="ISO 8601 con zona.")
     total: int
     cambios: Cambios = Field(description="Identificadores de candidatura, respecto de la publicación anterior.")
+    disponible: bool = Field(
+        description="false: sus archivos ya se borraron (se conservan los de las más recientes); quedan las sumas."
+    )
     archivos: list[Archivo]
 
 
@@ -130,14 +133,24 @@ class Tabla(BaseModel):
 
 class Avance(BaseModel):
     etiqueta: str
-    registradas: int
-    publicadas: int
+    registradas: int = Field(description="Candidaturas registradas (sin sustituidas ni canceladas).")
+    enviadas: int = Field(description="Enviaron su cuestionario curricular al Instituto al menos una vez.")
+    validadas: int = Field(description="Su cuestionario curricular fue validado.")
+    publicadas: int = Field(description="Publicadas en este sitio.")
+
+
+class AvanceEstadisticas(BaseModel):
+    """Avance de captura y publicación: conteos de candidaturas, no datos de personas; nunca se suprimen."""
+
+    al: str | None = Field(description="Cuándo se calcularon las cifras (ISO 8601); null si aún no hay.")
+    cargo: list[Avance]
+    postulante: list[Avance]
 
 
 class Estadisticas(BaseModel):
     filtros: dict[str, str | None]
     tablas: dict[str, Tabla]
-    avance: dict[str, list[Avance]]
+    avance: AvanceEstadisticas
 
 
 def _lista(model: type[BaseModel]) -> type[BaseModel]:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from pydantic_settings import SettingsConfigDict
+from functools import cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.common.settings import ServiceSettings
 
@@ -16,3 +19,17 @@ class PublicoSettings(ServiceSettings):
         "Consulta la información curricular, la trayectoria y las propuestas que declararon las candidaturas "
         "registradas en el proceso electoral, revisadas por la autoridad electoral."
     )
+
+
+class DatosSettings(BaseSettings):
+    """What the release job (in publico's worker, which loads only the common settings) and /datos both read."""
+
+    model_config = SettingsConfigDict(env_prefix="PUBLICO_", extra="ignore", frozen=True)
+
+    # How many of the latest open-data releases keep their files; older ones keep their row and checksums only.
+    datos_conservar: int = Field(10, ge=1)
+
+
+@cache
+def datos_settings() -> DatosSettings:
+    return DatosSettings()

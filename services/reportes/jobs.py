@@ -18,6 +18,7 @@ from services.common.instituto import Instituto
 
 from . import datos, formatos, mensual_jobs
 from .avance import tabla
+from .avance_publico import send_avance
 from .mensual import MesError
 from .sql import RECORD_HECHO_SQL, RECORD_STATUS_SQL, RECORD_VISITAS_SQL
 
@@ -162,6 +163,11 @@ class WorkerSettings(worker.WorkerSettings):
         worker.job(contracts.Snapshot, snapshot),
         worker.job(contracts.Render, render),
         worker.job(contracts.RecordVisitas, record_visitas),
+        worker.job(contracts.SendAvance, send_avance),
     )
     # Every hour: the day that just ended is frozen within the hour after local midnight, whatever the zone.
-    cron_jobs = (worker.cron_job(contracts.Snapshot, snapshot, minute=7, second=0, run_at_startup=True),)
+    cron_jobs = (
+        worker.cron_job(contracts.Snapshot, snapshot, minute=7, second=0, run_at_startup=True),
+        # Every five minutes: the progress /estadisticas shows (services/reportes/avance_publico.py).
+        worker.cron_job(contracts.SendAvance, send_avance, minute=set(range(0, 60, 5)), second=20, run_at_startup=True),
+    )

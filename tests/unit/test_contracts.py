@@ -90,6 +90,14 @@ EXAMPLES: dict[type[Contract], dict[str, Any]] = {
     contracts.Snapshot: {"fecha": "2024-04-25"},
     contracts.FlushVisitas: {},
     contracts.RecordVisitas: {"fecha": "2024-04-25", "tipo": "descarga", "total": 12},
+    contracts.SendAvance: {},
+    contracts.RefreshRegistro: {"candidatura_ids": [5, 6]},
+    contracts.RecordAvance: {
+        "at": AT,
+        "filas": [
+            {"postulante_id": 2, "cargo": "DIP_MR", "registradas": 4, "enviadas": 3, "validadas": 2, "publicadas": 1}
+        ],
+    },
     contracts.Render: {
         "archivo_id": 3,
         "informe": "avance",

@@ -145,3 +145,24 @@ def test_a_429_says_when_the_window_ends() -> None:
     assert retry_after(120.0) == 60
     assert retry_after(179.5) == 1
     assert retry_after(150.2) == 30
+
+
+def test_placeholders_are_exported_as_missing_like_the_profile_shows_them() -> None:
+    curricular = {
+        "formacion": {"grado_maximo": "Licenciatura", "cursos": "N/A"},
+        "profesional": {"historia_profesional": "  .  "},
+        "propuestas": {"propuesta_1": "sin información", "propuesta_2": "Agua potable"},
+        "contacto": {"pagina_web": "n/d", "facebook": "ninguno", "x": "https://x.com/lucia"},
+    }
+    values = datos.fila(_row(curricular=curricular), "M", "16")
+    assert values["CURSOS"] is None and values["HISTORIA_PROFESIONAL"] is None and values["PROPUESTA_1"] is None
+    assert values["PAGINA_WEB"] is None and values["REDES"] == "https://x.com/lucia"
+    assert values["PROPUESTA_2"] == "Agua potable" and values["ESCOLARIDAD"] == "Licenciatura"
+
+
+def test_circunscripcion_is_filled_for_rp_lists_only() -> None:
+    assert datos.fila(_row(), "M", "16")["CIRCUNSCRIPCION"] is None  # a row without the registry's columns
+    rp = _row(cargo="DIP_RP", cargo_ambito="estado", circunscripcion=None, municipio=None)
+    assert datos.fila(rp, "M", "16")["CIRCUNSCRIPCION"] == 1
+    assert datos.fila({**rp, "circunscripcion": 2}, "M", "16")["CIRCUNSCRIPCION"] == 2
+    assert datos.fila(_row(cargo_ambito="municipio", circunscripcion=None), "M", "16")["CIRCUNSCRIPCION"] is None

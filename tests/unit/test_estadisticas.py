@@ -93,8 +93,10 @@ def test_unknown_categories_still_count_in_the_total() -> None:
     assert escolaridad.total.valor == 5
 
 
-def test_progress_percentage() -> None:
-    assert Avance("PAN", 8, 2).porcentaje == 25 and Avance("X", 0, 0).porcentaje == 0
+def test_progress_stages_are_whole_percentages_of_the_registered_and_small_counts_are_shown() -> None:
+    # Counts of candidacies, not people: a 1 or a 3 is shown as it is (docs/sitio-publico-estadisticas.md).
+    assert Avance("PAN", 8, 6, 3, 2).etapas() == [("Enviadas", 6, 75), ("Validadas", 3, 38), ("Publicadas", 2, 25)]
+    assert [pct for _, _, pct in Avance("X", 0, 0, 0, 0).etapas()] == [0, 0, 0]
 
 
 def test_malformed_identity_counts_nowhere_instead_of_failing() -> None:

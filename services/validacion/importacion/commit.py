@@ -138,6 +138,8 @@ async def apply(
         # auth provisions every registered candidacy without an account, these included.
         origen = contracts.origen_importacion(importacion_id)
         await contracts.send(conn, contracts.Provision(origen=origen, requested_by=actor.user_id))
+    # New postulantes appear in the public filter forms: publico drops its cached answers.
+    await contracts.send(conn, contracts.RefreshRegistro())
     resumen = {"candidaturas": len(ids), "postulantes_creados": len(postulante_ids)}
     await conn.execute(sql.MARK_APPLIED_SQL, importacion_id, resumen, crear_cuentas)
     await audit.record(
