@@ -59,10 +59,23 @@ WITH propuesta AS (
 INSERT INTO validacion.huella_valores (valor, revision_id, campo, candidatura_id)
 SELECT DISTINCT v, p.revision_id, p.campo, p.candidatura_id FROM propuesta p, unnest($4::int[]) v
 """
+# A finding Transparencia already cleared in an earlier version of the same candidacy (same field, same text) is
+# written cleared, with that reason: a false positive is decided once, not at every resubmission.
 INSERT_BANDERA_SQL = """
 INSERT INTO validacion.banderas (revision_id, candidatura_id, tipo, clase, rubro, campo, inicio, fin, fragmento,
-                                 otra_candidatura_id, similitud, estado)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                 otra_candidatura_id, similitud, estado, motivo, resuelto_por, resuelto_at)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+       CASE WHEN antes.id IS NULL THEN $12 ELSE 'descartada' END,
+       'Descartada por Transparencia en una versión anterior: ' || antes.motivo, antes.resuelto_por,
+       CASE WHEN antes.id IS NOT NULL THEN now() END
+FROM (SELECT 1) uno
+LEFT JOIN LATERAL (
+    SELECT b.id, b.motivo, b.resuelto_por FROM validacion.banderas b
+    WHERE $12 = 'abierta' AND b.candidatura_id = $2 AND b.revision_id <> $1 AND b.estado = 'descartada'
+      AND b.tipo = $3 AND b.clase = $4 AND b.rubro = $5 AND b.campo = $6 AND b.fragmento = $9
+      AND b.otra_candidatura_id IS NOT DISTINCT FROM $10
+    ORDER BY b.id DESC LIMIT 1
+) antes ON true
 ON CONFLICT DO NOTHING
 """
 REVISADA_SQL = "UPDATE validacion.revisiones SET revisada_automaticamente_at = now() WHERE id = $1"
