@@ -6,7 +6,7 @@ from aiohttp import web
 
 from services.common.web import base_app
 
-from . import views
+from . import omisos_calidad, views
 from .settings import ReportesSettings
 
 
@@ -16,6 +16,10 @@ def create_app(settings: ReportesSettings | None = None) -> web.Application:
     app.router.add_get("/reportes/", views.index, name="reportes")
     app.router.add_get("/reportes/avance", views.progress, name="avance")
     app.router.add_post("/reportes/avance/archivos", views.request_file, name="avance-archivos")
+    app.router.add_get("/reportes/omisos", omisos_calidad.omisos_page, name="omisos")
+    app.router.add_post("/reportes/omisos/archivos", omisos_calidad.request_omisos, name="omisos-archivos")
+    app.router.add_get("/reportes/calidad", omisos_calidad.calidad_page, name="calidad")
+    app.router.add_post("/reportes/calidad/archivos", omisos_calidad.request_calidad, name="calidad-archivos")
     app.router.add_get("/reportes/archivos/{id}", views.file_progress, name="archivo")
     app.router.add_get("/reportes/archivos/{id}/descarga", views.download, name="archivo-descarga")
     return app

@@ -18,6 +18,7 @@ from services.common.instituto import Instituto
 
 from . import datos, formatos
 from .avance import tabla
+from .documento import construir as construir_documento
 from .sql import RECORD_HECHO_SQL, RECORD_STATUS_SQL
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ async def record_status(ctx: dict[str, Any], job: contracts.RecordStatus) -> boo
 
 
 async def record_hecho(ctx: dict[str, Any], job: contracts.RecordHecho) -> bool:
-    row = await ctx["db_pool"].fetchval(RECORD_HECHO_SQL, job.job_key, job.candidatura_id, job.hecho, job.at)
+    row = await ctx["db_pool"].fetchval(
+        RECORD_HECHO_SQL, job.job_key, job.candidatura_id, job.hecho, job.at, job.referencia, job.detalle
+    )
     return row is not None
 
 
@@ -119,16 +122,24 @@ async def render(ctx: dict[str, Any], job: contracts.Render) -> str | None:
         return None
     await pool.execute(PROGRESO_SQL, job.archivo_id, 10)
     try:
-        resuelto = await datos.corte(pool, job.fecha, datetime.now(UTC))
+        if job.informe != "avance":
+            # Reports 2 and 5 (services/reportes/omisos_calidad.py): same progress and storage.
+            from .omisos_calidad import documento
+
+            doc = await documento(ctx, job)
+            await pool.execute(PROGRESO_SQL, job.archivo_id, 60)
+            contenido = await asyncio.to_thread(construir_documento, job.formato, doc)
+        else:
+            resuelto = await datos.corte(pool, job.fecha, datetime.now(UTC))
+            filas = await datos.situaciones(pool, resuelto, job.postulante_id)
+            await pool.execute(PROGRESO_SQL, job.archivo_id, 40)
+            resultado = tabla(filas, job.desglose)
+            cabeza = await encabezado(pool, ctx["settings"].instituto, resuelto, job.postulante_id)
+            await pool.execute(PROGRESO_SQL, job.archivo_id, 60)
+            contenido = await asyncio.to_thread(formatos.construir, job.formato, cabeza, resultado)
     except datos.FechaDeCorteError as exc:
         await pool.execute(ERROR_SQL, job.archivo_id, str(exc))
         return None
-    filas = await datos.situaciones(pool, resuelto, job.postulante_id)
-    await pool.execute(PROGRESO_SQL, job.archivo_id, 40)
-    resultado = tabla(filas, job.desglose)
-    cabeza = await encabezado(pool, ctx["settings"].instituto, resuelto, job.postulante_id)
-    await pool.execute(PROGRESO_SQL, job.archivo_id, 60)
-    contenido = await asyncio.to_thread(formatos.construir, job.formato, cabeza, resultado)
     sha256 = hashlib.sha256(contenido).hexdigest()
     await pool.execute(PROGRESO_SQL, job.archivo_id, 90)
     async with pool.acquire() as conn, conn.transaction():

@@ -34,6 +34,13 @@ ESTADOS = {
     "error": "No se pudo generar",
 }
 FORMATOS = {"xlsx": "XLSX (Excel)", "csv": "CSV", "pdf": "PDF"}
+# Per report: its title on the file's page, the page it comes back to, and how its downloaded file is named.
+TITULOS = {
+    "avance": "Avance cuantitativo de la captura",
+    "omisos": "Candidaturas omisas en la captura",
+    "calidad": "Calidad de los datos",
+}
+NOMBRES_ARCHIVO = {"avance": "avance-captura", "omisos": "omisos", "calidad": "calidad-datos"}
 
 # The same request still being built, or built from the frozen day (after its snapshot was taken: $4).
 IGUAL_SQL = """
@@ -56,7 +63,7 @@ SELECT id, formato, (parametros->>'fecha')::date AS fecha, estado, sha256, creat
 WHERE informe = $1 ORDER BY id DESC LIMIT 10
 """
 DESCARGA_SQL = """
-SELECT a.formato, a.parametros, c.contenido FROM reportes.archivos a
+SELECT a.informe, a.formato, a.parametros, c.contenido FROM reportes.archivos a
 JOIN reportes.contenidos c ON c.sha256 = a.sha256
 WHERE a.id = $1 AND a.estado = 'listo'
 """
@@ -198,6 +205,7 @@ async def file_progress(request: web.Request) -> dict[str, Any]:
         "estados": ESTADOS,
         "formatos": FORMATOS,
         "en_curso": en_curso,
+        "titulo": TITULOS.get(row["informe"], row["informe"]),
         # The page reloads itself while the job runs (no JavaScript needed); a screen-reader user can stop that.
         "auto_refresh": en_curso and request.query.get("auto") != "0",
     }
@@ -217,7 +225,8 @@ async def download(request: web.Request) -> web.StreamResponse:
     if row is None:
         raise web.HTTPNotFound()
     parametros = _parametros(row["parametros"])
-    nombre = f"avance-captura-{parametros.fecha.isoformat()}-{archivo_id}.{row['formato']}"
+    prefijo = NOMBRES_ARCHIVO.get(row["informe"], row["informe"])
+    nombre = f"{prefijo}-{parametros.fecha.isoformat()}-{archivo_id}.{row['formato']}"
     return web.Response(
         body=bytes(row["contenido"]),
         headers={

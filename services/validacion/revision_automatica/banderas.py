@@ -12,8 +12,10 @@ from typing import Any
 
 import asyncpg
 
+from services.common import contracts
 from services.common.contracts import Version
 from services.common.cuestionarios import Cuestionario
+from services.common.marcadores import rubros_con_marcadores
 
 from . import (
     ABIERTA,
@@ -64,7 +66,9 @@ INSERT INTO validacion.banderas (revision_id, candidatura_id, tipo, clase, rubro
                                  otra_candidatura_id, similitud, estado)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 ON CONFLICT DO NOTHING
+RETURNING id, created_at
 """
+NOW_SQL = "SELECT now()"
 REVISADA_SQL = "UPDATE validacion.revisiones SET revisada_automaticamente_at = now() WHERE id = $1"
 
 
@@ -125,25 +129,46 @@ async def revisar(
     found = detectar(version, cuestionario)
     if Cuestionario(cuestionario) in CON_PROPUESTAS:
         found += await _copias(conn, revision_id, candidatura_id, version.respuestas)
-    await conn.executemany(
-        INSERT_BANDERA_SQL,
-        [
-            (
-                revision_id,
-                candidatura_id,
-                h.tipo,
-                h.clase,
-                h.rubro,
-                h.campo,
-                h.inicio,
-                h.fin,
-                h.fragmento,
-                h.otra_candidatura_id,
-                h.similitud,
-                h.estado,
+    for h in found:
+        escrita = await conn.fetchrow(
+            INSERT_BANDERA_SQL,
+            revision_id,
+            candidatura_id,
+            h.tipo,
+            h.clase,
+            h.rubro,
+            h.campo,
+            h.inicio,
+            h.fin,
+            h.fragmento,
+            h.otra_candidatura_id,
+            h.similitud,
+            h.estado,
+        )
+        if escrita is not None:
+            # reportes counts flags for the Calidad de datos report; it may not read this schema.
+            await contracts.send(
+                conn,
+                contracts.RecordHecho(
+                    candidatura_id=candidatura_id,
+                    hecho="bandera",
+                    at=escrita["created_at"],
+                    job_key=f"bandera:{escrita['id']}",
+                    referencia=str(escrita["id"]),
+                    detalle={"tipo": h.tipo, "clase": h.clase, "estado": h.estado, "cuestionario": cuestionario},
+                ),
             )
-            for h in found
-        ],
-    )
     await conn.execute(REVISADA_SQL, revision_id)
+    # Every submitted version says which rubros hold placeholders (none too): the latest one is what counts.
+    await contracts.send(
+        conn,
+        contracts.RecordHecho(
+            candidatura_id=candidatura_id,
+            hecho="marcadores",
+            at=await conn.fetchval(NOW_SQL),
+            job_key=f"marcadores:{revision_id}",
+            referencia=cuestionario,
+            detalle={"cuestionario": cuestionario, "rubros": rubros_con_marcadores(version.respuestas)},
+        ),
+    )
     return found
