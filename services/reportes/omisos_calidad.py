@@ -86,8 +86,6 @@ async def omisos_page(request: web.Request) -> web.StreamResponse:
         aclaracion=ACLARACION_OMISOS,
         cierre=fecha_hora(cierre, zona) if cierre else None,
         cierre_pasado=cierre is not None and cierre <= instante,
-        zona=zona,
-        fecha_hora=fecha_hora,
     )
     return _pagina(request, OMISOS, contexto)
 

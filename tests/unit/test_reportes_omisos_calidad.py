@@ -19,7 +19,9 @@ CIERRE = T0 + timedelta(days=10)
 RNG = random.Random(7)
 
 
-def candidatura(i: int, *, cierre: datetime | None = CIERRE, estatus: str = "registrada", **extra: object) -> omisos.Candidatura:
+def candidatura(
+    i: int, *, cierre: datetime | None = CIERRE, estatus: str = "registrada", **extra: object
+) -> omisos.Candidatura:
     valores: dict[str, object] = {
         "candidatura_id": i,
         "postulante_id": 1,
@@ -109,7 +111,9 @@ def persona(
     )
 
 
-def formula(i: int, numero: int, sexo: str, suplente: str | None = None, cargo: str = "REG_RP") -> list[calidad.Persona]:
+def formula(
+    i: int, numero: int, sexo: str, suplente: str | None = None, cargo: str = "REG_RP"
+) -> list[calidad.Persona]:
     return [
         persona(i, numero=numero, sexo=sexo, cargo=cargo),
         persona(i + 1, tipo="suplente", numero=numero, sexo=suplente or sexo, cargo=cargo),
