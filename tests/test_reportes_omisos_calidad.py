@@ -180,7 +180,8 @@ async def test_omisos_bad_input_gives_spanish_messages(make_client: type[Client]
 
 
 async def _persona(
-    conn: asyncpg.Connection, proceso: int, postulante: int, numero: int, tipo: str, sexo: str, curp_sexo: str | None = None
+    conn: asyncpg.Connection, proceso: int, postulante: int, numero: int, tipo: str, sexo: str,
+    curp_sexo: str | None = None,
 ) -> int:  # fmt: skip
     nacimiento = date(1979, 3, 8)
     valor: int = await conn.fetchval(

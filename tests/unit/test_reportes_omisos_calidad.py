@@ -216,7 +216,7 @@ def test_open_flags_copies_and_placeholders_from_validacion_facts() -> None:
 
 
 def test_summary_per_postulante_and_cargo() -> None:
-    personas = formula(1, 1, "mujer") + [persona(3, numero=3, sexo="hombre", cargo="REG_RP")]
+    personas = [*formula(1, 1, "mujer"), persona(3, numero=3, sexo="hombre", cargo="REG_RP")]
     hallazgos = calidad.revisar(personas, REGLAS)
     resultado = calidad.resumen(personas, hallazgos, {1: calidad.Senales(2, 1, 3)})
     (fila,) = resultado.filas
