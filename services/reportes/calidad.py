@@ -20,7 +20,7 @@ from __future__ import annotations
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -32,6 +32,7 @@ from services.common import curp as curp_rules
 
 from .avance import SEXOS
 
+TODAS = "Todas"  # the demarcación of a finding about all the postulante's fórmulas of a cargo
 GENEROS = ("mujer", "hombre")  # the sexes parity and alternation count
 REGLAS = {
     "formula": "Fórmula incompleta o duplicada",
@@ -168,17 +169,20 @@ def revisar_lista(propietarias: list[Persona], regla: ReglaCargo) -> list[Hallaz
     return hallazgos
 
 
-def revisar_paridad(propietarias: list[Persona], alcance: str) -> list[Hallazgo]:
+def revisar_paridad(propietarias: list[Persona], alcance: str, demarcacion: str | None = None) -> list[Hallazgo]:
     mujeres = sum(p.sexo == "mujer" for p in propietarias)
     hombres = sum(p.sexo == "hombre" for p in propietarias)
     if abs(mujeres - hombres) <= 1:
         return []
+    primera = propietarias[0]
+    if demarcacion is not None:  # parity over several demarcaciones: the finding is of none of them
+        primera = replace(primera, demarcacion=demarcacion)
     return [
         _hallazgo(
-            propietarias[0],
+            primera,
             "paridad",
-            f"{alcance.capitalize()} tiene {mujeres} mujer(es) y {hombres} hombre(s) como propietarias: la diferencia "
-            "pasa de uno.",
+            f"{alcance[:1].upper()}{alcance[1:]} tiene {mujeres} mujer(es) y {hombres} hombre(s) como "
+            "propietarias: la diferencia pasa de uno.",
         )
     ]
 
@@ -223,7 +227,7 @@ def revisar(personas: Iterable[Persona], reglas: Reglas) -> list[Hallazgo]:
     for grupo in cargos.values():
         regla = reglas.de(grupo[0].cargo)
         if regla.paridad and not regla.lista:
-            hallazgos += revisar_paridad(grupo, f"el conjunto de fórmulas de {grupo[0].cargo_nombre}")
+            hallazgos += revisar_paridad(grupo, f"el conjunto de fórmulas de {grupo[0].cargo_nombre.lower()}", TODAS)
     return sorted(hallazgos, key=lambda h: (h.postulante, h.postulante_id, h.cargo_orden, h.demarcacion, h.regla,
                                             h.descripcion))  # fmt: skip
 

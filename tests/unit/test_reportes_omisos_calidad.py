@@ -162,7 +162,9 @@ def test_rules_are_per_cargo_data() -> None:
     # Mayoría: parity over the postulante's fórmulas of the cargo (different demarcaciones, not a list).
     mr = [p for i, d in enumerate(("A", "B", "C")) for p in formula(10 + 2 * i, 1, "hombre", cargo="PRES_MUN")]
     mr = [calidad.Persona(**{**p.__dict__, "demarcacion": str(p.candidatura_id // 2)}) for p in mr]
-    assert reglas_de(calidad.revisar(mr, REGLAS)) == ["paridad"]
+    (paridad,) = calidad.revisar(mr, REGLAS)
+    assert paridad.regla == "paridad" and paridad.demarcacion == "Todas"
+    assert paridad.descripcion.startswith("El conjunto de fórmulas de pres_mun tiene 0 mujer(es) y 3 hombre(s)")
     # A rule that does not allow a woman as a man's suplente.
     assert reglas_de(calidad.revisar(formula(20, 1, "hombre", "mujer", cargo="PRES_MUN"), REGLAS)) == ["suplente"]
     assert reglas_de(calidad.revisar(formula(20, 1, "hombre", "mujer"), REGLAS)) == []
