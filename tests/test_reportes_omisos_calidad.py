@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 
@@ -20,6 +21,7 @@ from services.common import tiempo
 from . import factories
 from .helpers import Client, eventually, fill_curricular
 from .test_reportes_avance import estado, mediodia, recorded, send, staff, zona
+from .test_revision_automatica import _propuesta, _submit
 
 OMISOS = "/reportes/omisos"
 CALIDAD = "/reportes/calidad"
@@ -211,7 +213,11 @@ async def test_calidad_slate_curp_flags_and_placeholders(make_client: type[Clien
         await _persona(conn, proceso, postulante_id, 4, "propietaria", "hombre")  # position 3 missing; no suplente
         await _persona(conn, proceso, postulante_id, 5, "propietaria", "mujer")
         await _persona(conn, proceso, postulante_id, 5, "suplente", "mujer", curp_sexo="hombre")  # its CURP says H
-    # A candidate of the same postulante submits, with a CURP in a proposal and a placeholder in a rubro.
+    # Another party's candidate submits a proposal; a candidate of this postulante submits a copy of it, a CURP in
+    # another proposal and a placeholder in a rubro.
+    original = _propuesta(f"bibliotecas rodantes {uuid.uuid4().hex[:6]}")
+    _, otro = await factories.postulante(db, "partido")
+    await _submit(make_client, db, otro, {"propuesta_1": original})
     person = await factories.candidata(db, siglas=siglas)
     candidata = make_client()
     await candidata.login(person.username)
@@ -219,7 +225,7 @@ async def test_calidad_slate_curp_flags_and_placeholders(make_client: type[Clien
     await fill_curricular(
         candidata,
         person.candidatura_id,
-        propuestas={"propuesta_1": plantada, "propuesta_2": "Transporte escolar.", "propuesta_genero": "Guarderías."},
+        propuestas={"propuesta_1": plantada, "propuesta_2": original.upper(), "propuesta_genero": "Guarderías."},
         formacion={"grado_maximo": "Licenciatura", "estatus": "Título", "cursos": "N/A"},
     )
     resumen = f"/captura/candidaturas/{person.candidatura_id}/curricular"
@@ -232,7 +238,7 @@ async def test_calidad_slate_curp_flags_and_placeholders(make_client: type[Clien
     )
     hechos = "SELECT count(*) FROM reportes.hechos WHERE candidatura_id = $1 AND hecho = ANY($2::text[])"
     await eventually(
-        lambda: _n(db, hechos, person.candidatura_id, ["bandera", "marcadores"], 2), what="both facts in reportes"
+        lambda: _n(db, hechos, person.candidatura_id, ["bandera", "marcadores"], 3), what="the facts in reportes"
     )
 
     coordinacion = await staff(make_client, db)
@@ -252,15 +258,15 @@ async def test_calidad_slate_curp_flags_and_placeholders(make_client: type[Clien
         "registradas": 1,
         "hallazgos_planilla": 1,  # the factory's propietaria has no suplente
         "curp": 0,
-        "banderas_abiertas": 1,
-        "copias": 0,
+        "banderas_abiertas": 2,  # the CURP and the copy
+        "copias": 1,
         "con_marcadores": 1,
         "rubros_marcadores": 1,
     }
     assert "Faltan las posiciones 3 de la lista." in pagina
     assert "la CURP dice hombre y el registro mujer" in pagina
 
-    # Transparencia discards the flag: it is no longer pending.
+    # Transparencia discards the CURP's flag: it is no longer pending; the copy still is.
     transparencia = await staff(make_client, db, "transparencia")
     response = await transparencia.submit(
         "/validacion/transparencia/",
@@ -270,7 +276,8 @@ async def test_calidad_slate_curp_flags_and_placeholders(make_client: type[Clien
     assert response.status == 303, await response.text()
     await eventually(lambda: _n(db, hechos, person.candidatura_id, ["bandera_resuelta"], 1), what="the resolution")
     despues = _filas(await get(coordinacion, CALIDAD, postulante=str(postulante_id)))
-    assert despues["Presidencia municipal"]["banderas_abiertas"] == 0
+    assert despues["Presidencia municipal"]["banderas_abiertas"] == 1
+    assert despues["Presidencia municipal"]["copias"] == 1
 
     # The files carry the same figures.
     formulario = f"{CALIDAD}?postulante={postulante_id}"
@@ -280,7 +287,7 @@ async def test_calidad_slate_curp_flags_and_placeholders(make_client: type[Clien
     texto = csv_bytes.decode("utf-8-sig")
     assert "Faltan las posiciones 3 de la lista." in texto
     filas_csv = list(csv.reader(io.StringIO(texto)))
-    assert ["Total", "", "8", "6", "1", "0", "0", "1", "1"] in filas_csv
+    assert ["Total", "", "8", "6", "1", "1", "1", "1", "1"] in filas_csv
     xlsx, _ = await render(
         coordinacion, formulario, CALIDAD + "/archivos", {"postulante": str(postulante_id), "formato": "xlsx"}
     )
