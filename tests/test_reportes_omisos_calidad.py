@@ -20,6 +20,7 @@ from services.common import tiempo
 
 from . import factories
 from .helpers import Client, eventually, fill_curricular
+from .pdf_text import pdf_text
 from .test_reportes_avance import estado, mediodia, recorded, send, staff, zona
 from .test_revision_automatica import _propuesta, _submit
 
@@ -143,6 +144,9 @@ async def test_omisos_at_the_close_with_a_prorroga_and_at_earlier_cut_offs(
         assert zipfile.ZipFile(io.BytesIO(xlsx)).testzip() is None
         pdf, pagina = await render(coordinacion, formulario, OMISOS + "/archivos", {**datos, "formato": "pdf"})
         assert pdf.startswith(b"%PDF") and "Candidaturas omisas en la captura" in pagina
+        texto_pdf = pdf_text(pdf)
+        assert "Página 1" in texto_pdf and f"Fecha de corte: {hoy:%d/%m/%Y}" in texto_pdf
+        assert all(n.split()[0] in texto_pdf for n in nombres), "every omisa is in the PDF (names may wrap)"
         assert "Volver al reporte" in pagina and "/reportes/omisos?" in pagina
         pedido = "SELECT count(*) FROM audit.eventos WHERE action = 'pedir_reporte' AND details->>'informe' = 'omisos'"
         assert await db.fetchval(pedido) >= 3
