@@ -102,6 +102,17 @@ async def test_omisos_and_calidad_in_the_browser(
     await page.get_by_role("button", name="Generar PDF").click()
     await expect(page.get_by_role("heading", name="Candidaturas omisas en la captura: PDF")).to_be_visible()
     await _archivo(page, folder, None)
+    # The PDF's first page as Chromium's viewer shows it (the picture of the manual).
+    async with page.expect_download() as descarga:
+        await page.get_by_role("link", name="Descargar el archivo PDF").click()
+    pdf = tmp_path / "omisos.pdf"
+    await (await descarga.value).save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    visor = await context.new_page()
+    await visor.goto(pdf.as_uri())
+    await visor.wait_for_timeout(2000)  # the viewer paints after load; only the picture depends on it
+    await visor.screenshot(path=str(folder / "08-omisos-pdf.png"))
+    await visor.close()
 
     await page.goto(f"{base_url}/reportes/")
     await page.get_by_role("link", name="Calidad de los datos").first.click()
@@ -116,6 +127,6 @@ async def test_omisos_and_calidad_in_the_browser(
     await page.get_by_role("button", name="Generar XLSX (Excel)").click()
     await expect(page.get_by_role("heading", name="Calidad de los datos: XLSX (Excel)")).to_be_visible()
     await _archivo(page, folder, "07-calidad-archivo.png")
-    for picture in folder.glob("0[5-7]-*.png"):
+    for picture in folder.glob("0[5-8]-*.png"):
         assert picture.stat().st_size < 300_000, picture
     await context.close()
