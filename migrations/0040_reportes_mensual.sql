@@ -23,4 +23,5 @@ CREATE TABLE reportes.incidencias (
 -- captura tells reportes of every saved answer (the month's "guardados").
 ALTER TABLE reportes.hechos DROP CONSTRAINT hechos_hecho_check;
 ALTER TABLE reportes.hechos ADD CONSTRAINT hechos_hecho_check
-    CHECK (hecho IN ('cuenta_entregada', 'consentimiento_cargado', 'guardado'));
+    CHECK (hecho IN ('cuenta_entregada', 'consentimiento_cargado', 'bandera', 'bandera_resuelta', 'marcadores',
+                     'guardado'));

@@ -78,6 +78,9 @@ STAFF_PAGES: dict[str, StaffPage] = {
         "/validacion/registro/candidaturas/{id}/publicacion", "coordinacion", ("candidatura",)
     ),
     "avance de la captura": StaffPage("/reportes/avance", "coordinacion"),
+    "candidaturas omisas": StaffPage("/reportes/omisos", "coordinacion"),
+    "calidad de los datos": StaffPage("/reportes/calidad", "coordinacion"),
+    "informe mensual": StaffPage("/reportes/mensual", "admin"),
     "archivo de un reporte": StaffPage("/reportes/archivos/{id}", "coordinacion", ("archivo",), "auto=0"),
     "correo del buzón": StaffPage("/cuenta/correo-dev/{name}", "admin", ("correo",)),
 }

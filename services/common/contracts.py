@@ -399,13 +399,19 @@ class RecordStatus(Contract):
 
 class RecordHecho(Contract):
     """A fact of a candidacy another service knows (auth created its account, captura got its signed consent
-    form), for the progress report; ``job_key`` makes a redelivery count once."""
+    form, validacion wrote or resolved an automatic flag or found placeholder rubros in a submitted version), for
+    the reports; ``job_key`` makes a redelivery count once."""
 
     name = "reportes.record_hecho"
     candidatura_id: int = Id
-    hecho: Literal["cuenta_entregada", "consentimiento_cargado", "guardado"]
+    hecho: Literal[
+        "cuenta_entregada", "consentimiento_cargado", "guardado", "bandera", "bandera_resuelta", "marcadores"
+    ]
     at: datetime
     job_key: str = Field(min_length=1, max_length=200)
+    # What the fact is about (a flag's id: its resolution names the same one) and its attributes (report 5).
+    referencia: str | None = Field(None, max_length=200)
+    detalle: dict[str, str | int | list[str]] = Field(default_factory=dict)
 
 
 class Snapshot(Contract):
@@ -426,7 +432,7 @@ class Render(Contract):
 
     name = "reportes.render"
     archivo_id: int = Field(ge=1)
-    informe: Literal["avance", "mensual"]
+    informe: Literal["avance", "mensual", "omisos", "calidad"]
     formato: Literal["xlsx", "csv", "pdf"]
     fecha: date
     desglose: list[Literal["ambito", "sexo"]] = Field(default_factory=list, max_length=2)

@@ -84,3 +84,24 @@ def es_marcador(texto: object) -> bool:
         return True
     # One character, or one character repeated: "x", "xxx", "0000", "a a a".
     return _REPETIDO.fullmatch(plano.replace(" ", "")) is not None
+
+
+def _textos(valor: object) -> list[str]:
+    if isinstance(valor, str):
+        return [valor]
+    if isinstance(valor, dict):
+        return [t for v in valor.values() for t in _textos(v)]
+    if isinstance(valor, list):
+        return [t for v in valor for t in _textos(v)]
+    return []
+
+
+def rubros_con_marcadores(respuestas: dict[str, object]) -> list[str]:
+    """The rubros of a version where someone wrote a placeholder («N/A», «.», «xxx») instead of an answer.
+
+    Empty fields are not counted (they were left unanswered, which the capture progress already shows): only a
+    text that says nothing. Sorted, so the same version always gives the same list (report 5 counts them).
+    """
+    return sorted(
+        rubro for rubro, valor in respuestas.items() if any(t.strip() and es_marcador(t) for t in _textos(valor))
+    )

@@ -51,6 +51,8 @@ STAFF_MENU: tuple[Enlace, ...] = (
     _enlace("Reportes", "/reportes/", *REPORT_READERS),
     _enlace("Avance de la captura", "/reportes/avance", *REPORT_MANAGERS),
     _enlace("Informe mensual", "/reportes/mensual", *REPORT_MANAGERS),
+    _enlace("Candidaturas omisas", "/reportes/omisos", *REPORT_MANAGERS),
+    _enlace("Calidad de los datos", "/reportes/calidad", *REPORT_MANAGERS),
     _enlace("Cuentas", "/cuenta/usuarios", *ACCOUNT_MANAGERS),
     _enlace("Cuentas en bloque", "/cuenta/lotes", *ACCOUNT_MANAGERS),
     _enlace("Mi contraseña", "/cuenta/contrasena", *STAFF_ROLES),

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from services.common.web import base_app
 
-from . import mensual_views, views
+from . import mensual_views, omisos_calidad, views
 from .settings import ReportesSettings
 
 
@@ -19,6 +19,10 @@ def create_app(settings: ReportesSettings | None = None) -> web.Application:
     app.router.add_get("/reportes/mensual", mensual_views.show, name="mensual")
     app.router.add_post("/reportes/mensual/incidencias", mensual_views.save_incidencias, name="mensual-incidencias")
     app.router.add_post("/reportes/mensual/archivos", mensual_views.request_file, name="mensual-archivos")
+    app.router.add_get("/reportes/omisos", omisos_calidad.omisos_page, name="omisos")
+    app.router.add_post("/reportes/omisos/archivos", omisos_calidad.request_omisos, name="omisos-archivos")
+    app.router.add_get("/reportes/calidad", omisos_calidad.calidad_page, name="calidad")
+    app.router.add_post("/reportes/calidad/archivos", omisos_calidad.request_calidad, name="calidad-archivos")
     app.router.add_get("/reportes/archivos/{id}", views.file_progress, name="archivo")
     app.router.add_get("/reportes/archivos/{id}/descarga", views.download, name="archivo-descarga")
     return app

@@ -19,6 +19,7 @@ from services.common.instituto import Instituto
 from . import datos, formatos, mensual_jobs
 from .avance import tabla
 from .avance_publico import send_avance
+from .documento import construir as construir_documento
 from .mensual import MesError
 from .sql import RECORD_HECHO_SQL, RECORD_STATUS_SQL, RECORD_VISITAS_SQL
 
@@ -46,7 +47,9 @@ async def record_status(ctx: dict[str, Any], job: contracts.RecordStatus) -> boo
 
 
 async def record_hecho(ctx: dict[str, Any], job: contracts.RecordHecho) -> bool:
-    row = await ctx["db_pool"].fetchval(RECORD_HECHO_SQL, job.job_key, job.candidatura_id, job.hecho, job.at)
+    row = await ctx["db_pool"].fetchval(
+        RECORD_HECHO_SQL, job.job_key, job.candidatura_id, job.hecho, job.at, job.referencia, job.detalle
+    )
     return row is not None
 
 
@@ -126,25 +129,28 @@ async def render(ctx: dict[str, Any], job: contracts.Render) -> str | None:
     if estado is None or estado == "listo":
         return None
     await pool.execute(PROGRESO_SQL, job.archivo_id, 10)
-    if job.informe == "mensual":
-        try:
+    try:
+        if job.informe == "mensual":
             instituto = ctx["settings"].instituto
             contenido = await mensual_jobs.construir(pool, instituto, job, logo(instituto.logo))
-        except MesError as exc:
-            await pool.execute(ERROR_SQL, job.archivo_id, str(exc))
-            return None
-    else:
-        try:
+        elif job.informe != "avance":
+            # Reports 2 and 5 (services/reportes/omisos_calidad.py): same progress and storage.
+            from .omisos_calidad import documento
+
+            doc = await documento(ctx, job)
+            await pool.execute(PROGRESO_SQL, job.archivo_id, 60)
+            contenido = await asyncio.to_thread(construir_documento, job.formato, doc)
+        else:
             resuelto = await datos.corte(pool, job.fecha, datetime.now(UTC))
-        except datos.FechaDeCorteError as exc:
-            await pool.execute(ERROR_SQL, job.archivo_id, str(exc))
-            return None
-        filas = await datos.situaciones(pool, resuelto, job.postulante_id)
-        await pool.execute(PROGRESO_SQL, job.archivo_id, 40)
-        resultado = tabla(filas, job.desglose)
-        cabeza = await encabezado(pool, ctx["settings"].instituto, resuelto, job.postulante_id)
-        await pool.execute(PROGRESO_SQL, job.archivo_id, 60)
-        contenido = await asyncio.to_thread(formatos.construir, job.formato, cabeza, resultado)
+            filas = await datos.situaciones(pool, resuelto, job.postulante_id)
+            await pool.execute(PROGRESO_SQL, job.archivo_id, 40)
+            resultado = tabla(filas, job.desglose)
+            cabeza = await encabezado(pool, ctx["settings"].instituto, resuelto, job.postulante_id)
+            await pool.execute(PROGRESO_SQL, job.archivo_id, 60)
+            contenido = await asyncio.to_thread(formatos.construir, job.formato, cabeza, resultado)
+    except (datos.FechaDeCorteError, MesError) as exc:
+        await pool.execute(ERROR_SQL, job.archivo_id, str(exc))
+        return None
     sha256 = hashlib.sha256(contenido).hexdigest()
     await pool.execute(PROGRESO_SQL, job.archivo_id, 90)
     async with pool.acquire() as conn, conn.transaction():

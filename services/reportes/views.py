@@ -35,6 +35,19 @@ ESTADOS = {
     "error": "No se pudo generar",
 }
 FORMATOS = {"xlsx": "XLSX (Excel)", "csv": "CSV", "pdf": "PDF"}
+# Per report: its title on the file's page, the page it comes back to, and how its downloaded file is named.
+TITULOS = {
+    "avance": "Avance cuantitativo de la captura",
+    "omisos": "Candidaturas omisas en la captura",
+    "calidad": "Calidad de los datos",
+    "mensual": "Informe mensual",
+}
+NOMBRES_ARCHIVO = {
+    "avance": "avance-captura",
+    "omisos": "omisos",
+    "calidad": "calidad-datos",
+    "mensual": "informe-mensual",
+}
 
 # The same request still being built, or built from the frozen day (after its snapshot was taken: $4).
 IGUAL_SQL = """
@@ -207,21 +220,27 @@ async def file_progress(request: web.Request) -> dict[str, Any]:
 
 
 def _de_informe(request: web.Request, informe: str, parametros: Parametros) -> dict[str, Any]:
-    """The file page's title, what it was asked for and the way back, per report."""
+    """The file page's title, what it was asked for (None: the cut-off date) and the way back, per report."""
+    router = request.app.router
+    titulo = TITULOS.get(informe, informe)
     if informe == "mensual":
         query = {"mes": f"{parametros.fecha:%Y-%m}"}
         if parametros.postulante is not None:
             query["postulante"] = str(parametros.postulante)
         return {
-            "titulo": "Informe mensual",
+            "titulo": titulo,
             "pedido": f"Mes: {nombre_mes(parametros.fecha)}.",
-            "volver": request.app.router["mensual"].url_for().with_query(query),
+            "volver": router["mensual"].url_for().with_query(query),
         }
-    return {
-        "titulo": "Avance cuantitativo de la captura",
-        "pedido": None,
-        "volver": request.app.router["avance"].url_for().with_query(parametros.query()),
-    }
+    if informe == "calidad":  # a picture of the moment it was asked for, with no cut-off date
+        volver = {"postulante": str(parametros.postulante)} if parametros.postulante is not None else {}
+        return {
+            "titulo": titulo,
+            "pedido": f"Generado el {parametros.fecha:%d/%m/%Y}.",
+            "volver": router["calidad"].url_for().with_query(volver),
+        }
+    ruta = "omisos" if informe == "omisos" else "avance"
+    return {"titulo": titulo, "pedido": None, "volver": router[ruta].url_for().with_query(parametros.query())}
 
 
 def _parametros(guardados: Any) -> Parametros:
@@ -238,10 +257,9 @@ async def download(request: web.Request) -> web.StreamResponse:
     if row is None:
         raise web.HTTPNotFound()
     parametros = _parametros(row["parametros"])
-    if row["informe"] == "mensual":
-        nombre = f"informe-mensual-{parametros.fecha:%Y-%m}-{archivo_id}.{row['formato']}"
-    else:
-        nombre = f"avance-captura-{parametros.fecha.isoformat()}-{archivo_id}.{row['formato']}"
+    prefijo = NOMBRES_ARCHIVO.get(row["informe"], row["informe"])
+    dia = f"{parametros.fecha:%Y-%m}" if row["informe"] == "mensual" else parametros.fecha.isoformat()
+    nombre = f"{prefijo}-{dia}-{archivo_id}.{row['formato']}"
     return web.Response(
         body=bytes(row["contenido"]),
         headers={

@@ -226,3 +226,19 @@ def test_no_job_name_is_spelled_outside_the_contracts_module() -> None:
                 f"{path.relative_to(ROOT)}:{line}: {value}" for line, value in _string_constants(path) if value in names
             ]
     assert spelled == []
+
+
+def test_the_facts_reportes_accepts_are_the_facts_the_database_allows() -> None:
+    """Two migrations widening one CHECK must not drop each other's values: the last one is what the table allows."""
+    import re
+    import typing
+    from pathlib import Path
+
+    migrations = sorted((Path(__file__).resolve().parents[2] / "migrations").glob("*.sql"))
+    checks = [
+        m.group(1)
+        for p in migrations
+        for m in re.finditer(r"hechos_hecho_check\s+CHECK\s*\(\s*hecho IN \(([^)]*)\)", p.read_text())
+    ]
+    allowed = set(re.findall(r"'([a-z_]+)'", checks[-1]))
+    assert allowed == set(typing.get_args(contracts.RecordHecho.model_fields["hecho"].annotation))

@@ -12,8 +12,10 @@ from typing import Any
 
 import asyncpg
 
+from services.common import contracts
 from services.common.contracts import Version
 from services.common.cuestionarios import Cuestionario
+from services.common.marcadores import rubros_con_marcadores
 
 from . import (
     ABIERTA,
@@ -77,7 +79,9 @@ LEFT JOIN LATERAL (
     ORDER BY b.id DESC LIMIT 1
 ) antes ON true
 ON CONFLICT DO NOTHING
+RETURNING id, created_at, estado
 """
+NOW_SQL = "SELECT now()"
 REVISADA_SQL = "UPDATE validacion.revisiones SET revisada_automaticamente_at = now() WHERE id = $1"
 
 
@@ -138,25 +142,51 @@ async def revisar(
     found = detectar(version, cuestionario)
     if Cuestionario(cuestionario) in CON_PROPUESTAS:
         found += await _copias(conn, revision_id, candidatura_id, version.respuestas)
-    await conn.executemany(
-        INSERT_BANDERA_SQL,
-        [
-            (
-                revision_id,
-                candidatura_id,
-                h.tipo,
-                h.clase,
-                h.rubro,
-                h.campo,
-                h.inicio,
-                h.fin,
-                h.fragmento,
-                h.otra_candidatura_id,
-                h.similitud,
-                h.estado,
+    for h in found:
+        escrita = await conn.fetchrow(
+            INSERT_BANDERA_SQL,
+            revision_id,
+            candidatura_id,
+            h.tipo,
+            h.clase,
+            h.rubro,
+            h.campo,
+            h.inicio,
+            h.fin,
+            h.fragmento,
+            h.otra_candidatura_id,
+            h.similitud,
+            h.estado,
+        )
+        if escrita is not None:
+            # reportes counts flags for the Calidad de datos report; it may not read this schema.
+            await contracts.send(
+                conn,
+                contracts.RecordHecho(
+                    candidatura_id=candidatura_id,
+                    hecho="bandera",
+                    at=escrita["created_at"],
+                    job_key=f"bandera:{escrita['id']}",
+                    referencia=str(escrita["id"]),
+                    detalle={
+                        "tipo": h.tipo,
+                        "clase": h.clase,
+                        "estado": escrita["estado"],  # a finding cleared in an earlier version arrives cleared
+                        "cuestionario": cuestionario,
+                    },
+                ),
             )
-            for h in found
-        ],
-    )
     await conn.execute(REVISADA_SQL, revision_id)
+    # Every submitted version says which rubros hold placeholders (none too): the latest one is what counts.
+    await contracts.send(
+        conn,
+        contracts.RecordHecho(
+            candidatura_id=candidatura_id,
+            hecho="marcadores",
+            at=await conn.fetchval(NOW_SQL),
+            job_key=f"marcadores:{revision_id}",
+            referencia=cuestionario,
+            detalle={"cuestionario": cuestionario, "rubros": rubros_con_marcadores(version.respuestas)},
+        ),
+    )
     return found

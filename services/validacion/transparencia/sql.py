@@ -38,7 +38,7 @@ FOR UPDATE
 DECIDE_FLAG_SQL = """
 UPDATE validacion.banderas SET estado = $2, motivo = $3, resuelto_por = $4, resuelto_at = now()
 WHERE id = $1 AND estado = 'abierta'
-RETURNING id, revision_id, candidatura_id, tipo, clase, rubro, campo
+RETURNING id, revision_id, candidatura_id, tipo, clase, rubro, campo, estado, resuelto_at
 """
 # A decided flag, for the message after a decision and for the one who arrived second.
 DECIDED_FLAG_SQL = f"""

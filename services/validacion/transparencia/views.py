@@ -179,6 +179,7 @@ async def clear(request: web.Request) -> web.StreamResponse:
             flag = await conn.fetchrow(DECIDE_FLAG_SQL, flag_id, "descartada", descarte.motivo, ident.user_id)
             if review is None or flag is None:
                 raise FlagConflictError
+            await _tell_reportes(conn, flag)
             publication_open = await conn.fetchval(PUBLICATION_OPEN_SQL)
             published = await conn.fetchrow(PUBLISH_CLEARED_SQL, review["id"], publication_open)
             if published is not None:
@@ -202,6 +203,21 @@ def _back(request: web.Request, form: dict[str, str], **notice: str) -> web.HTTP
     """Post/Redirect/Get to the page of the queue the decision was made on."""
     query = {"pagina": str(_pagina(form.get("pagina", "1"))), **notice}
     return web.HTTPSeeOther(request.app.router["transparencia"].url_for().with_query(query))
+
+
+async def _tell_reportes(conn: asyncpg.Connection, flag: asyncpg.Record) -> None:
+    """The flag is no longer open: reportes counts open flags for the Calidad de datos report."""
+    await contracts.send(
+        conn,
+        contracts.RecordHecho(
+            candidatura_id=flag["candidatura_id"],
+            hecho="bandera_resuelta",
+            at=flag["resuelto_at"],
+            job_key=f"bandera-resuelta:{flag['id']}",
+            referencia=str(flag["id"]),
+            detalle={"estado": flag["estado"]},
+        ),
+    )
 
 
 def _details(flag: asyncpg.Record) -> dict[str, Any]:
@@ -243,6 +259,7 @@ async def confirm(request: web.Request) -> web.StreamResponse:
             flag = await conn.fetchrow(DECIDE_FLAG_SQL, flag_id, "confirmada", confirmacion.nota or None, ident.user_id)
             if review is None or flag is None:
                 raise FlagConflictError
+            await _tell_reportes(conn, flag)
             described = await _describe(conn, await conn.fetchrow(DECIDED_FLAG_SQL, flag_id))
             observacion = contracts.Observacion(
                 rubro=flag["rubro"],
