@@ -374,6 +374,20 @@ class RecordHecho(Contract):
     job_key: str = Field(min_length=1, max_length=200)
 
 
+class RecordIdentidad(Contract):
+    """captura tells reportes what the inclusion statistics may use of a candidacy: the groups of its approved
+    identity questionnaire (only with ``numero``, the approved version; None in a consent-only message) and
+    whether consent 3 is in force, with ``seq`` (the id of the last consent change) so a late message never
+    overrides a newer one."""
+
+    name = "reportes.record_identidad"
+    candidatura_id: int = Id
+    estadistica: bool
+    seq: int = Field(ge=0)
+    grupos: list[str] | None = Field(None, max_length=50)
+    numero: int | None = Field(None, ge=1)
+
+
 class Snapshot(Contract):
     """reportes' cron: freeze the close of a past local day (yesterday when ``fecha`` is not given), once."""
 
@@ -386,11 +400,12 @@ class Render(Contract):
 
     name = "reportes.render"
     archivo_id: int = Field(ge=1)
-    informe: Literal["avance"]
+    informe: Literal["avance", "inclusion"]
     formato: Literal["xlsx", "csv", "pdf"]
     fecha: date
     desglose: list[Literal["ambito", "sexo"]] = Field(default_factory=list, max_length=2)
     postulante_id: int | None = Field(None, ge=1, le=2_147_483_647)
+    cargo: str | None = Field(None, max_length=40)  # report 4's filter
 
 
 CONTRACTS: tuple[type[Contract], ...] = (
@@ -413,6 +428,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     BuildRelease,
     RecordStatus,
     RecordHecho,
+    RecordIdentidad,
     Snapshot,
     Render,
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .access import (
     ACCOUNT_MANAGERS,
     AUDIT_READERS,
+    INCLUSION_READERS,
     PROCESS_MANAGERS,
     QUEUE_READERS,
     REGISTRY_MANAGERS,
@@ -48,6 +49,7 @@ STAFF_MENU: tuple[Enlace, ...] = (
     _enlace("Auditoría por candidatura", "/validacion/auditoria", *AUDIT_READERS),
     _enlace("Reportes", "/reportes/", *REPORT_READERS),
     _enlace("Avance de la captura", "/reportes/avance", *REPORT_MANAGERS),
+    _enlace("Estadísticas de inclusión", "/reportes/inclusion", *INCLUSION_READERS),
     _enlace("Cuentas", "/cuenta/usuarios", *ACCOUNT_MANAGERS),
     _enlace("Cuentas en bloque", "/cuenta/lotes", *ACCOUNT_MANAGERS),
     _enlace("Mi contraseña", "/cuenta/contrasena", *STAFF_ROLES),
