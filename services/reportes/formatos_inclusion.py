@@ -81,8 +81,17 @@ def xlsx_bytes(encabezado: Encabezado, reporte: Reporte) -> bytes:
     return _sin_fechas(celdas.xlsx(lineas[0], [*lineas[1:], [], *filas(reporte)], hoja="Inclusión"))
 
 
-def _tabla(datos: list[list[str]], estilo: PropertySet) -> Table:
-    tabla = Table([[Paragraph(pdf.escape(v), estilo) for v in fila] for fila in datos], repeatRows=1, hAlign="LEFT")
+def _tabla(datos: list[list[str]], estilo: PropertySet, ancho: float, etiquetas: int = 1) -> Table:
+    """A table that fits the page: the label columns wider, the figures sharing the rest."""
+    columnas = len(datos[0])
+    etiqueta = ancho * (0.28 if etiquetas == 1 else 0.22)
+    resto = (ancho - etiqueta * etiquetas) / (columnas - etiquetas)
+    tabla = Table(
+        [[Paragraph(pdf.escape(v), estilo) for v in fila] for fila in datos],
+        colWidths=[etiqueta] * etiquetas + [resto] * (columnas - etiquetas),
+        repeatRows=1,
+        hAlign="LEFT",
+    )
     tabla.setStyle(
         TableStyle(
             [
@@ -111,7 +120,11 @@ def pdf_bytes(encabezado: Encabezado, reporte: Reporte) -> bytes:
         Paragraph(pdf.escape(NOTA), chico),
         Spacer(1, 0.3 * cm),
         Paragraph("Candidaturas por grupo y sexo", estilos["Heading4"]),
-        _tabla([["Grupo", *COLUMNAS_SEXO], *([g.nombre, *_sexo(g)] for g in [reporte.base, *reporte.grupos])], chico),
+        _tabla(
+            [["Grupo", *COLUMNAS_SEXO], *([g.nombre, *_sexo(g)] for g in [reporte.base, *reporte.grupos])],
+            chico,
+            doc.width,
+        ),
         Spacer(1, 0.3 * cm),
         Paragraph("Acción afirmativa y autoidentificación", estilos["Heading4"]),
         _tabla(
@@ -120,6 +133,7 @@ def pdf_bytes(encabezado: Encabezado, reporte: Reporte) -> bytes:
                 *([g.nombre, *(g.accion[m].texto for m, _ in MEDIDAS)] for g in reporte.grupos),
             ],
             chico,
+            doc.width,
         ),
     ]
     for g in [reporte.base, *reporte.grupos]:
@@ -136,6 +150,8 @@ def pdf_bytes(encabezado: Encabezado, reporte: Reporte) -> bytes:
                         ),
                     ],
                     chico,
+                    doc.width,
+                    etiquetas=2,
                 ),
             ]
     doc.build(historia, onFirstPage=_numerar, onLaterPages=_numerar)

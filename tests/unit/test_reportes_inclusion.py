@@ -75,7 +75,7 @@ def computables(valores: dict[Hashable, int], ecuaciones: list[Ecuacion], oculta
                 f = filas[i][j]
                 filas[i] = [a - f * b for a, b in zip(filas[i], filas[rango], strict=True)]
         rango += 1
-    return {columnas[[j for j, v in enumerate(f) if v][0]] for f in filas[:rango] if sum(1 for v in f if v) == 1}
+    return {columnas[next(j for j, v in enumerate(f) if v)] for f in filas[:rango] if sum(1 for v in f if v) == 1}
 
 
 def assert_protegida(valores: dict[Hashable, int], ecuaciones: list[Ecuacion]) -> dict[Hashable, object]:
