@@ -17,6 +17,7 @@ from services.common import contracts, identidad
 from . import factories
 from .helpers import Client, eventually
 from .test_identidad import RESPUESTAS, _consentir, _save
+from .test_transparencia_consentimientos import _revocar, _transparencia
 
 INCLUSION = "/reportes/inclusion"
 BASE = "Candidaturas con datos de identidad utilizables"
@@ -287,3 +288,87 @@ async def test_bad_filters_are_clear_messages(make_client: type[Client], db: asy
     vacio, _ = await factories.postulante(db, "partido")
     page = await (await igualdad.get(f"{INCLUSION}?postulante={vacio}")).text()
     assert "No hay candidaturas con datos de identidad utilizables" in page
+
+
+async def _fila(db: asyncpg.Pool, candidatura_id: int) -> asyncpg.Record | None:
+    return await db.fetchrow(
+        "SELECT grupos, envio, estadistica, seq FROM reportes.identidades WHERE candidatura_id = $1", candidatura_id
+    )
+
+
+async def test_a_late_message_never_overrides_a_newer_one(db: asyncpg.Pool) -> None:
+    _, siglas = await factories.postulante(db, "partido")
+    c = await _registrar(db, siglas, "mujer")
+    cid = c.candidatura_id
+    jobs = [
+        # The newer consent change (a revocation) and the newer approved version arrive first...
+        contracts.RecordIdentidad(candidatura_id=cid, estadistica=False, seq=50),
+        contracts.RecordIdentidad(candidatura_id=cid, estadistica=False, seq=40, grupos=[JOVEN], numero=2),
+    ]
+    async with db.acquire() as conn, conn.transaction():
+        for job in jobs:
+            await contracts.send(conn, job)
+    await eventually(lambda: _fila_es(db, cid, envio=2, seq=50), what="the newer messages")
+    # ...then older ones, redelivered late: neither the old groups nor the old consent come back.
+    async with db.acquire() as conn, conn.transaction():
+        tardios = [
+            await contracts.send(
+                conn,
+                contracts.RecordIdentidad(candidatura_id=cid, estadistica=True, seq=30, grupos=[INDIGENA], numero=1),
+            ),
+            await contracts.send(conn, contracts.RecordIdentidad(candidatura_id=cid, estadistica=True, seq=45)),
+        ]
+    await eventually(
+        lambda: db.fetchval("SELECT bool_and(done_at IS NOT NULL) FROM outbox.jobs WHERE id = ANY($1)", tardios),
+        what="the late messages run by reportes' worker",
+    )
+    fila = await _fila(db, cid)
+    assert fila is not None
+    assert (fila["grupos"], fila["envio"], fila["estadistica"], fila["seq"]) == ([JOVEN], 2, False, 50)
+
+
+async def _fila_es(db: asyncpg.Pool, cid: int, envio: int, seq: int) -> bool:
+    fila = await _fila(db, cid)
+    return fila is not None and fila["envio"] == envio and fila["seq"] == seq
+
+
+async def test_a_written_revocation_of_consent_3_takes_the_candidacy_out(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    postulante_id, siglas = await factories.postulante(db, "partido")
+    candidata = await _registrar(db, siglas, "mujer")
+    cid = candidata.candidatura_id
+    client = make_client()
+    await client.login(candidata.username)
+    await _consentir(client, cid, 1, 3)
+    await eventually(
+        lambda: db.fetchval("SELECT estadistica FROM reportes.identidades WHERE candidatura_id = $1", cid),
+        what="consent 3 in reportes",
+    )
+    await _enviar(db, cid, [JOVEN], True)  # its approved identity (seq older than the consent: the consent stands)
+    for _ in range(5):
+        otra = await _registrar(db, siglas, "mujer")
+        await _enviar(db, otra.candidatura_id, [JOVEN], True)
+    await eventually(lambda: _fila_es_grupos(db, cid), what="the groups in reportes")
+    igualdad = await staff(make_client, db, "igualdad")
+    resumen, accion = await esperado(db, postulante_id)
+    assert resumen[JOVEN]["total"] == 6
+    page = await (await igualdad.get(f"{INCLUSION}?postulante={postulante_id}")).text()
+    comprobar(tabla(page, "resumen"), resumen, (*SEXOS, "total"))
+
+    transparencia = await _transparencia(make_client)
+    assert (await _revocar(transparencia, cid, 3, f"UT/{cid}/2027")).status == 303
+    await eventually(
+        lambda: db.fetchval("SELECT NOT estadistica FROM reportes.identidades WHERE candidatura_id = $1", cid),
+        what="the written revocation in reportes",
+    )
+    resumen, accion = await esperado(db, postulante_id)
+    assert resumen[JOVEN]["total"] == 5
+    page = await (await igualdad.get(f"{INCLUSION}?postulante={postulante_id}")).text()
+    comprobar(tabla(page, "resumen"), resumen, (*SEXOS, "total"))
+    comprobar(tabla(page, "accion"), accion, MEDIDAS)
+
+
+async def _fila_es_grupos(db: asyncpg.Pool, cid: int) -> bool:
+    fila = await _fila(db, cid)
+    return fila is not None and fila["grupos"] == [JOVEN] and fila["estadistica"]
