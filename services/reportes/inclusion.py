@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 
 from services.common.identidad import GRUPOS_ACCION_AFIRMATIVA
@@ -164,38 +165,57 @@ def _base(p: Persona) -> list[str]:
     return [p.sexo, TOTAL] if p.autoidentificacion is not None else []
 
 
-def reporte(personas: Sequence[Persona], filtros: Filtros = Filtros()) -> Reporte:
-    """The whole report, suppressed over the whole process, then cut to the filters."""
+def _dimensiones(
+    personas: Sequence[Persona],
+) -> tuple[dict[str, str], list[str], dict[str, tuple[int, str]], list[str]]:
     etiquetas = {str(p.postulante_id): p.postulante for p in personas}
     postulantes = sorted(etiquetas, key=lambda k: (etiquetas[k], int(k)))
     cargos_orden = {p.cargo: (p.cargo_orden, p.cargo_nombre) for p in personas}
     cargos = sorted(cargos_orden, key=lambda c: cargos_orden[c])
-    sexos = [s for s, _ in SEXOS]
+    return etiquetas, postulantes, cargos_orden, cargos
+
+
+BASE_COLS = [*(s for s, _ in SEXOS), TOTAL]
+GRUPO_COLS = [*BASE_COLS, *(m for m, _ in MEDIDAS)]
+CERO = Celda(0)
+
+
+@lru_cache(maxsize=32)
+def _suprimidas(personas: tuple[Persona, ...], nombre: str) -> dict[Hashable, Celda]:
+    """One group's whole table, suppressed: the same data give the same cells to every filter (and the
+    suppression, the slow part, runs once per state of the data in each process)."""
+    _, postulantes, _, cargos = _dimensiones(personas)
+    columnas, medir = (BASE_COLS, _base) if nombre == BASE else (GRUPO_COLS, _medidas_de_grupo(nombre))
+    valores = _contar(personas, postulantes, cargos, columnas, medir)
+    return suprimir(valores, _ecuaciones(postulantes, cargos, columnas))
+
+
+def reporte(personas: Sequence[Persona], filtros: Filtros = Filtros()) -> Reporte:
+    """The whole report, suppressed over the whole process, then cut to the filters."""
+    todas = tuple(sorted(personas, key=repr))
+    etiquetas, postulantes, cargos_orden, cargos = _dimensiones(todas)
     # A sexo the registry holds and the report does not know would fall out of every total: never silently.
-    desconocidos = {p.sexo for p in personas} - set(sexos)
+    desconocidos = {p.sexo for p in todas} - {s for s, _ in SEXOS}
     if desconocidos:
         raise ValueError(f"sexo no previsto en el reporte: {sorted(desconocidos)}")
-    base_cols = [*sexos, TOTAL]
-    grupo_cols = [*base_cols, *(m for m, _ in MEDIDAS)]
     p_sel = str(filtros.postulante) if filtros.postulante is not None else TODOS
     c_sel = filtros.cargo or TODOS
     filas_p = [p_sel] if p_sel != TODOS else [*postulantes, TODOS]
     filas_c = [c_sel] if c_sel != TODOS else [*cargos, TODOS]
 
-    def grupo(nombre: str, columnas: list[str], medir: Medir) -> Grupo:
-        valores = _contar(personas, postulantes, cargos, columnas, medir)
-        if p_sel != TODOS and p_sel not in etiquetas:
-            valores.update({(p_sel, c, x): 0 for c in [*cargos, TODOS] for x in columnas})
-        if c_sel != TODOS and c_sel not in cargos_orden:
-            valores.update({(p, c_sel, x): 0 for p in [*postulantes, TODOS, p_sel] for x in columnas})
-        celdas = suprimir(valores, _ecuaciones(postulantes, cargos, columnas))
-        resumen = {x: celdas[(p_sel, c_sel, x)] for x in base_cols}
-        accion = {m: celdas[(p_sel, c_sel, m)] for m, _ in MEDIDAS} if AA in columnas else {}
+    def grupo(nombre: str) -> Grupo:
+        todas_las_celdas = _suprimidas(todas, nombre)
+
+        def celda(clave: tuple[str, str, str]) -> Celda:
+            return todas_las_celdas.get(clave, CERO)  # a postulante or cargo with no candidacies: nobody
+
+        resumen = {x: celda((p_sel, c_sel, x)) for x in BASE_COLS}
+        accion = {m: celda((p_sel, c_sel, m)) for m, _ in MEDIDAS} if nombre != BASE else {}
         detalle = []
         for p, c in product(filas_p, filas_c):
             if (p, c) == (p_sel, c_sel) and (p == TODOS or c == TODOS):
                 continue  # the summary already shows the whole scope
-            fila = {x: celdas[(p, c, x)] for x in base_cols}
+            fila = {x: celda((p, c, x)) for x in BASE_COLS}
             if not fila[TOTAL].suprimida and fila[TOTAL].valor == 0:
                 continue  # nobody there: a zero is shown in the totals anyway
             detalle.append(
@@ -207,8 +227,4 @@ def reporte(personas: Sequence[Persona], filtros: Filtros = Filtros()) -> Report
             )
         return Grupo(nombre, resumen, accion, detalle)
 
-    return Reporte(
-        grupo(BASE, base_cols, _base),
-        [grupo(n, grupo_cols, _medidas_de_grupo(n)) for n in nombres_de_grupos(personas)],
-        filtros,
-    )
+    return Reporte(grupo(BASE), [grupo(n) for n in nombres_de_grupos(todas)], filtros)

@@ -166,14 +166,28 @@ def suprimir(valores: Mapping[Hashable, int], ecuaciones: Iterable[Ecuacion]) ->
     """Every cell of the table after suppression. Every cell an equation names must be in ``valores``."""
     lista = list(ecuaciones)
     motivos: dict[Hashable, str | None] = {c: MENOR if 0 < v < UMBRAL else None for c, v in valores.items()}
+    por_celda: dict[Hashable, list[int]] = {c: [] for c in valores}
+    for n, e in enumerate(lista):
+        for c in e.celdas():
+            por_celda[c].append(n)
     while True:
         _por_lineas(valores, motivos, lista)
         ocultas = {c for c, m in motivos.items() if m}
         expuestas = sorted((c for c in calculables(ocultas, lista) if motivos[c] == MENOR), key=_orden)
         if not expuestas:
             break
-        siguiente = _complemento(expuestas[0], valores, motivos, lista)
-        if siguiente is None:  # cannot happen: with every cell hidden nothing is computable
+        # One complement per computable cell in this round (not in an equation that just got one): fewer rounds
+        # than one cell at a time, for at most a few more hidden cells.
+        tocadas: set[int] = set()
+        for expuesta in expuestas:
+            propias = set(por_celda[expuesta])
+            if propias & tocadas:
+                continue
+            siguiente = _complemento(expuesta, valores, motivos, lista)
+            if siguiente is None:  # cannot happen: with every cell hidden nothing is computable
+                continue
+            motivos[siguiente] = COMPLEMENTARIA
+            tocadas |= propias | set(por_celda[siguiente])
+        if not tocadas:
             break
-        motivos[siguiente] = COMPLEMENTARIA
     return {c: Celda(None if motivos[c] else v, motivos[c]) for c, v in valores.items()}
