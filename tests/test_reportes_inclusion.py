@@ -257,6 +257,9 @@ async def test_files_in_every_format_and_who_may_read_the_report(make_client: ty
     avance = await db.fetchval("SELECT id FROM reportes.archivos WHERE informe = 'inclusion' ORDER BY id DESC LIMIT 1")
     # An inclusion file is not reachable through report 1's file pages, and report 1's files not through these.
     assert (await igualdad.get(f"/reportes/archivos/{avance}")).status == 403
+    # Report 1's file pages do not serve report 4's rows (their parameters differ): not found, never an error.
+    assert (await coordinacion.get(f"/reportes/archivos/{avance}")).status == 404
+    assert (await coordinacion.get(f"/reportes/archivos/{avance}/descarga")).status == 404
     otro = await db.fetchval("SELECT id FROM reportes.archivos WHERE informe = 'avance' ORDER BY id DESC LIMIT 1")
     if otro is not None:
         assert (await igualdad.get(f"{INCLUSION}/archivos/{otro}")).status == 404
