@@ -18,7 +18,8 @@ import asyncpg
 
 from services.auth.provision import candidatura_username, representante_username
 from services.captura import fotos
-from services.common import contracts, media
+from services.common import contracts, identidad, media
+from services.validacion.cuestionario_identidad import seed_question_sets
 
 from . import demo_publicado as plan_module
 from .demo_publicado import Catalogo, Formula, Municipio, Persona, Plan
@@ -131,7 +132,14 @@ async def _consentimientos(conn: asyncpg.Connection, personas: dict[int, Persona
     return seq
 
 
-def _jobs(candidatura_id: int, p: Persona, shas: list[str], ahora: datetime, seq: int) -> list[contracts.Contract]:
+def _jobs(
+    candidatura_id: int,
+    p: Persona,
+    shas: list[str],
+    ahora: datetime,
+    seq: int,
+    cuestionario: identidad.ConjuntoIdentidad | None = None,
+) -> list[contracts.Contract]:
     declarado = ahora - timedelta(days=p.dias_declarado)
     revisado = declarado + timedelta(days=1)
     foto = contracts.Foto(sha256=shas[p.foto]) if p.foto is not None and shas else None
@@ -152,6 +160,14 @@ def _jobs(candidatura_id: int, p: Persona, shas: list[str], ahora: datetime, seq
             version=contracts.Version(respuestas=p.identidad, consentimientos=consentimientos),
             declarado_at=declarado,
             revisado_at=revisado,
+        ),
+        # What captura sends reportes when an identity is approved (report 4, estadísticas de inclusión).
+        contracts.RecordIdentidad(
+            candidatura_id=candidatura_id,
+            estadistica=p.estadistica,
+            seq=seq,
+            grupos=identidad.grupos(cuestionario, p.identidad) if cuestionario else [],
+            numero=1,
         ),
     ]
 
@@ -204,6 +220,11 @@ async def load(
                 ],
             )
     shas: list[str] | None = None
+    # The groups report 4 receives are derived from the question set: give the process its set now (the launcher
+    # would seed it right after the demo load anyway; seeding is idempotent).
+    await seed_question_sets(conn)
+    conjunto = await conn.fetchrow(identidad.CONJUNTO_SQL, proceso)
+    cuestionario = await identidad.load(conn, conjunto["id"], conjunto["version"]) if conjunto else None
     ahora = datetime.now(UTC)
     nuevas = 0
     for inicio in range(0, len(plan.formulas), LOTE):
@@ -231,7 +252,7 @@ async def load(
             personas = {inserted[p.curp]: p for f in lote for p in (f.propietaria, f.suplente) if p.curp in inserted}
             seq = await _consentimientos(conn, personas, ahora)
             for candidatura_id, p in personas.items():
-                for job in _jobs(candidatura_id, p, shas, ahora, seq[candidatura_id]):
+                for job in _jobs(candidatura_id, p, shas, ahora, seq[candidatura_id], cuestionario):
                     await contracts.send(conn, job)
             if password_hash:
                 cuentas = [

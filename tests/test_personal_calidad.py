@@ -81,6 +81,10 @@ STAFF_PAGES: dict[str, StaffPage] = {
     "candidaturas omisas": StaffPage("/reportes/omisos", "coordinacion"),
     "calidad de los datos": StaffPage("/reportes/calidad", "coordinacion"),
     "informe mensual": StaffPage("/reportes/mensual", "admin"),
+    "estadísticas de inclusión": StaffPage("/reportes/inclusion", "igualdad"),
+    "archivo de inclusión": StaffPage(
+        "/reportes/inclusion/archivos/{id}", "igualdad", ("archivo_inclusion",), "auto=0"
+    ),
     "archivo de un reporte": StaffPage("/reportes/archivos/{id}", "coordinacion", ("archivo",), "auto=0"),
     "correo del buzón": StaffPage("/cuenta/correo-dev/{name}", "admin", ("correo",)),
 }
@@ -146,6 +150,9 @@ async def ids(base_url: str, db: asyncpg.Pool, system: System) -> AsyncIterator[
         pedido = await coordinacion.submit("/reportes/avance", "/reportes/avance/archivos", {"formato": "csv"})
         assert pedido.status == 303, await pedido.text()
         pedido_id = int(pedido.headers["Location"].split("?")[0].rstrip("/").split("/")[-1])
+        inclusion = await coordinacion.submit("/reportes/inclusion", "/reportes/inclusion/archivos", {"formato": "csv"})
+        assert inclusion.status == 303, await inclusion.text()
+        inclusion_id = int(inclusion.headers["Location"].split("?")[0].rstrip("/").split("/")[-1])
     finally:
         await candidata.close()
         await coordinacion.close()
@@ -170,11 +177,14 @@ async def ids(base_url: str, db: asyncpg.Pool, system: System) -> AsyncIterator[
     )
     correo = await eventually(lambda: _first_mail(system), within=30, what="a mail in the development mailbox")
     # A report file no job works on (its page reloads itself), with the parameters of a real request.
-    archivo = await db.fetchval(
-        "INSERT INTO reportes.archivos (informe, formato, parametros) "
-        "SELECT informe, formato, parametros FROM reportes.archivos WHERE id = $1 RETURNING id",
-        pedido_id,
-    )
+    archivos = [
+        await db.fetchval(
+            "INSERT INTO reportes.archivos (informe, formato, parametros) "
+            "SELECT informe, formato, parametros FROM reportes.archivos WHERE id = $1 RETURNING id",
+            pedido,
+        )
+        for pedido in (pedido_id, inclusion_id)
+    ]
     yield {
         "revision": str(revision),
         "importacion": str(importacion_id),
@@ -184,7 +194,8 @@ async def ids(base_url: str, db: asyncpg.Pool, system: System) -> AsyncIterator[
         "lote": str(lote),
         "lote_en_proceso": str(en_proceso),
         "correo": correo,
-        "archivo": str(archivo),
+        "archivo": str(archivos[0]),
+        "archivo_inclusion": str(archivos[1]),
     }
     # A running lote blocks the next one: other tests' lotes must not find this one.
     await db.execute(

@@ -128,3 +128,12 @@ async def send_visible(conn: asyncpg.Connection, candidatura_id: int, estados: d
             seq=max(e.id for e in estados.values()),
         ),
     )
+    await send_consent(conn, candidatura_id, estados[ESTADISTICA].otorgado, max(e.id for e in estados.values()))
+
+
+async def send_consent(conn: asyncpg.Connection, candidatura_id: int, estadistica: bool, seq: int) -> None:
+    """Consent 3 as it now stands, to reportes' inclusion statistics (services/captura/inclusion.py): a revocation
+    takes the candidacy out of them."""
+    await contracts.send(
+        conn, contracts.RecordIdentidad(candidatura_id=candidatura_id, estadistica=estadistica, seq=seq)
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from services.common import contracts, worker
 from services.common.estados import report_status
 
-from . import autorizaciones, avisos
+from . import autorizaciones, avisos, inclusion
 from .sql import (
     DECIDE_REQUEST_SQL,
     INSERT_OBSERVACION_SQL,
@@ -20,9 +20,12 @@ from .sql import (
 
 async def set_estado(ctx: dict[str, Any], job: contracts.SetEstado) -> bool:
     # The contract admits only the states other services decide.
-    row = await ctx["db_pool"].fetchrow(
-        SET_ESTADO_FOR_ENVIO_SQL, job.candidatura_id, job.cuestionario, job.numero, job.estado
-    )
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(
+            SET_ESTADO_FOR_ENVIO_SQL, job.candidatura_id, job.cuestionario, job.numero, job.estado
+        )
+        if row is not None and job.cuestionario == "identidad" and job.estado in ("validado", "publicado"):
+            await inclusion.send_approved(conn, job.candidatura_id, job.numero)
     return row is not None
 
 
@@ -111,6 +114,7 @@ async def resend_consents(ctx: dict[str, Any], job: contracts.ResendConsents) ->
                 seq=consentimientos.seq,
             ),
         )
+        await autorizaciones.send_consent(conn, job.candidatura_id, consentimientos.estadistica, consentimientos.seq)
     return True
 
 

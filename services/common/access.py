@@ -68,6 +68,7 @@ TRANSPARENCIA_READERS = (*TRANSPARENCIA, "coordinacion", "admin")  # read transp
 PUBLICATION_MANAGERS = ("coordinacion",)  # publish a candidacy now, pause and resume it
 AUDIT_READERS = ("coordinacion", "transparencia", "admin")  # read a candidacy's audit trail
 REPORT_MANAGERS = ("coordinacion", "admin")  # the reports to the Consejo General and the INE (issue 11)
+INCLUSION_READERS = ("igualdad", "coordinacion", "admin")  # report 4, estadísticas de inclusión (suppressed)
 GROUPS: dict[str, tuple[str, ...]] = {
     "STAFF_ROLES": STAFF_ROLES,
     "CANDIDATE_SIDE": CANDIDATE_SIDE,
@@ -85,6 +86,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "PUBLICATION_MANAGERS": PUBLICATION_MANAGERS,
     "AUDIT_READERS": AUDIT_READERS,
     "REPORT_MANAGERS": REPORT_MANAGERS,
+    "INCLUSION_READERS": INCLUSION_READERS,
 }
 
 

@@ -414,6 +414,20 @@ class RecordHecho(Contract):
     detalle: dict[str, str | int | list[str]] = Field(default_factory=dict)
 
 
+class RecordIdentidad(Contract):
+    """captura tells reportes what the inclusion statistics may use of a candidacy: the groups of its approved
+    identity questionnaire (only with ``numero``, the approved version; None in a consent-only message) and
+    whether consent 3 is in force, with ``seq`` (the id of the last consent change) so a late message never
+    overrides a newer one."""
+
+    name = "reportes.record_identidad"
+    candidatura_id: int = Id
+    estadistica: bool
+    seq: int = Field(ge=0)
+    grupos: list[str] | None = Field(None, max_length=50)
+    numero: int | None = Field(None, ge=1)
+
+
 class Snapshot(Contract):
     """reportes' cron: freeze the close of a past local day (yesterday when ``fecha`` is not given), once."""
 
@@ -432,11 +446,12 @@ class Render(Contract):
 
     name = "reportes.render"
     archivo_id: int = Field(ge=1)
-    informe: Literal["avance", "mensual", "omisos", "calidad"]
+    informe: Literal["avance", "mensual", "omisos", "calidad", "inclusion"]
     formato: Literal["xlsx", "csv", "pdf"]
     fecha: date
     desglose: list[Literal["ambito", "sexo"]] = Field(default_factory=list, max_length=2)
     postulante_id: int | None = Field(None, ge=1, le=2_147_483_647)
+    cargo: str | None = Field(None, max_length=40)  # report 4's filter
 
 
 class FlushVisitas(Contract):
@@ -477,6 +492,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     RecordAvance,
     RecordStatus,
     RecordHecho,
+    RecordIdentidad,
     Snapshot,
     SendAvance,
     Render,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .access import (
     ACCOUNT_MANAGERS,
     AUDIT_READERS,
+    INCLUSION_READERS,
     PROCESS_MANAGERS,
     QUEUE_READERS,
     REGISTRY_MANAGERS,
@@ -53,6 +54,7 @@ STAFF_MENU: tuple[Enlace, ...] = (
     _enlace("Informe mensual", "/reportes/mensual", *REPORT_MANAGERS),
     _enlace("Candidaturas omisas", "/reportes/omisos", *REPORT_MANAGERS),
     _enlace("Calidad de los datos", "/reportes/calidad", *REPORT_MANAGERS),
+    _enlace("Estadísticas de inclusión", "/reportes/inclusion", *INCLUSION_READERS),
     _enlace("Cuentas", "/cuenta/usuarios", *ACCOUNT_MANAGERS),
     _enlace("Cuentas en bloque", "/cuenta/lotes", *ACCOUNT_MANAGERS),
     _enlace("Mi contraseña", "/cuenta/contrasena", *STAFF_ROLES),

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from services.common.web import base_app
 
-from . import mensual_views, omisos_calidad, views
+from . import mensual_views, omisos_calidad, views, views_inclusion
 from .settings import ReportesSettings
 
 
@@ -25,4 +25,10 @@ def create_app(settings: ReportesSettings | None = None) -> web.Application:
     app.router.add_post("/reportes/calidad/archivos", omisos_calidad.request_calidad, name="calidad-archivos")
     app.router.add_get("/reportes/archivos/{id}", views.file_progress, name="archivo")
     app.router.add_get("/reportes/archivos/{id}/descarga", views.download, name="archivo-descarga")
+    app.router.add_get("/reportes/inclusion", views_inclusion.inclusion, name="inclusion")
+    app.router.add_post("/reportes/inclusion/archivos", views_inclusion.request_file, name="inclusion-archivos")
+    app.router.add_get("/reportes/inclusion/archivos/{id}", views_inclusion.file_progress, name="inclusion-archivo")
+    app.router.add_get(
+        "/reportes/inclusion/archivos/{id}/descarga", views_inclusion.download, name="inclusion-archivo-descarga"
+    )
     return app

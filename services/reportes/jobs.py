@@ -16,12 +16,12 @@ from services.common import audit, contracts, tiempo, worker
 from services.common.etiquetas import postulante_nombre
 from services.common.instituto import Instituto
 
-from . import datos, formatos, mensual_jobs
+from . import datos, datos_inclusion, formatos, formatos_inclusion, inclusion, mensual_jobs
 from .avance import tabla
 from .avance_publico import send_avance
 from .documento import construir as construir_documento
 from .mensual import MesError
-from .sql import RECORD_HECHO_SQL, RECORD_STATUS_SQL, RECORD_VISITAS_SQL
+from .sql import RECORD_HECHO_SQL, RECORD_IDENTIDAD_SQL, RECORD_STATUS_SQL, RECORD_VISITAS_SQL
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,14 @@ async def record_visitas(ctx: dict[str, Any], job: contracts.RecordVisitas) -> i
     """Set a day's count of public pages or downloads (publico sends running totals, so this sets, never adds)."""
     total: int = await ctx["db_pool"].fetchval(RECORD_VISITAS_SQL, job.fecha, job.tipo, job.total)
     return total
+
+
+async def record_identidad(ctx: dict[str, Any], job: contracts.RecordIdentidad) -> bool:
+    """Keep what report 4 may use of a candidacy; ``seq`` and the version number make a late message harmless."""
+    row = await ctx["db_pool"].fetchval(
+        RECORD_IDENTIDAD_SQL, job.candidatura_id, job.grupos, job.numero, job.estadistica, job.seq
+    )
+    return row is not None
 
 
 async def snapshot(ctx: dict[str, Any], job: contracts.Snapshot) -> str | None:
@@ -129,6 +137,8 @@ async def render(ctx: dict[str, Any], job: contracts.Render) -> str | None:
     if estado is None or estado == "listo":
         return None
     await pool.execute(PROGRESO_SQL, job.archivo_id, 10)
+    if job.informe == "inclusion":
+        return await render_inclusion(ctx, job)
     try:
         if job.informe == "mensual":
             instituto = ctx["settings"].instituto
@@ -161,11 +171,46 @@ async def render(ctx: dict[str, Any], job: contracts.Render) -> str | None:
     return sha256
 
 
+async def render_inclusion(ctx: dict[str, Any], job: contracts.Render) -> str | None:
+    """Report 4's file: the same suppressed cells as the page (``inclusion.reporte``), as the data stand now."""
+    pool: asyncpg.Pool = ctx["db_pool"]
+    personas = await datos_inclusion.personas(pool)
+    await pool.execute(PROGRESO_SQL, job.archivo_id, 40)
+    resultado = await asyncio.to_thread(inclusion.reporte, personas, inclusion.Filtros(job.postulante_id, job.cargo))
+    info = await datos.proceso(pool)
+    instituto = ctx["settings"].instituto
+    filtros = []
+    if job.postulante_id is not None:
+        row = await pool.fetchrow(POSTULANTE_SQL, job.postulante_id)
+        filtros.append(postulante_nombre(row["nombre"], row["siglas"], row["tipo"]) if row else f"#{job.postulante_id}")
+    if job.cargo:
+        nombre = await pool.fetchval("SELECT nombre FROM registro.cargos WHERE clave = $1", job.cargo)
+        filtros.append(f"Cargo: {nombre or job.cargo}")
+    cabeza = formatos_inclusion.Encabezado(
+        instituto.nombre,
+        info.nombre,
+        f"{datetime.now(UTC).astimezone(info.zona):%d/%m/%Y %H:%M}",
+        "; ".join(filtros) or "Todos los partidos, coaliciones y candidaturas; todos los cargos",
+        logo(instituto.logo),
+    )
+    await pool.execute(PROGRESO_SQL, job.archivo_id, 60)
+    contenido = await asyncio.to_thread(formatos_inclusion.construir, job.formato, cabeza, resultado)
+    sha256 = hashlib.sha256(contenido).hexdigest()
+    await pool.execute(PROGRESO_SQL, job.archivo_id, 90)
+    async with pool.acquire() as conn, conn.transaction():
+        if await conn.fetchval(ARCHIVO_SQL, job.archivo_id) == "listo":
+            return None
+        await conn.execute(INSERT_CONTENIDO_SQL, sha256, contenido, len(contenido))
+        await conn.execute(LISTO_SQL, job.archivo_id, sha256)
+    return sha256
+
+
 class WorkerSettings(worker.WorkerSettings):
     service = "reportes"
     functions = (
         worker.job(contracts.RecordStatus, record_status),
         worker.job(contracts.RecordHecho, record_hecho),
+        worker.job(contracts.RecordIdentidad, record_identidad),
         worker.job(contracts.Snapshot, snapshot),
         worker.job(contracts.Render, render),
         worker.job(contracts.RecordVisitas, record_visitas),

@@ -63,7 +63,7 @@ ARCHIVO_SQL = """
 SELECT a.id, a.informe, a.formato, a.parametros, a.estado, a.progreso, a.sha256, a.error, a.created_at,
        a.finished_at, c.bytes
 FROM reportes.archivos a LEFT JOIN reportes.contenidos c ON c.sha256 = a.sha256
-WHERE a.id = $1
+WHERE a.id = $1 AND a.informe <> 'inclusion'
 """
 RECIENTES_SQL = """
 SELECT id, formato, (parametros->>'fecha')::date AS fecha, estado, sha256, created_at FROM reportes.archivos
@@ -72,7 +72,7 @@ WHERE informe = $1 ORDER BY id DESC LIMIT 10
 DESCARGA_SQL = """
 SELECT a.informe, a.formato, a.parametros, c.contenido FROM reportes.archivos a
 JOIN reportes.contenidos c ON c.sha256 = a.sha256
-WHERE a.id = $1 AND a.estado = 'listo'
+WHERE a.id = $1 AND a.estado = 'listo' AND a.informe <> 'inclusion'
 """
 
 

@@ -87,6 +87,13 @@ EXAMPLES: dict[type[Contract], dict[str, Any]] = {
         "job_key": "envio:4",
     },
     contracts.RecordHecho: {"candidatura_id": 5, "hecho": "cuenta_entregada", "at": AT, "job_key": "cuenta:5"},
+    contracts.RecordIdentidad: {
+        "candidatura_id": 5,
+        "estadistica": True,
+        "seq": 4,
+        "grupos": ["Persona joven"],
+        "numero": 1,
+    },
     contracts.Snapshot: {"fecha": "2024-04-25"},
     contracts.FlushVisitas: {},
     contracts.RecordVisitas: {"fecha": "2024-04-25", "tipo": "descarga", "total": 12},
