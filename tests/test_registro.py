@@ -278,7 +278,7 @@ async def test_encodings_and_separators_are_read(
     assert "Begoña" in html
 
 
-async def test_ten_thousand_rows_validate_and_commit_in_seconds(make_client: type[Client], db: asyncpg.Pool) -> None:
+async def test_ten_thousand_rows_validate_and_commit(make_client: type[Client], db: asyncpg.Pool) -> None:
     client = await coordinacion(make_client)
     tag = random.randint(100000, 999999)
     postulante = f"Candidatura Común Masiva {tag}"
@@ -305,8 +305,8 @@ async def test_ten_thousand_rows_validate_and_commit_in_seconds(make_client: typ
             postulante_id,
         )
         assert count == 10_000
+        # How long it takes is make bench's business (docs/bench.md), never a test's: printed for whoever looks.
         print(f"\n10,000 filas ({len(data) / 1e6:.1f} MB): vista previa {validated:.2f} s, aplicar {committed:.2f} s")
-        assert validated + committed < 20
     finally:
         # Without accounts on purpose (argon2 for 10,000 people takes minutes): removed so that no later lote
         # of the shared test database has to provision them.

@@ -69,7 +69,8 @@ async def test_the_reviewers_path_in_chromium(
     await expect(page.get_by_role("heading", name=enviado.person.nombre, level=1)).to_be_visible()
     await expect(page.get_by_role("status")).to_contain_text("reservado para ti")
     photo = page.get_by_role("img", name=f"Fotografía enviada por {enviado.person.nombre}")
-    assert await photo.evaluate("img => img.complete && img.naturalWidth > 0")
+    # decode() waits for the image to arrive (under load it may not have yet) and fails if it is not a picture.
+    assert await photo.evaluate("img => img.decode().then(() => img.naturalWidth > 0)")
     await expect(page.locator("mark.bandera:not(.informativa)").first).to_have_text(CURP_PLANTADA)
     await expect(page.locator("mark.informativa").first).to_have_text(CURRICULAR_COMPLETO["propuestas"]["propuesta_2"])
     await expect(page.locator("li.informativa")).to_contain_text("Plataforma común del mismo postulante")
