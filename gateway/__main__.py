@@ -18,7 +18,15 @@ def main() -> None:
         uvloop.install()
     except ImportError:  # pragma: no cover
         pass
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log=None, print=None)
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=None,
+        print=None,
+        # A client that hangs up cancels its handler, and with it the request to the upstream.
+        handler_cancellation=True,
+    )
 
 
 if __name__ == "__main__":

@@ -28,9 +28,10 @@ from services.common.signed_identity import ANONYMOUS, FORWARDED_IDENTITY_HEADER
 
 from . import compression, operadores
 from .quiet import quiet_client_faults
+from .retry import may_retry
 from .routing import service_for
 from .settings import GatewaySettings
-from .upstreams import UpstreamPool, health_loop
+from .upstreams import PoolBusyError, Upstream, UpstreamPool, health_loop
 
 log = logging.getLogger(__name__)
 
@@ -174,37 +175,85 @@ async def proxy(request: web.Request) -> web.StreamResponse:
     headers["X-Forwarded-For"] = ip
     headers["X-Forwarded-Proto"] = request.headers.get("X-Forwarded-Proto", request.scheme)
     headers["X-Forwarded-Host"] = request.host
-    headers.update(sign(ident, settings.gateway_secret, request_id))
 
     if (request.content_length or 0) > settings.max_body_size:
         return _error(request, 413, too_large_message(settings.max_upload_mb))
 
     pool = request.app[POOLS][service_for(request.path)]
-    body = _body(request, settings.max_body_size) if request.body_exists else None
-    client = request.app[CLIENT]
-    for upstream in pool.candidates():
+    try:
         try:
-            upstream_response = await client.request(
-                request.method,
-                upstream.url + request.raw_path,
-                headers=headers,
-                data=body,
-                allow_redirects=False,
+            # Until the answer starts: the signature made at sending outlives this wait (settings check).
+            async with asyncio.timeout(settings.upstream_timeout):
+                forwarded = await _forward(request, pool, headers, ident, request_id)
+        except TimeoutError:
+            log.warning("request %s to %s: no answer after %g s", request_id, pool.service, settings.upstream_timeout)
+            return _error(request, 504, TIMEOUT_MESSAGE)
+        if isinstance(forwarded, web.Response):
+            return forwarded
+        upstream, upstream_response = forwarded
+        try:
+            async with upstream_response:
+                return await _relay_response(request, upstream_response, request_id)
+        finally:
+            pool.give_back(upstream)
+    except asyncio.CancelledError:
+        # The client hung up (aiohttp cancels the handler): the upstream request is dropped with it.
+        log.info("request %s: the client left; its %s request was cancelled", request_id, pool.service)
+        raise
+
+
+TIMEOUT_MESSAGE = (
+    "El servicio tardó demasiado en responder. Tu sesión sigue abierta: vuelve a la página anterior y "
+    "envía de nuevo en un momento."
+)
+BUSY_MESSAGE = "El servicio está muy ocupado en este momento. Intenta de nuevo en un momento."
+UNAVAILABLE_MESSAGE = "El servicio no está disponible por el momento. Intenta de nuevo en un momento."
+
+
+async def _forward(
+    request: web.Request, pool: UpstreamPool, headers: CIMultiDict[str], ident: Identity, request_id: str
+) -> tuple[Upstream, aiohttp.ClientResponse] | web.Response:
+    """Send the request to a member of ``pool``: the upstream (whose place the caller gives back) and its answer,
+    or the gateway's own error answer."""
+    settings = request.app[SETTINGS]
+    body = _body(request, settings.max_body_size) if request.body_exists else None
+    tried: set[str] = set()
+    retries = 0
+    while True:
+        try:
+            upstream = await pool.take(tried)
+        except PoolBusyError:
+            log.warning("request %s: every %s upstream is full, refused", request_id, pool.service)
+            return _error(request, 503, BUSY_MESSAGE)
+        if upstream is None:
+            return _error(request, 503, UNAVAILABLE_MESSAGE)
+        tried.add(upstream.url)
+        sent = False
+        try:
+            # Signed once it has its place, so a wait in the gateway's line does not age it.
+            headers.update(sign(ident, settings.gateway_secret, request_id))
+            upstream_response = await request.app[CLIENT].request(
+                request.method, upstream.url + request.raw_path, headers=headers, data=body, allow_redirects=False
             )
+            sent = True
+            return upstream, upstream_response
         except aiohttp.ClientConnectorError as exc:
             # Nothing was sent yet, so the next upstream can take the request.
             pool.mark_down(upstream, type(exc).__name__)
-            continue
         except BodyTooLargeError:
             return _error(request, 413, too_large_message(settings.max_upload_mb))
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        except aiohttp.ClientError as exc:
             if isinstance(exc.__cause__, BodyTooLargeError) or isinstance(exc.__context__, BodyTooLargeError):
                 return _error(request, 413, too_large_message(settings.max_upload_mb))
-            log.warning("request %s to %s failed: %s", request_id, upstream.url, exc)
-            return _error(request, 502, "El servicio no respondió. Intenta de nuevo en un momento.")
-        async with upstream_response:
-            return await _relay_response(request, upstream_response, request_id)
-    return _error(request, 503, "El servicio no está disponible por el momento. Intenta de nuevo en un momento.")
+            if not may_retry(request.method, body is not None, exc, retries):
+                log.warning("request %s to %s failed: %s", request_id, upstream.url, exc)
+                return _error(request, 502, "El servicio no respondió. Intenta de nuevo en un momento.")
+            retries += 1
+            pool.mark_down(upstream, type(exc).__name__)
+            log.info("request %s: %s dropped it (%s); sent to another upstream", request_id, upstream.url, exc)
+        finally:
+            if not sent:
+                pool.give_back(upstream)
 
 
 async def _relay_response(
@@ -238,7 +287,11 @@ async def _relay_response(
         await response.write_eof()
     except ConnectionResetError:
         # The client went away mid-response (a closed tab, a load tester stopping): nothing is wrong here.
-        log.debug("request %s: client disconnected during the response", request_id)
+        log.info("request %s: client disconnected during the response", request_id)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        # The upstream broke or stalled mid-answer: the status is sent, so the answer can only be cut short.
+        log.warning("request %s: the upstream's answer broke off: %s", request_id, type(exc).__name__)
+        response.force_close()
     return response
 
 
@@ -272,11 +325,16 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[REDIS] = Redis.from_url(settings.redis_url)
     app[CLIENT] = aiohttp.ClientSession(
         auto_decompress=False,
-        timeout=aiohttp.ClientTimeout(total=None, connect=2, sock_read=120),
-        connector=aiohttp.TCPConnector(limit=0, limit_per_host=200, keepalive_timeout=30),
+        # Between two reads of an answer already started; the wait for its start is settings.upstream_timeout.
+        timeout=aiohttp.ClientTimeout(total=None, connect=2, sock_read=settings.upstream_timeout),
+        # Per process the gateway's own limit (UpstreamPool.take) holds first; this one only backs it up.
+        connector=aiohttp.TCPConnector(limit=0, limit_per_host=settings.upstream_concurrency, keepalive_timeout=30),
         cookie_jar=aiohttp.DummyCookieJar(),
     )
-    app[POOLS] = {name: UpstreamPool(name, urls, settings.down_for) for name, urls in settings.upstreams.items()}
+    app[POOLS] = {
+        name: UpstreamPool(name, urls, settings.down_for, settings.upstream_concurrency, settings.upstream_queue)
+        for name, urls in settings.upstreams.items()
+    }
     checker = asyncio.create_task(health_loop(app[CLIENT], app[POOLS], settings.health_interval))
     yield
     checker.cancel()

@@ -26,6 +26,10 @@ class GatewaySettings(CommonSettings):
     health_interval: float = 2.0
     # A failed upstream is skipped for this long before it is tried again.
     down_for: float = 5.0
+    # Requests one upstream process holds at once, and requests that may wait for a free place per service:
+    # a frozen service takes no more than these, the rest answer 503 at once (flat memory, other services fast).
+    upstream_concurrency: int = Field(100, ge=1)
+    upstream_queue: int = Field(100, ge=0)
     login_attempts_per_minute: int = 20
     api_requests_per_minute: int = 600
     # max_body_size comes from CONOCELES_MAX_UPLOAD_MB (CommonSettings), shared with every service.

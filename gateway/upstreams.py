@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import socket
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -15,11 +17,17 @@ import aiohttp
 log = logging.getLogger(__name__)
 
 
+class PoolBusyError(Exception):
+    """Every process of a service holds its maximum of requests and the waiting line is full."""
+
+
 @dataclass
 class Upstream:
     url: str
     down_until: float = 0.0
     last_status: str = "unknown"
+    # Requests sent to it whose answer has not ended yet.
+    inflight: int = 0
 
     @property
     def available(self) -> bool:
@@ -31,8 +39,12 @@ class UpstreamPool:
     service: str
     configured: list[str]
     down_for: float
+    # Requests one member holds at once, and how many more may wait for a place (GatewaySettings).
+    concurrency: int = 100
+    queue: int = 100
     members: list[Upstream] = field(default_factory=list)
     _counter: itertools.count[int] = field(default_factory=itertools.count)
+    _waiters: deque[asyncio.Future[None]] = field(default_factory=deque)
 
     def __post_init__(self) -> None:
         self.members = [Upstream(url.rstrip("/")) for url in self.configured]
@@ -44,6 +56,43 @@ class UpstreamPool:
         start = next(self._counter) % len(self.members)
         rotated = self.members[start:] + self.members[:start]
         return [u for u in rotated if u.available] + [u for u in rotated if not u.available]
+
+    @property
+    def waiting(self) -> int:
+        return len(self._waiters)
+
+    async def take(self, exclude: set[str]) -> Upstream | None:
+        """A member with a free place (healthy ones first), waiting for one while every member is full.
+
+        None when every member was already tried. A frozen process thus holds at most ``concurrency`` requests,
+        ``queue`` more wait (and leave, untouched, if their client hangs up), and the rest are refused at once:
+        the gateway's memory and connections stay bounded whatever one service does.
+        """
+        while True:
+            left = [u for u in self.candidates() if u.url not in exclude]
+            if not left:
+                return None
+            for upstream in left:
+                if upstream.inflight < self.concurrency:
+                    upstream.inflight += 1
+                    return upstream
+            if len(self._waiters) >= self.queue:
+                raise PoolBusyError(self.service)
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+
+    def give_back(self, upstream: Upstream) -> None:
+        upstream.inflight -= 1
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
     def mark_down(self, upstream: Upstream, reason: str) -> None:
         if upstream.available:

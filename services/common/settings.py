@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .instituto import Instituto
 from .limites import MULTIPART_ENVELOPE
+from .signed_identity import timeouts_problem
 
 Environment = Literal["development", "test", "staging", "production"]
 
@@ -36,8 +37,12 @@ class CommonSettings(BaseSettings):
     redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias=AliasChoices("REDIS_URL"))
     # Signs the identity the gateway forwards to services (HMAC-SHA256).
     gateway_secret: str = Field(_DEV_SECRET, validation_alias=AliasChoices("CONOCELES_GATEWAY_SECRET"))
-    # Accepted clock difference between gateway and service when checking a signature.
-    signature_max_age: int = Field(30, validation_alias=AliasChoices("CONOCELES_SIGNATURE_MAX_AGE"))
+    # How long a signed identity stays valid. It must outlast the gateway's wait for a service
+    # (upstream_timeout) plus clock skew, or a request that waited logs its user out (issue #13, finding 2).
+    signature_max_age: int = Field(90, ge=1, validation_alias=AliasChoices("CONOCELES_SIGNATURE_MAX_AGE"))
+    # How long the gateway waits for a service's answer to start before it answers 504 itself. Shared by every
+    # process so each one checks at startup that the signature outlives it.
+    upstream_timeout: float = Field(60, gt=0, validation_alias=AliasChoices("CONOCELES_UPSTREAM_TIMEOUT"))
     db_pool_min: int = Field(1, validation_alias=AliasChoices("CONOCELES_DB_POOL_MIN"))
     db_pool_max: int = Field(10, validation_alias=AliasChoices("CONOCELES_DB_POOL_MAX"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("CONOCELES_LOG_LEVEL"))
@@ -99,6 +104,13 @@ class CommonSettings(BaseSettings):
     def _smtp_credentials_in_pairs(self) -> CommonSettings:
         if (self.smtp_username is None) != (self.smtp_password is None):
             raise ValueError("CONOCELES_SMTP_USERNAME y CONOCELES_SMTP_PASSWORD se configuran juntas.")
+        return self
+
+    @model_validator(mode="after")
+    def _signature_outlives_the_wait(self) -> CommonSettings:
+        problem = timeouts_problem(self.upstream_timeout, self.signature_max_age)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @model_validator(mode="after")

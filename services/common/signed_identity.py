@@ -22,6 +22,24 @@ SIGNATURE_HEADER = "X-Conoceles-Signature"
 REQUEST_ID_HEADER = "X-Request-Id"
 # Every header a client could use to impersonate someone; the gateway strips them all.
 FORWARDED_IDENTITY_HEADERS = (IDENTITY_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER)
+# Beyond the gateway's wait, a signature must survive the clock difference between hosts and the moment a busy
+# service takes to read the headers it already received.
+SIGNATURE_MARGIN = 10
+
+
+def timeouts_problem(upstream_timeout: float, signature_max_age: float) -> str | None:
+    """Why these two settings cannot work together (in Spanish, for the operator), or None when they can.
+
+    The gateway signs the identity when it forwards a request and waits up to ``upstream_timeout`` for the
+    service; a service that reads the request near the end of that wait must still find the signature valid, or
+    a slow save answers 401 and the person loses what they typed.
+    """
+    if signature_max_age < upstream_timeout + SIGNATURE_MARGIN:
+        return (
+            f"CONOCELES_SIGNATURE_MAX_AGE ({signature_max_age:g} s) debe ser al menos CONOCELES_UPSTREAM_TIMEOUT "
+            f"({upstream_timeout:g} s) más {SIGNATURE_MARGIN} s: si no, una solicitud lenta cerraría la sesión."
+        )
+    return None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,247 @@
+"""The gateway in front of processes that die or freeze (issue #13: faults 4 and 5, findings 2 and 5).
+
+These tests kill and freeze processes, so they run a system of their own (not the session's) with lowered
+limits: the gateway waits 6 s for a service (CONOCELES_UPSTREAM_TIMEOUT, 60 s by default) and holds at most 4
+requests per process plus 8 waiting per service. Whatever they SIGSTOP they SIGCONT in ``finally``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from launcher.system import System, SystemConfig
+from services.common.db import create_pool
+
+from .. import factories
+from ..helpers import DEMO_PASSWORD, Client, eventually
+
+UPSTREAM_TIMEOUT = 6
+CONCURRENCY = 4
+QUEUE = 8
+ENV = {
+    "CONOCELES_UPSTREAM_TIMEOUT": str(UPSTREAM_TIMEOUT),
+    # The shortest the startup check accepts: 6 s plus the 10 s margin.
+    "CONOCELES_SIGNATURE_MAX_AGE": str(UPSTREAM_TIMEOUT + 10),
+    "GATEWAY_UPSTREAM_CONCURRENCY": str(CONCURRENCY),
+    "GATEWAY_UPSTREAM_QUEUE": str(QUEUE),
+    "GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE": "200",
+}
+# Generous: the old gateway waited 120 s for a frozen service.
+ANSWER_WITHIN = aiohttp.ClientTimeout(total=4 * UPSTREAM_TIMEOUT)
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def own_system() -> Iterator[System]:
+    data_dir = Path(tempfile.mkdtemp(prefix="conoceles-gateway-faults-"))
+    port = int(os.environ.get("CONOCELES_TEST_PORT", "18080")) + 370
+    config = SystemConfig(
+        data_dir=data_dir,
+        gateway_port=port,
+        port_base=port + 20,
+        redis_port=port + 50,
+        env="test",
+        demo_password=DEMO_PASSWORD,
+        demo_tamano="minimo",
+        log_file=data_dir / "system.log",
+        extra_env=ENV,
+    )
+    system = System(config)
+    try:
+        system.start()
+    except Exception:
+        if config.log_file and config.log_file.exists():
+            print(config.log_file.read_text()[-5000:])
+        raise
+    system.supervise_in_background(interval=0.2)
+    yield system
+    system.stop()
+    if not os.environ.get("CONOCELES_TEST_KEEP"):
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _signal(system: System, name: str, sig: signal.Signals) -> None:
+    os.killpg(system.process(name).process.pid, sig)
+
+
+def _port(system: System, name: str) -> int:
+    port = system.process(name).spec.port
+    assert port is not None
+    return port
+
+
+async def _healthy(system: System, name: str) -> bool:
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"http://127.0.0.1:{_port(system, name)}/health", timeout=aiohttp.ClientTimeout(total=2)) as r,
+        ):
+            return r.status == 200
+    except (aiohttp.ClientError, TimeoutError):
+        return False
+
+
+async def _counted(system: System, name: str, status: int) -> int:
+    """Requests the process answered with ``status`` so far, from its own /metrics."""
+    async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{_port(system, name)}/metrics") as r:
+        text = await r.text()
+    return sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines() if f'status="{status}"' in line)
+
+
+def _gateway_log(system: System) -> list[str]:
+    assert system.config.log_file is not None
+    return [line for line in system.config.log_file.read_text(errors="replace").splitlines() if " gateway " in line]
+
+
+def _connections_to(port: int) -> int:
+    """Established TCP connections on this host whose far end is ``port`` (the gateway's, to one upstream)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for row in f.read().splitlines()[1:]:
+                fields = row.split()
+                if fields[3] == "01" and int(fields[2].rsplit(":", 1)[1], 16) == port:
+                    count += 1
+    return count
+
+
+async def test_publico_killed_under_load_fails_no_public_request(own_system: System) -> None:
+    base = own_system.url
+    failures: list[str] = []
+    done = 0
+    stop = asyncio.Event()
+
+    async def visitor() -> None:
+        nonlocal done
+        async with aiohttp.ClientSession() as session:
+            while not stop.is_set():
+                for path in ("/", "/candidaturas", "/estadisticas"):
+                    try:
+                        async with session.get(base + path, timeout=ANSWER_WITHIN) as r:
+                            await r.read()
+                            if r.status != 200:
+                                failures.append(f"{path}: {r.status}")
+                    except (aiohttp.ClientError, TimeoutError) as exc:
+                        failures.append(f"{path}: {type(exc).__name__}")
+                    done += 1
+
+    visitors = [asyncio.create_task(visitor()) for _ in range(6)]
+    try:
+        for name in ("publico-1", "publico-2", "publico-1"):
+            await eventually(lambda: _healthy(own_system, "publico-1"), within=60, what="publico-1 up")
+            await eventually(lambda: _healthy(own_system, "publico-2"), within=60, what="publico-2 up")
+            before = done
+            await eventually(lambda b=before: asyncio.sleep(0, done > b + 20), within=60, what="load running")
+            _signal(own_system, name, signal.SIGKILL)
+            killed = done
+            # The supervisor restarts it; the load goes on meanwhile, then until it serves again.
+            await eventually(lambda k=killed: asyncio.sleep(0, done > k + 30), within=60, what="load after kill")
+            await eventually(lambda n=name: _healthy(own_system, n), within=60, what=f"{name} restarted")
+    finally:
+        stop.set()
+        await asyncio.gather(*visitors)
+    assert failures == []
+    assert done > 100
+
+
+async def test_a_frozen_service_times_out_clearly_and_holds_nothing_for_clients_that_left(
+    own_system: System,
+) -> None:
+    base = own_system.url
+    missing = f"/reportes/no-existe-{uuid.uuid4().hex[:8]}"  # a 404 at reportes: counted apart from /health
+    await eventually(lambda: _healthy(own_system, "reportes"), within=60, what="reportes up")
+    answered_before = await _counted(own_system, "reportes", 404)
+    reportes_port = _port(own_system, "reportes")
+
+    async def get(path: str, limit: aiohttp.ClientTimeout, **headers: str) -> tuple[int, str, str]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(base + path, timeout=limit, headers=headers, allow_redirects=False) as r,
+        ):
+            return r.status, r.content_type, await r.text()
+
+    async def hang_up() -> str:
+        try:
+            status, _, _ = await get(missing, aiohttp.ClientTimeout(total=0.5))
+        except TimeoutError:
+            return "left"
+        return str(status)
+
+    _signal(own_system, "reportes", signal.SIGSTOP)
+    try:
+        page = asyncio.create_task(get(missing, ANSWER_WITHIN))
+        api = asyncio.create_task(get(missing, ANSWER_WITHIN, Accept="application/json"))
+        # Other services answer meanwhile, and fast (each within its own usual bound).
+        for path in ("/", "/cuenta/entrar", "/candidaturas"):
+            status, _, _ = await get(path, aiohttp.ClientTimeout(total=UPSTREAM_TIMEOUT / 2))
+            assert status == 200, path
+        status, content_type, text = await page
+        assert (status, content_type) == (504, "text/html")
+        assert "tardó demasiado en responder" in text and 'lang="es"' in text
+        status, content_type, text = await api
+        assert (status, content_type) == (504, "application/json")
+        assert '"error":"El servicio tardó demasiado' in text and '"details":null' in text
+
+        # Clients that hang up on a frozen service: a few hold its places, a few wait in line and leave, the
+        # rest are refused at once. The gateway never holds more connections to it than its places.
+        outcomes = await asyncio.gather(*(hang_up() for _ in range(30)))
+        assert set(outcomes) <= {"left", "503"} and outcomes.count("left") >= CONCURRENCY + QUEUE
+        assert _connections_to(reportes_port) <= CONCURRENCY
+        # Nothing is kept for them: the next request finds a free place (so a 504 after the wait), not a line
+        # still full of clients that left (a 503 at once).
+        status, _, _ = await get(missing, ANSWER_WITHIN)
+        assert status == 504
+        for path in ("/", "/cuenta/entrar"):
+            status, _, _ = await get(path, aiohttp.ClientTimeout(total=UPSTREAM_TIMEOUT / 2))
+            assert status == 200, path
+    finally:
+        _signal(own_system, "reportes", signal.SIGCONT)
+
+    async def answers_again() -> bool:
+        status, _, _ = await get(missing, ANSWER_WITHIN)
+        return status == 404
+
+    await eventually(answers_again, within=60, what="reportes answering again")
+    # The three timed-out probes, at most its places of the hang-ups (the old gateway forwarded all 30), and the
+    # answers_again probes (one, maybe two).
+    forwarded = await _counted(own_system, "reportes", 404) - answered_before
+    assert forwarded <= 3 + CONCURRENCY + 2, forwarded
+    log = _gateway_log(own_system)
+    assert not [line for line in log if " ERROR " in line or " CRITICAL " in line], log[-20:]
+    assert any("the client left" in line for line in log)
+    assert own_system.config.log_file is not None
+    assert "Traceback" not in own_system.config.log_file.read_text(errors="replace")
+
+
+async def test_a_slow_request_still_answers_as_the_logged_in_user(own_system: System) -> None:
+    pool = await create_pool(own_system.settings(), min_size=1, max_size=2)
+    try:
+        candidata = await factories.candidata(pool)
+    finally:
+        await pool.close()
+    client = Client(own_system.url)
+    try:
+        await client.login(candidata.username)
+        assert (await client.get("/captura/")).status == 200
+        _signal(own_system, "captura", signal.SIGSTOP)
+        try:
+            slow = asyncio.create_task(client.get("/captura/", timeout=ANSWER_WITHIN))
+            # Frozen for half the gateway's wait: the request reaches captura late, its signature still valid.
+            await asyncio.sleep(UPSTREAM_TIMEOUT / 2)
+        finally:
+            _signal(own_system, "captura", signal.SIGCONT)
+        response = await slow
+        # Not 303 to the login page (nor 401 for a save): the identity signed by the gateway was still valid.
+        assert response.status == 200, response.headers.get("Location")
+    finally:
+        await client.close()
