@@ -21,15 +21,35 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+class Pool(asyncpg.Pool):  # type: ignore[misc]  # asyncpg ships no type hints
+    """asyncpg's pool with a default acquire timeout: asyncpg waits forever for a free connection, so a stalled
+    or absent PostgreSQL would pile requests up instead of answering 503 (``database_unavailable``)."""
+
+    acquire_timeout: float | None = None
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+
 async def create_pool(settings: CommonSettings, **kwargs: Any) -> asyncpg.Pool:
     options: dict[str, Any] = {
         "min_size": settings.db_pool_min,
         "max_size": settings.db_pool_max,
         "init": _init_connection,
-        "command_timeout": 30,
+        "command_timeout": settings.db_command_timeout,
+        "timeout": settings.db_connect_timeout,  # asyncpg.connect's own default is 60 s
+        # asyncpg.create_pool's defaults, which its Pool constructor requires spelled out.
+        "max_queries": 50000,
+        "max_inactive_connection_lifetime": 300.0,
+        "loop": None,
+        "connection_class": asyncpg.Connection,
+        "record_class": asyncpg.Record,
     }
     options.update(kwargs)
-    return await asyncpg.create_pool(settings.database_url, **options)
+    pool = Pool(settings.database_url, **options)
+    pool.acquire_timeout = settings.db_acquire_timeout
+    await pool
+    return pool
 
 
 def pool_ctx(settings: CommonSettings) -> Any:

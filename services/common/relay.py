@@ -22,7 +22,13 @@ async def _main(settings: CommonSettings) -> None:
     pool = await create_pool(settings, min_size=2, max_size=3)
     redis = await create_arq_pool(redis_settings(settings.redis_url))
     try:
-        await run_relay(pool, redis, stop)
+        await run_relay(
+            pool,
+            redis,
+            stop,
+            poll_interval=settings.outbox_poll_interval,
+            redeliver_after=settings.outbox_redeliver_after,
+        )
     finally:
         await redis.aclose()
         await pool.close()
