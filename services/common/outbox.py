@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 from arq.connections import ArqRedis
+from redis.exceptions import RedisError
 
 from .queues import QUEUES
 
@@ -140,7 +141,7 @@ async def run_relay(
                 if moved:
                     log.info("outbox relay: %d job(s) handed to arq", moved)
                     continue
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ConnectionError) as exc:
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, RedisError) as exc:
                 # PostgreSQL or Redis is restarting: the rows stay in the outbox; try again shortly.
                 log.warning("outbox relay: %s: %s; retrying", type(exc).__name__, exc)
                 pause = min(poll_interval, retry_interval)

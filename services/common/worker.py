@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, TypeVar, cast
 
@@ -23,6 +24,7 @@ from arq.cron import CronJob, cron
 from arq.typing import WorkerCoroutine
 from arq.worker import Function, Worker, func
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 
 from .contracts import Contract
 from .db import create_pool
@@ -125,10 +127,31 @@ def run(worker_settings: type[WorkerSettings]) -> None:
     """The worker process of one service (``python -m services.<service>.worker``)."""
     settings = load_settings(CommonSettings)
     setup_logging(settings.log_level, f"worker-{worker_settings.service}")
+    while _run_until_redis_fails(worker_settings, settings):
+        # Redis went away (killed, restarting): arq gives its loop up. Start again, rather than die with a
+        # traceback; nothing is lost, the relay hands every job not done over again.
+        time.sleep(REDIS_RETRY_SECONDS)
+
+
+REDIS_RETRY_SECONDS = 1.0
+
+
+def _run_until_redis_fails(worker_settings: type[WorkerSettings], settings: CommonSettings) -> bool:
+    """Run the worker; True when it stopped because Redis could not be reached (so: run it again)."""
     asyncio.set_event_loop(asyncio.new_event_loop())
     try:
         build_worker(worker_settings, settings).run()
+    except RedisError as exc:
+        logging.getLogger(__name__).warning(
+            "worker-%s: Redis no responde (%s: %s); reinicio en %.0f s",
+            worker_settings.service,
+            type(exc).__name__,
+            exc,
+            REDIS_RETRY_SECONDS,
+        )
+        return True
     except asyncio.CancelledError:
         # arq's shutdown cancels the jobs still running and re-raises their cancellation: a stop, not a crash.
         # Nothing is lost: their outbox rows are not done, so the relay hands them over again.
         logging.getLogger(__name__).info("worker-%s detenido con trabajos en curso", worker_settings.service)
+    return False

@@ -319,7 +319,9 @@ async def test_redis_killed_and_restarted_empty_loses_no_save_and_no_job(
     for review_id in reviews:
         candidatura_id = await db.fetchval("SELECT candidatura_id FROM validacion.revisiones WHERE id = $1", review_id)
         await eventually(
-            lambda c=candidatura_id: db.fetchval("SELECT 1 FROM publico.candidaturas WHERE candidatura_id = $1", c),
+            lambda c=candidatura_id: db.fetchval(
+                "SELECT 1 FROM publico.candidaturas WHERE id = $1 AND curricular IS NOT NULL", c
+            ),
             within=60,
             what="the approved candidacy published",
         )
