@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -90,3 +91,19 @@ def database_unavailable(exc: BaseException) -> bool:
                 return True
             tb = tb.tb_next
     return False
+
+
+class _OutageWithoutTraceback(logging.Filter):
+    """asyncpg logs a WARNING with a traceback each time it cannot refill the pool; while PostgreSQL is away that
+    is expected, so the line keeps its level and says why, without the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and database_unavailable(exc):
+            record.msg = f"{record.msg} ({type(exc).__name__}: {exc})"
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+logging.getLogger("asyncpg.pool").addFilter(_OutageWithoutTraceback())

@@ -70,6 +70,10 @@ async def relay_once(pool: asyncpg.Pool, redis: ArqRedis, redeliver_after: float
     return len(rows)
 
 
+# What PostgreSQL or Redis going away raises in the relay (InternalClientError: a statement cut short mid-protocol).
+_OUTAGE = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, RedisError)
+
+
 class _Listener:
     """The relay's LISTEN connection, kept out of the pool. PostgreSQL restarting closes it, and asyncpg never
     re-opens it on its own: without ``ensure`` the relay would fall back to polling until it restarted."""
@@ -78,6 +82,7 @@ class _Listener:
         self.pool = pool
         self.wake = wake
         self.conn: asyncpg.Connection | None = None
+        self.lost = False  # listened once, and that connection died
 
     def _on_notify(self, *_: object) -> None:
         self.wake.set()
@@ -88,20 +93,28 @@ class _Listener:
 
     async def ensure(self) -> None:
         """Listen, on a new connection if the last one died; raises while PostgreSQL cannot be reached."""
-        if self.conn is not None and not self.conn.is_closed():
+        if self._alive():
             return
-        had_one = self.conn is not None
+        self.lost = self.lost or self.conn is not None
         await self.close()
         conn: asyncpg.Connection = await self.pool.acquire()
         try:
             await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
         except BaseException:
+            conn.terminate()  # half-set-up while PostgreSQL went away: never back into the pool as it is
             await self.pool.release(conn)
             raise
         conn.add_termination_listener(self._on_terminated)
         self.conn = conn
-        if had_one:
+        if self.lost:
             log.info("outbox relay: listening for NOTIFY %s again", NOTIFY_CHANNEL)
+            self.lost = False
+
+    def _alive(self) -> bool:
+        try:
+            return self.conn is not None and not self.conn.is_closed()
+        except asyncpg.InterfaceError:  # the pool already dropped the dead connection under us
+            return False
 
     async def close(self) -> None:
         conn, self.conn = self.conn, None
@@ -113,8 +126,10 @@ class _Listener:
                 await conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             pass  # the connection died meanwhile; releasing it below is all that is left
-        finally:
+        try:
             await self.pool.release(conn)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            log.info("outbox relay: old LISTEN connection already gone (%s)", type(exc).__name__)
 
 
 async def run_relay(
@@ -141,7 +156,13 @@ async def run_relay(
                 if moved:
                     log.info("outbox relay: %d job(s) handed to arq", moved)
                     continue
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, RedisError) as exc:
+            except (
+                OSError,
+                asyncpg.PostgresError,
+                asyncpg.InterfaceError,
+                asyncpg.InternalClientError,
+                RedisError,
+            ) as exc:
                 # PostgreSQL or Redis is restarting: the rows stay in the outbox; try again shortly.
                 log.warning("outbox relay: %s: %s; retrying", type(exc).__name__, exc)
                 pause = min(poll_interval, retry_interval)

@@ -22,12 +22,12 @@ from typing import Any, ClassVar, TypeVar, cast
 
 from arq.cron import CronJob, cron
 from arq.typing import WorkerCoroutine
-from arq.worker import Function, Worker, func
+from arq.worker import Function, Retry, Worker, func
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
 from .contracts import Contract
-from .db import create_pool
+from .db import create_pool, database_unavailable
 from .logs import setup_logging
 from .outbox import MARK_DONE_SQL, MARK_ERROR_SQL, MARK_FAILED_SQL
 from .queues import QUEUES, redis_settings
@@ -73,12 +73,17 @@ def _runner(contract: type[C], fn: JobFunction[C]) -> WorkerCoroutine:
             return None
         try:
             result = await fn(ctx, message)
+            if outbox_id is not None:
+                await pool.execute(MARK_DONE_SQL, outbox_id)
         except Exception as exc:
+            if database_unavailable(exc):
+                # PostgreSQL is away (restarting): expected, so a WARNING and arq's retry, not an ERROR traceback.
+                defer = min(2 * int(ctx.get("job_try", 1)), 30)
+                log.warning("job %s: PostgreSQL no disponible (%s); reintento en %d s", contract.name, exc, defer)
+                raise Retry(defer=defer) from None
             if outbox_id is not None:
                 await pool.execute(MARK_ERROR_SQL, outbox_id, f"{type(exc).__name__}: {exc}"[:2000])
             raise
-        if outbox_id is not None:
-            await pool.execute(MARK_DONE_SQL, outbox_id)
         return result
 
     run.__qualname__ = run.__name__ = contract.name
