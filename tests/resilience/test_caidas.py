@@ -29,7 +29,7 @@ import pytest
 
 from launcher.system import System, SystemConfig
 from services.common import contracts
-from services.common.db import create_pool
+from services.common.db import create_pool, database_unavailable
 from services.common.texto_perdido import MAX_FIELDS
 
 from .. import factories
@@ -453,3 +453,45 @@ async def test_postgresql_stopped_under_load_is_a_503_and_the_relay_listens_agai
     assert _errors_since(caidas, offset) == []
     assert caidas.config.log_file is not None
     assert "listening for NOTIFY outbox again" in caidas.config.log_file.read_text(errors="replace")
+
+
+async def test_a_busy_pool_answers_within_the_configured_acquire_timeout(caidas: System) -> None:
+    """asyncpg waits forever for a free connection; the pool waits CONOCELES_DB_ACQUIRE_TIMEOUT and then raises
+    what the error middleware turns into a 503."""
+    settings = caidas.settings().model_copy(update={"db_acquire_timeout": 0.5})
+    pool = await create_pool(settings, min_size=1, max_size=1)
+    try:
+        async with pool.acquire():
+            with pytest.raises(TimeoutError) as raised:
+                await asyncio.wait_for(pool.fetchval("SELECT 1"), HANG)
+        assert database_unavailable(raised.value)
+        assert await pool.fetchval("SELECT 1") == 1
+    finally:
+        await pool.close()
+
+
+async def test_a_frozen_redis_costs_seconds_not_a_hang(
+    caidas: System, caidas_db: asyncpg.Pool, clients: list[Client]
+) -> None:
+    """Redis stopped with SIGSTOP (it accepts connections and never answers): the gateway's session lookup gives
+    up after CONOCELES_REDIS_TIMEOUT and serves the request anonymously, and the login page is a 503."""
+    assert caidas.redis is not None and caidas.redis.process is not None
+    candidata = await factories.candidata(caidas_db)
+    client = _client(caidas, clients)
+    await _login(client, candidata.username)
+    offset = _log_offset(caidas)
+    os.kill(caidas.redis.process.pid, signal.SIGSTOP)
+    try:
+        dashboard = await client.get("/captura/")
+        assert dashboard.status == 303 and dashboard.headers["Location"].startswith("/cuenta/entrar")
+        login = await client.get("/cuenta/entrar")
+        assert login.status == 503 and login.headers["Retry-After"].isdigit()
+    finally:
+        os.kill(caidas.redis.process.pid, signal.SIGCONT)
+
+    # Redis kept everything: the same session works again as soon as it answers.
+    async def back() -> bool:
+        return (await client.get("/captura/")).status == 200
+
+    await eventually(back, within=30, what="the session to work again")
+    assert _errors_since(caidas, offset) == []
