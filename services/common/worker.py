@@ -144,9 +144,14 @@ REDIS_RETRY_SECONDS = 1.0
 def _run_until_redis_fails(worker_settings: type[WorkerSettings], settings: CommonSettings) -> bool:
     """Run the worker; True when it stopped because Redis could not be reached (so: run it again)."""
     asyncio.set_event_loop(asyncio.new_event_loop())
+    worker = build_worker(worker_settings, settings)
     try:
-        build_worker(worker_settings, settings).run()
+        worker.run()
     except RedisError as exc:
+        # arq's close() stopped at Redis before its on_shutdown: close the PostgreSQL pool here, or every
+        # restart would leave its connections open.
+        if (pool := worker.ctx.get("db_pool")) is not None:
+            pool.terminate()
         logging.getLogger(__name__).warning(
             "worker-%s: Redis no responde (%s: %s); reinicio en %.0f s",
             worker_settings.service,
