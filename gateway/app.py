@@ -115,6 +115,9 @@ async def _over_limit(redis: Redis, bucket: str, limit: int) -> bool:
     return int(count) > limit
 
 
+SESSIONS_UNAVAILABLE = "Por el momento no podemos iniciar sesiones. Intenta de nuevo en unos minutos."
+
+
 def retry_after(now: float) -> int:
     """Seconds until the rate limit's one-minute window ends (at least 1): what a 429's Retry-After says."""
     return max(1, 60 - int(now % 60))
@@ -164,6 +167,11 @@ async def proxy(request: web.Request) -> web.StreamResponse:
                 return _error(request, 429, "Demasiadas solicitudes. Espera un minuto y vuelve a intentarlo.")
         ident = await _identity(request)
     except RedisError:
+        if request.method == "POST" and request.path == "/cuenta/entrar":
+            # A login could neither be counted nor create its session: say so, rather than let auth refuse a
+            # CSRF token nobody could look up.
+            log.warning("redis unavailable: login refused with 503 (request %s)", request_id)
+            return _error(request, 503, SESSIONS_UNAVAILABLE)
         # Without Redis nobody can be identified; the public site still works anonymously.
         log.warning("redis unavailable: request %s served anonymously", request_id)
         ident = ANONYMOUS
@@ -322,7 +330,10 @@ async def metrics(request: web.Request) -> web.Response:
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    app[REDIS] = Redis.from_url(settings.redis_url)
+    # Bounded, so a Redis that hangs (not just one that refuses) costs each request seconds, not forever.
+    app[REDIS] = Redis.from_url(
+        settings.redis_url, socket_connect_timeout=settings.redis_timeout, socket_timeout=settings.redis_timeout
+    )
     app[CLIENT] = aiohttp.ClientSession(
         auto_decompress=False,
         # Between two reads of an answer already started; the wait for its start is settings.upstream_timeout.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,15 +22,35 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+class Pool(asyncpg.Pool):  # type: ignore[misc]  # asyncpg ships no type hints
+    """asyncpg's pool with a default acquire timeout: asyncpg waits forever for a free connection, so a stalled
+    or absent PostgreSQL would pile requests up instead of answering 503 (``database_unavailable``)."""
+
+    acquire_timeout: float | None = None
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+
 async def create_pool(settings: CommonSettings, **kwargs: Any) -> asyncpg.Pool:
     options: dict[str, Any] = {
         "min_size": settings.db_pool_min,
         "max_size": settings.db_pool_max,
         "init": _init_connection,
-        "command_timeout": 30,
+        "command_timeout": settings.db_command_timeout,
+        "timeout": settings.db_connect_timeout,  # asyncpg.connect's own default is 60 s
+        # asyncpg.create_pool's defaults, which its Pool constructor requires spelled out.
+        "max_queries": 50000,
+        "max_inactive_connection_lifetime": 300.0,
+        "loop": None,
+        "connection_class": asyncpg.Connection,
+        "record_class": asyncpg.Record,
     }
     options.update(kwargs)
-    return await asyncpg.create_pool(settings.database_url, **options)
+    pool = Pool(settings.database_url, **options)
+    pool.acquire_timeout = settings.db_acquire_timeout
+    await pool
+    return pool
 
 
 def pool_ctx(settings: CommonSettings) -> Any:
@@ -70,3 +91,19 @@ def database_unavailable(exc: BaseException) -> bool:
                 return True
             tb = tb.tb_next
     return False
+
+
+class _OutageWithoutTraceback(logging.Filter):
+    """asyncpg logs a WARNING with a traceback each time it cannot refill the pool; while PostgreSQL is away that
+    is expected, so the line keeps its level and says why, without the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and database_unavailable(exc):
+            record.msg = f"{record.msg} ({type(exc).__name__}: {exc})"
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+logging.getLogger("asyncpg.pool").addFilter(_OutageWithoutTraceback())

@@ -16,6 +16,7 @@ from typing import Any
 
 import asyncpg
 from arq.connections import ArqRedis
+from redis.exceptions import RedisError
 
 from .queues import QUEUES
 
@@ -69,33 +70,106 @@ async def relay_once(pool: asyncpg.Pool, redis: ArqRedis, redeliver_after: float
     return len(rows)
 
 
+# What PostgreSQL or Redis going away raises in the relay (InternalClientError: a statement cut short mid-protocol).
+_OUTAGE = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, RedisError)
+
+
+class _Listener:
+    """The relay's LISTEN connection, kept out of the pool. PostgreSQL restarting closes it, and asyncpg never
+    re-opens it on its own: without ``ensure`` the relay would fall back to polling until it restarted."""
+
+    def __init__(self, pool: asyncpg.Pool, wake: asyncio.Event) -> None:
+        self.pool = pool
+        self.wake = wake
+        self.conn: asyncpg.Connection | None = None
+        self.lost = False  # listened once, and that connection died
+
+    def _on_notify(self, *_: object) -> None:
+        self.wake.set()
+
+    def _on_terminated(self, *_: object) -> None:
+        # Wake the loop, so it listens again as soon as PostgreSQL answers.
+        self.wake.set()
+
+    async def ensure(self) -> None:
+        """Listen, on a new connection if the last one died; raises while PostgreSQL cannot be reached."""
+        if self._alive():
+            return
+        self.lost = self.lost or self.conn is not None
+        await self.close()
+        conn: asyncpg.Connection = await self.pool.acquire()
+        try:
+            await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
+        except BaseException:
+            conn.terminate()  # half-set-up while PostgreSQL went away: never back into the pool as it is
+            await self.pool.release(conn)
+            raise
+        conn.add_termination_listener(self._on_terminated)
+        self.conn = conn
+        if self.lost:
+            log.info("outbox relay: listening for NOTIFY %s again", NOTIFY_CHANNEL)
+            self.lost = False
+
+    def _alive(self) -> bool:
+        try:
+            return self.conn is not None and not self.conn.is_closed()
+        except asyncpg.InterfaceError:  # the pool already dropped the dead connection under us
+            return False
+
+    async def close(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        try:
+            if not conn.is_closed():
+                conn.remove_termination_listener(self._on_terminated)
+                await conn.remove_listener(NOTIFY_CHANNEL, self._on_notify)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            pass  # the connection died meanwhile; releasing it below is all that is left
+        try:
+            await self.pool.release(conn)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            log.info("outbox relay: old LISTEN connection already gone (%s)", type(exc).__name__)
+
+
 async def run_relay(
-    pool: asyncpg.Pool, redis: ArqRedis, stop: asyncio.Event, poll_interval: float = 1.0, redeliver_after: float = 30
+    pool: asyncpg.Pool,
+    redis: ArqRedis,
+    stop: asyncio.Event,
+    poll_interval: float = 1.0,
+    redeliver_after: float = 30,
+    retry_interval: float = 1.0,
 ) -> None:
-    """Relay until ``stop`` is set: woken by NOTIFY, and polling anyway so redeliveries and missed wake-ups happen."""
+    """Relay until ``stop`` is set: woken by NOTIFY, and polling anyway so redeliveries and missed wake-ups happen.
+
+    While PostgreSQL or Redis is away it retries every ``retry_interval`` (WARNING lines, no tracebacks); the first
+    round that reaches PostgreSQL again also listens again, so hand-off is back to NOTIFY speed at once."""
     wake = asyncio.Event()
-
-    def on_notify(*_: object) -> None:
-        wake.set()
-
-    listener: asyncpg.Connection = await pool.acquire()
+    listener = _Listener(pool, wake)
     try:
-        await listener.add_listener(NOTIFY_CHANNEL, on_notify)
         while not stop.is_set():
             wake.clear()
+            pause = poll_interval
             try:
+                await listener.ensure()
                 moved = await relay_once(pool, redis, redeliver_after)
                 if moved:
                     log.info("outbox relay: %d job(s) handed to arq", moved)
                     continue
-            except (OSError, asyncpg.PostgresError, ConnectionError) as exc:
+            except (
+                OSError,
+                asyncpg.PostgresError,
+                asyncpg.InterfaceError,
+                asyncpg.InternalClientError,
+                RedisError,
+            ) as exc:
                 # PostgreSQL or Redis is restarting: the rows stay in the outbox; try again shortly.
-                log.warning("outbox relay: %s; retrying", exc)
+                log.warning("outbox relay: %s: %s; retrying", type(exc).__name__, exc)
+                pause = min(poll_interval, retry_interval)
             stop_wait = asyncio.ensure_future(stop.wait())
             wake_wait = asyncio.ensure_future(wake.wait())
-            await asyncio.wait({stop_wait, wake_wait}, timeout=poll_interval, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({stop_wait, wake_wait}, timeout=pause, return_when=asyncio.FIRST_COMPLETED)
             for task in (stop_wait, wake_wait):
                 task.cancel()
     finally:
-        await listener.remove_listener(NOTIFY_CHANNEL, on_notify)
-        await pool.release(listener)
+        await listener.close()

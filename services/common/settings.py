@@ -45,6 +45,17 @@ class CommonSettings(BaseSettings):
     upstream_timeout: float = Field(60, gt=0, validation_alias=AliasChoices("CONOCELES_UPSTREAM_TIMEOUT"))
     db_pool_min: int = Field(1, validation_alias=AliasChoices("CONOCELES_DB_POOL_MIN"))
     db_pool_max: int = Field(10, validation_alias=AliasChoices("CONOCELES_DB_POOL_MAX"))
+    # How long a request may wait on PostgreSQL before it becomes a 503 (seconds): opening a connection, getting
+    # one from a busy pool, one statement. An outage is a quick "try again", never a hang.
+    db_connect_timeout: float = Field(5, gt=0, validation_alias=AliasChoices("CONOCELES_DB_CONNECT_TIMEOUT"))
+    db_acquire_timeout: float = Field(10, gt=0, validation_alias=AliasChoices("CONOCELES_DB_ACQUIRE_TIMEOUT"))
+    db_command_timeout: float = Field(30, gt=0, validation_alias=AliasChoices("CONOCELES_DB_COMMAND_TIMEOUT"))
+    # The same for Redis (sessions, rate limits, arq): connecting and each command.
+    redis_timeout: float = Field(2, gt=0, validation_alias=AliasChoices("CONOCELES_REDIS_TIMEOUT"))
+    # The outbox relay (services/common/outbox.py): NOTIFY wakes it at once; it also polls this often, and hands a
+    # job over again when it is still not done this long after (a Redis that lost it).
+    outbox_poll_interval: float = Field(1, gt=0, validation_alias=AliasChoices("CONOCELES_OUTBOX_POLL_INTERVAL"))
+    outbox_redeliver_after: float = Field(30, gt=0, validation_alias=AliasChoices("CONOCELES_OUTBOX_REDELIVER_AFTER"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("CONOCELES_LOG_LEVEL"))
     # Where people reach the system: links in mail (password recovery) are built on it.
     public_url: str = Field("http://127.0.0.1:8080", validation_alias=AliasChoices("CONOCELES_PUBLIC_URL"))

@@ -22,6 +22,8 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import ValidationError
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from . import plantillas, plural, tiempo
 from .access import access_of, public
@@ -37,6 +39,7 @@ from .menu_cuentas import CONTADOR
 from .menu_cuentas import cuentas as menu_cuentas
 from .settings import ServiceSettings, load_settings
 from .signed_identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
+from .texto_perdido import textos_enviados
 from .zona import LAST_ZONA, request_proceso
 
 log = logging.getLogger(__name__)
@@ -115,8 +118,14 @@ UNAVAILABLE_MESSAGE = (
 )
 
 
-def unavailable_response(request: web.Request) -> web.Response:
-    response = _error_response(request, 503, UNAVAILABLE_MESSAGE)
+# Redis away: sessions (and the login's lockout counters) live there, so nobody can log in until it is back.
+SESSIONS_UNAVAILABLE_MESSAGE = (
+    "Por el momento no podemos iniciar ni comprobar sesiones. Intenta de nuevo en unos minutos."
+)
+
+
+def unavailable_response(request: web.Request, message: str = UNAVAILABLE_MESSAGE) -> web.Response:
+    response = _error_response(request, 503, message)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
@@ -143,6 +152,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         # Still the client's input, so a 400; the warning says which boundary check is missing.
         log.warning("unvalidated input reached the database on %s %s: %s", request.method, request.path, exc)
         return _error_response(request, 400, "Algún dato enviado no es válido. Revísalo e inténtalo de nuevo.")
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        log.warning("redis unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
+        return unavailable_response(request, SESSIONS_UNAVAILABLE_MESSAGE)
     except Exception as exc:
         if database_unavailable(exc):
             log.warning("database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
@@ -184,11 +196,26 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
     if access.allows(ident.role if ident.is_authenticated else None):
         return await handler(request)
     if not ident.is_authenticated:
+        # Encoded, so the whole path and query come back after login (an unencoded `&` would cut it short).
+        login = f"/cuenta/entrar?{urlencode({'siguiente': request.rel_url.raw_path_qs}, safe='/')}"
+        if request.method == "POST" and not wants_json(request) and request.content_type in FORM_TYPES:
+            return await _session_ended(request, login)
         if wants_json(request) or request.method != "GET":
             raise web.HTTPUnauthorized()
-        # Encoded, so the whole path and query come back after login (an unencoded `&` would cut it short).
-        raise web.HTTPSeeOther(f"/cuenta/entrar?{urlencode({'siguiente': request.rel_url.raw_path_qs}, safe='/')}")
+        raise web.HTTPSeeOther(login)
     raise web.HTTPForbidden()
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def _session_ended(request: web.Request, login: str) -> web.Response:
+    """A form posted without a live session (expired, or lost with Redis): it is not saved, and the person gets
+    their text back to copy instead of losing it silently behind a login redirect."""
+    textos = textos_enviados((await request.post()).items())
+    log.info("form posted without a session on %s: %d text field(s) shown back", request.path, len(textos))
+    context = {"textos": textos, "entrar": login, **_base_context(request)}
+    return aiohttp_jinja2.render_template("sesion_terminada.html", request, context, status=401)
 
 
 @web.middleware
@@ -266,7 +293,9 @@ def redis_ctx(settings: ServiceSettings) -> Callable[[web.Application], AsyncIte
         if REDIS in app:
             yield
             return
-        app[REDIS] = Redis.from_url(settings.redis_url)
+        app[REDIS] = Redis.from_url(
+            settings.redis_url, socket_connect_timeout=settings.redis_timeout, socket_timeout=settings.redis_timeout
+        )
         yield
         await app[REDIS].aclose()
 

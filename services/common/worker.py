@@ -16,16 +16,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, TypeVar, cast
 
 from arq.cron import CronJob, cron
 from arq.typing import WorkerCoroutine
-from arq.worker import Function, Worker, func
+from arq.worker import Function, Retry, Worker, func
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 
 from .contracts import Contract
-from .db import create_pool
+from .db import create_pool, database_unavailable
 from .logs import setup_logging
 from .outbox import MARK_DONE_SQL, MARK_ERROR_SQL, MARK_FAILED_SQL
 from .queues import QUEUES, redis_settings
@@ -71,12 +73,17 @@ def _runner(contract: type[C], fn: JobFunction[C]) -> WorkerCoroutine:
             return None
         try:
             result = await fn(ctx, message)
+            if outbox_id is not None:
+                await pool.execute(MARK_DONE_SQL, outbox_id)
         except Exception as exc:
+            if database_unavailable(exc):
+                # PostgreSQL is away (restarting): expected, so a WARNING and arq's retry, not an ERROR traceback.
+                defer = min(2 * int(ctx.get("job_try", 1)), 30)
+                log.warning("job %s: PostgreSQL no disponible (%s); reintento en %d s", contract.name, exc, defer)
+                raise Retry(defer=defer) from None
             if outbox_id is not None:
                 await pool.execute(MARK_ERROR_SQL, outbox_id, f"{type(exc).__name__}: {exc}"[:2000])
             raise
-        if outbox_id is not None:
-            await pool.execute(MARK_DONE_SQL, outbox_id)
         return result
 
     run.__qualname__ = run.__name__ = contract.name
@@ -125,10 +132,36 @@ def run(worker_settings: type[WorkerSettings]) -> None:
     """The worker process of one service (``python -m services.<service>.worker``)."""
     settings = load_settings(CommonSettings)
     setup_logging(settings.log_level, f"worker-{worker_settings.service}")
+    while _run_until_redis_fails(worker_settings, settings):
+        # Redis went away (killed, restarting): arq gives its loop up. Start again, rather than die with a
+        # traceback; nothing is lost, the relay hands every job not done over again.
+        time.sleep(REDIS_RETRY_SECONDS)
+
+
+REDIS_RETRY_SECONDS = 1.0
+
+
+def _run_until_redis_fails(worker_settings: type[WorkerSettings], settings: CommonSettings) -> bool:
+    """Run the worker; True when it stopped because Redis could not be reached (so: run it again)."""
     asyncio.set_event_loop(asyncio.new_event_loop())
+    worker = build_worker(worker_settings, settings)
     try:
-        build_worker(worker_settings, settings).run()
+        worker.run()
+    except RedisError as exc:
+        # arq's close() stopped at Redis before its on_shutdown: close the PostgreSQL pool here, or every
+        # restart would leave its connections open.
+        if (pool := worker.ctx.get("db_pool")) is not None:
+            pool.terminate()
+        logging.getLogger(__name__).warning(
+            "worker-%s: Redis no responde (%s: %s); reinicio en %.0f s",
+            worker_settings.service,
+            type(exc).__name__,
+            exc,
+            REDIS_RETRY_SECONDS,
+        )
+        return True
     except asyncio.CancelledError:
         # arq's shutdown cancels the jobs still running and re-raises their cancellation: a stop, not a crash.
         # Nothing is lost: their outbox rows are not done, so the relay hands them over again.
         logging.getLogger(__name__).info("worker-%s detenido con trabajos en curso", worker_settings.service)
+    return False
