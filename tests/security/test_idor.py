@@ -355,3 +355,18 @@ async def test_an_unpublished_candidacy_has_no_public_page(
             body = (await response.read()).decode(errors="replace")
             assert response.status == 404, (path, response.status)
             assert MARKER not in body and victim.candidata.nombre not in body, path
+
+
+NAME_ROUTES = ["/cuenta/correo-dev/{}", "/media/{}", "/datos/1/{}", "/captura/personal/candidaturas/1/foto/{}.jpg"]
+TRAVERSAL_NAMES = ["..%2F..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%5C..%5Cpyproject.toml", "%00"]
+
+
+async def test_a_file_name_in_a_path_never_reaches_outside_its_folder(attackers: dict[str, Attacker]) -> None:
+    """The routes that serve a file by name: admin (who may open all of them) gets a 404 for any traversal."""
+    admin = attackers["admin"]
+    for template in NAME_ROUTES:
+        for name in TRAVERSAL_NAMES:
+            response = await admin.client.get(template.format(name))
+            body = await response.read()
+            assert response.status in (400, 404), (template, name, response.status)
+            assert b"root:" not in body and b"[project]" not in body, (template, name)
