@@ -7,6 +7,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from services.common.archivos import plain_filename
 from services.common.web import SETTINGS
 
 
@@ -15,7 +16,7 @@ def media_dir(request: web.Request) -> Path:
 
 
 async def read_upload(request: web.Request, name: str, limit: int) -> tuple[bytes, str]:
-    """The bytes of an uploaded file field (at most ``limit`` + 1, enough to tell it is too big) and its name.
+    """The bytes of an uploaded file field (at most ``limit`` + 1, enough to tell it is too big) and its plain name.
 
     A missing field, or a text field where a file was expected, reads as empty.
     """
@@ -24,4 +25,4 @@ async def read_upload(request: web.Request, name: str, limit: int) -> tuple[byte
         return b"", ""
     # aiohttp spooled the part to a temporary file: reading it is blocking I/O.
     data = await asyncio.to_thread(field.file.read, limit + 1)
-    return data, (field.filename or "")[:200]
+    return data, plain_filename(field.filename or "")

@@ -20,6 +20,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
 from services.common.access import REGISTRY_MANAGERS, requires, writes
+from services.common.archivos import plain_filename
 from services.common.boundary import path_int
 from services.common.db import DB_POOL
 from services.common.web import SETTINGS, identity
@@ -106,13 +107,14 @@ async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[
         context["catalogo"] = tipo
         return aiohttp_jinja2.render_template(template, request, context, status=422)
     data = archivo.file.read()
+    nombre = plain_filename(archivo.filename) or "archivo"
     pool = request.app[DB_POOL]
     ajustes = request.app[AJUSTES]
     started = time.perf_counter()
     try:
         cat = await catalogo.load(pool, request.app[SETTINGS].instituto.entidad)
         async with request.app[ANALISIS]:
-            filas, resultado = await asyncio.to_thread(_analyze, tipo, archivo.filename, data, cat, ajustes.limites)
+            filas, resultado = await asyncio.to_thread(_analyze, tipo, nombre, data, cat, ajustes.limites)
     except (ArchivoInvalidoError, catalogo.SinProcesoActivoError) as exc:
         context = {**await _form_context(request, volver), "errors": {"archivo": str(exc)}, "catalogo": tipo}
         return aiohttp_jinja2.render_template(template, request, context, status=422)
@@ -124,7 +126,7 @@ async def _upload(request: web.Request, tipo: str, template: str, volver: tuple[
         sql.INSERT_IMPORTACION_SQL,
         tipo,
         cat.proceso_id,
-        archivo.filename[:200],
+        nombre,
         "con_errores" if resultado.errores else "lista",
         filas,
         [] if resultado.errores else resultado.filas,
