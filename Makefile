@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ENV    ?= staging
 
-.PHONY: help install run test test-unit system-packages-test system-packages-bench lint format migrate bench up down clean
+.PHONY: help install run test test-unit system-packages-test system-packages-bench lint format migrate backup restore bench up down clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -23,6 +23,13 @@ run: $(STAMP)  ## start the whole system (embedded PostgreSQL/Redis unless DATAB
 
 migrate: $(STAMP)  ## apply database migrations and load the catalogs
 	$(BIN)/python -m launcher migrate
+
+# DATABASE_URL (or `make run`'s embedded PostgreSQL) and CONOCELES_MEDIA_DIR (or .data/media); docs/operations.md.
+backup: $(STAMP)  ## dated backup (pg_dump + media) into backups/ (or DEST=folder)
+	$(BIN)/python -m launcher backup $(DEST)
+
+restore: $(STAMP)  ## restore FROM=backups/conoceles-… (default: the newest in backups/) into DATABASE_URL and the media folder
+	$(BIN)/python -m launcher restore $(FROM)
 
 # Chromium, docker-compose, apache2…: installed with apt-get when root on Debian, otherwise the command to run.
 system-packages-test system-packages-bench:
