@@ -34,6 +34,7 @@ SELECT count(*) FROM pg_stat_activity
 WHERE datname = 'conoceles' AND backend_type = 'client backend' AND pid <> pg_backend_pid()
 """
 NOMBRE_SQL = "SELECT nombre_busqueda FROM publico.candidaturas WHERE id = $1"
+SET_NOMBRE_SQL = "UPDATE publico.candidaturas SET nombre_busqueda = $2 WHERE id = $1"
 PUBLICADA_SQL = "SELECT id FROM publico.candidaturas ORDER BY id LIMIT 1"
 AVISOS_SQL = "SELECT count(*) FROM publico.avisos_privacidad"
 
@@ -132,14 +133,13 @@ async def test_publico_reads_from_the_replica_and_writes_to_the_primary(
                 "UPDATE publico.candidaturas SET nombre_busqueda = $2 WHERE id = $1", candidatura_id, marca
             )
             try:
-                await eventually(
-                    lambda: _equals(replica_conn.fetchval(NOMBRE_SQL, candidatura_id), marca),
-                    what="the change streamed",
-                )
+
+                async def streamed() -> bool:
+                    return bool(await replica_conn.fetchval(NOMBRE_SQL, candidatura_id) == marca)
+
+                await eventually(streamed, what="the change streamed to the replica")
             finally:
-                await db.execute(
-                    "UPDATE publico.candidaturas SET nombre_busqueda = $2 WHERE id = $1", candidatura_id, original
-                )
+                await db.execute(SET_NOMBRE_SQL, candidatura_id, original)
 
             # A write goes to the primary: a stale version makes the INSERT match no row (409, nothing changes);
             # sent to the read-only replica the same statement would fail with 500.
@@ -155,7 +155,3 @@ async def test_publico_reads_from_the_replica_and_writes_to_the_primary(
             assert await db.fetchval(AVISOS_SQL) == before
     finally:
         await replica_conn.close()
-
-
-async def _equals(value: object, expected: str) -> bool:
-    return await value == expected  # type: ignore[misc]
