@@ -129,9 +129,7 @@ async def test_publico_reads_from_the_replica_and_writes_to_the_primary(
             # The replica follows the primary (streaming), so what publico reads there catches up.
             marca = f"replica-{uuid.uuid4().hex[:8]}"
             original = await db.fetchval(NOMBRE_SQL, candidatura_id)
-            await db.execute(
-                "UPDATE publico.candidaturas SET nombre_busqueda = $2 WHERE id = $1", candidatura_id, marca
-            )
+            await db.execute(SET_NOMBRE_SQL, candidatura_id, marca)
             try:
 
                 async def streamed() -> bool:
