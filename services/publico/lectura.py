@@ -30,7 +30,7 @@ def read_pools_ctx(settings: PublicoSettings) -> Callable[[web.Application], Asy
     """Opens the read pool (as DB_POOL, so base_app's own pool context leaves it alone) and the primary pool."""
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
-        if not settings.database_read_url or DB_POOL in app:
+        if not settings.database_read_url or settings.database_read_url == settings.database_url or DB_POOL in app:
             yield
             return
         app[PRIMARY_POOL] = await create_pool(settings)
