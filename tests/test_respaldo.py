@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from launcher.embedded import EmbeddedPostgres
 from launcher.system import System
 
 from . import factories
@@ -84,3 +87,47 @@ async def test_backup_restores_every_candidacy_and_photo_into_a_fresh_database(
             assert (restored_media / "publico" / f"{foto}.jpg").read_bytes() == (
                 system.media_dir / "publico" / f"{foto}.jpg"
             ).read_bytes()
+
+
+def embedded_launcher(command: str, folder: Path, data_dir: Path) -> None:
+    """`make backup|restore` as after `make run`: no DATABASE_URL, the embedded server under the data folder."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CONOCELES_MEDIA_DIR")}
+    env["CONOCELES_DATA_DIR"] = str(data_dir)
+    result = subprocess.run(
+        [sys.executable, "-m", "launcher", command, str(folder)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+async def test_backup_and_restore_work_with_the_embedded_postgres_of_make_run() -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix="conoceles-respaldo-"))
+    postgres = EmbeddedPostgres(data_dir / "postgres")
+    try:
+        conn = await asyncpg.connect(postgres.start())
+        await conn.execute("CREATE TABLE respaldo_prueba (texto text); INSERT INTO respaldo_prueba VALUES ('antes')")
+        await conn.close()
+        postgres.stop()
+        foto = data_dir / "media" / "privado" / ("a" * 64 + ".jpg")
+        foto.parent.mkdir(parents=True)
+        foto.write_bytes(b"\xff\xd8foto")
+
+        # The server is not running: the command starts it, backs up, and stops it again.
+        await asyncio.to_thread(embedded_launcher, "backup", data_dir / "respaldos", data_dir)
+        assert not (data_dir / "postgres" / "postmaster.pid").exists()
+        (folder,) = (data_dir / "respaldos").iterdir()
+
+        foto.unlink()
+        conn = await asyncpg.connect(postgres.start())
+        await conn.execute("UPDATE respaldo_prueba SET texto = 'después'")
+        await conn.close()
+        # Now it is running (as under `make run`): the command uses it and leaves it running.
+        await asyncio.to_thread(embedded_launcher, "restore", folder, data_dir)
+        assert (data_dir / "postgres" / "postmaster.pid").exists()
+        conn = await asyncpg.connect(postgres.url)
+        assert await conn.fetchval("SELECT texto FROM respaldo_prueba") == "antes"
+        await conn.close()
+        assert foto.read_bytes() == b"\xff\xd8foto"
+    finally:
+        postgres.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
