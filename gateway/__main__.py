@@ -11,7 +11,7 @@ from .settings import GatewaySettings
 
 def main() -> None:
     settings = load_settings(GatewaySettings)
-    setup_logging(settings.log_level, "gateway")
+    setup_logging(settings.log_level, "gateway", json_format=settings.log_format == "json")
     try:
         import uvloop
 

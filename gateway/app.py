@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 
 from services.common import sessions
 from services.common.limites import too_large_message
+from services.common.logs import REQUEST_ID
 from services.common.signed_identity import ANONYMOUS, FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, Identity, sign
 
 from . import compression, operadores
@@ -156,6 +157,7 @@ async def proxy(request: web.Request) -> web.StreamResponse:
     settings = request.app[SETTINGS]
     redis = request.app[REDIS]
     request_id = uuid.uuid4().hex
+    REQUEST_ID.set(request_id)  # the gateway's log lines about this request carry it too
     ip = client_address(request.remote, request.headers.get("X-Forwarded-For", ""), settings.trusted_proxies)
 
     try:

@@ -1,15 +1,19 @@
-"""``python -m launcher run|migrate``: the commands behind `make run` and `make migrate`."""
+"""``python -m launcher run|migrate|backup|restore``: the commands behind `make run`, `make migrate`, `make backup`
+and `make restore`."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 
-from .embedded import EmbeddedError, default_data_dir
+from . import backup
+from .embedded import EmbeddedError, EmbeddedPostgres, default_data_dir
 from .system import StartupError, System, SystemConfig
 
 
@@ -89,12 +93,45 @@ def migrate() -> int:
     return 0
 
 
+def _respaldo(command: str, folder: str | None) -> int:
+    """`make backup` / `make restore`: DATABASE_URL, or `make run`'s embedded PostgreSQL (started if it is not)."""
+    data_dir = default_data_dir()
+    media_dir = Path(os.environ.get("CONOCELES_MEDIA_DIR") or data_dir / "media")
+    database_url = os.environ.get("DATABASE_URL") or ""
+    embedded: EmbeddedPostgres | None = None
+    try:
+        if not database_url:
+            embedded = EmbeddedPostgres(data_dir / "postgres")
+            already_running = (embedded.data_dir / "postmaster.pid").exists()
+            database_url = embedded.start()
+            if already_running:
+                embedded = None  # `make run` owns it: leave it running
+        if command == "backup":
+            target = backup.backup(database_url, media_dir, Path(folder or "backups"))
+            print(f"Respaldo escrito en {target}")
+        else:
+            source = Path(folder) if folder else backup.latest(Path("backups"))
+            files = backup.restore(source, database_url, media_dir)
+            print(f"Restaurado {source}: base de datos y {files} archivos en {media_dir}")
+    except (backup.BackupError, EmbeddedError) as exc:
+        print(f"No se pudo completar: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m launcher")
-    parser.add_argument("command", choices=("run", "migrate"))
+    parser.add_argument("command", choices=("run", "migrate", "backup", "restore"))
+    # backup: the folder that receives the dated backup (./backups); restore: the backup folder (the newest).
+    parser.add_argument("folder", nargs="?")
     args = parser.parse_args()
     logging.basicConfig(level="INFO", format="%(asctime)s launcher %(levelname)s %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("pgserver").setLevel(logging.WARNING)
+    if args.command in ("backup", "restore"):
+        sys.exit(_respaldo(args.command, args.folder))
     sys.exit(run() if args.command == "run" else migrate())
 
 

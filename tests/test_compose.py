@@ -42,7 +42,7 @@ TEST_SECRETS = {"POSTGRES_PASSWORD": "pg-test-password-0123456789", "CONOCELES_G
 WEB_SERVICES = ("auth", "captura", "validacion", "publico", "reportes")
 PROCESSES = ("worker-auth", "worker-captura", "worker-validacion", "worker-publico", "worker-reportes", "relay")
 APP_SERVICES = ("migrate", "gateway", *WEB_SERVICES, *PROCESSES)
-ALL_SERVICES = ("postgres", "redis", "apache", *APP_SERVICES)
+ALL_SERVICES = ("postgres", "postgres-replica", "redis", "apache", *APP_SERVICES)
 INSTALL_HINT = "`apt-get install -y docker-compose apache2` (CI installs them)"
 SECRET_KEY = re.compile(r"PASSWORD|SECRET|TOKEN|PRIVATE|(^|_)KEY$", re.IGNORECASE)
 # Secrets a deployment may not need (a mail relay without authentication): an empty default, never a value.
@@ -115,7 +115,7 @@ def looks_random(value: str) -> bool:
 
 def test_compose_has_every_process_of_the_system() -> None:
     assert set(services()) == set(ALL_SERVICES)
-    for volume in ("postgres-data", "redis-data", "media"):
+    for volume in ("postgres-data", "postgres-replica-data", "redis-data", "media"):
         assert volume in compose_doc()["volumes"]
 
 
@@ -261,6 +261,78 @@ def test_compose_config_succeeds_with_secrets_in_the_environment(name: str) -> N
         assert env["DATABASE_URL"] == f"postgresql://conoceles:{password}@postgres:5432/conoceles", service
     assert config["postgres"]["environment"]["POSTGRES_PASSWORD"] == TEST_SECRETS["POSTGRES_PASSWORD"]
     assert config["apache"]["environment"]["CONOCELES_SERVER_NAME"] == read_env_file(name)["CONOCELES_SERVER_NAME"]
+
+
+def rendered(name: str) -> dict[str, Any]:
+    result = compose_config(name, compose_environ(**TEST_SECRETS))
+    assert result.returncode == 0, result.stderr
+    doc: dict[str, Any] = yaml.safe_load(result.stdout)
+    return doc
+
+
+@pytest.mark.parametrize("name", ENVIRONMENTS)
+def test_every_rendered_service_has_limits_a_healthcheck_and_a_restart_policy(name: str) -> None:
+    for service, config in rendered(name)["services"].items():
+        limits = config.get("deploy", {}).get("resources", {}).get("limits", {})
+        assert limits.get("cpus") and limits.get("memory"), f"{name}/{service} has no CPU and memory limits"
+        assert config.get("healthcheck", {}).get("test"), f"{name}/{service} has no healthcheck"
+        policy = config["deploy"].get("restart_policy", {}).get("condition")
+        expected = "on-failure" if service == "migrate" else "any"
+        assert policy == expected, f"{name}/{service}: Swarm restart policy {policy!r}"
+        if service != "migrate":
+            assert config.get("restart") == "unless-stopped", f"{name}/{service}: compose restart policy"
+
+
+def test_staging_and_production_can_share_one_host() -> None:
+    """Two compose projects on one Docker host: their own names (so their own containers and volumes) and no
+    host port in common (only Apache publishes ports)."""
+    published: dict[str, set[str]] = {}
+    for name in ENVIRONMENTS:
+        assert read_env_file(name)["COMPOSE_PROJECT_NAME"]
+        ports: set[str] = set()
+        for service, config in rendered(name)["services"].items():
+            for port in config.get("ports", []):
+                host = str(port["published"] if isinstance(port, dict) else str(port).split(":")[-2])
+                ports.add(host)
+                assert service == "apache", f"{name}/{service} publishes a port"
+        published[name] = ports
+    assert published["production"] == {"80", "443"}
+    assert not published["staging"] & published["production"], published
+    assert read_env_file("staging")["COMPOSE_PROJECT_NAME"] != read_env_file("production")["COMPOSE_PROJECT_NAME"]
+
+
+def test_publico_reads_the_replica_only_when_asked() -> None:
+    env = rendered("production")["services"]["publico"]["environment"]
+    # Default: the primary (publico then opens one pool); PUBLICO_READ_HOST=postgres-replica points it at the replica.
+    assert env["PUBLICO_DATABASE_READ_URL"] == env["DATABASE_URL"]
+    result = compose_config("production", compose_environ(**TEST_SECRETS, PUBLICO_READ_HOST="postgres-replica"))
+    env = yaml.safe_load(result.stdout)["services"]["publico"]["environment"]
+    assert env["PUBLICO_DATABASE_READ_URL"].endswith("@postgres-replica:5432/conoceles")
+    replica = services()["postgres-replica"]
+    assert replica["profiles"] == ["replica"]
+    assert "pg_basebackup" in " ".join(replica["entrypoint"])
+    assert (DEPLOY / "postgres" / "10-replicacion.sh").read_text().count("host replication conoceles") == 1
+
+
+@pytest.mark.parametrize("name", ENVIRONMENTS)
+def test_the_swarm_stack_renders_with_publico_scaled_out(name: str, tmp_path: Path) -> None:
+    """`make stack` output is accepted by `docker stack config` (no engine needed), publico replicated."""
+    generated = subprocess.run(
+        [sys.executable, "-m", "launcher.stack", "--replica"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert generated.returncode == 0, generated.stderr
+    stack_file = tmp_path / "stack.yaml"
+    stack_file.write_text(generated.stdout)
+    env = compose_environ(**TEST_SECRETS, **read_env_file(name))
+    argv = [tool("docker"), "stack", "config", "-c", str(stack_file)]
+    result = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(result.stdout)["services"]
+    assert set(config) == set(ALL_SERVICES)
+    assert config["publico"]["deploy"]["replicas"] == ENVIRONMENTS[name]
+    for service in config.values():
+        assert not {"build", "depends_on", "restart", "profiles"} & set(service)
+        assert service["deploy"]["resources"]["limits"]["memory"]
 
 
 # --- Apache ------------------------------------------------------------------------------------------------------

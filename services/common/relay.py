@@ -57,7 +57,7 @@ async def _main(settings: CommonSettings) -> None:
 
 def main() -> None:
     settings = load_settings(CommonSettings)
-    setup_logging(settings.log_level, "relay")
+    setup_logging(settings.log_level, "relay", json_format=settings.log_format == "json")
     asyncio.run(_main(settings))
 
 

@@ -57,6 +57,8 @@ class CommonSettings(BaseSettings):
     outbox_poll_interval: float = Field(1, gt=0, validation_alias=AliasChoices("CONOCELES_OUTBOX_POLL_INTERVAL"))
     outbox_redeliver_after: float = Field(30, gt=0, validation_alias=AliasChoices("CONOCELES_OUTBOX_REDELIVER_AFTER"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("CONOCELES_LOG_LEVEL"))
+    # "json": one JSON object per line with the request id (compose); "texto": readable lines (make run).
+    log_format: Literal["texto", "json"] = Field("texto", validation_alias=AliasChoices("CONOCELES_LOG_FORMAT"))
     # Where people reach the system: links in mail (password recovery) are built on it.
     public_url: str = Field("http://127.0.0.1:8080", validation_alias=AliasChoices("CONOCELES_PUBLIC_URL"))
     # Outgoing mail (the auth worker sends it). `make run` and the tests point it at launcher/mailsink.py.

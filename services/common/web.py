@@ -25,14 +25,14 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from . import plantillas, plural, tiempo
+from . import metricas, plantillas, plural, tiempo
 from .access import access_of, public
 from .boundary import boundary_middleware
 from .contacto import safe_href
 from .db import DB_POOL, database_unavailable, pool_ctx
 from .etiquetas import TEMPLATE_GLOBALS as ETIQUETAS_GLOBALS
 from .limites import too_large_message
-from .logs import setup_logging
+from .logs import REQUEST_ID, setup_logging
 from .mensajes import detalles
 from .menu import staff_menu
 from .menu_cuentas import CONTADOR
@@ -257,6 +257,7 @@ async def no_store_middleware(request: web.Request, handler: Handler) -> web.Str
 
 @web.middleware
 async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    REQUEST_ID.set(request_id(request))  # this task's log lines carry it (services/common/logs.py)
     metrics = request.app[METRICS]
     started = time.perf_counter()
     status = 500
@@ -268,8 +269,10 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         status = exc.status
         raise
     finally:
+        elapsed = time.perf_counter() - started
         metrics[f'http_requests_total{{status="{status}"}}'] += 1
-        metrics["http_request_seconds_sum"] += time.perf_counter() - started  # type: ignore[assignment]
+        metrics["http_request_seconds_sum"] += elapsed  # type: ignore[assignment]
+        metricas.count_request(metrics, request.method, metricas.route_label(request), status, elapsed)
 
 
 def _base_context(request: web.Request) -> dict[str, Any]:
@@ -338,6 +341,7 @@ async def metrics(request: web.Request) -> web.Response:
         metric, _, labels = key.partition("{")
         label_text = f'{{service="{name}",{labels}' if labels else f'{{service="{name}"}}'
         lines.append(f"conoceles_{metric}{label_text} {value}")
+    lines.extend(await metricas.queue_samples(request.app[REDIS], name))
     return web.Response(text="\n".join(lines) + "\n", content_type="text/plain")
 
 
@@ -386,7 +390,7 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
 def serve(create_app: Callable[[Any], web.Application], settings_class: type[ServiceSettings]) -> None:
     """Run a service in the foreground: ``python -m services.<name>``."""
     settings = load_settings(settings_class)
-    setup_logging(settings.log_level, settings.service_name)
+    setup_logging(settings.log_level, settings.service_name, json_format=settings.log_format == "json")
     app = create_app(settings)
     try:
         import uvloop

@@ -123,6 +123,8 @@ def build_worker(worker_settings: type[WorkerSettings], settings: CommonSettings
         "max_jobs": ws.max_jobs,
         "job_timeout": ws.job_timeout,
         "handle_signals": True,
+        # arq's health-check key (jobs complete/failed/retried) feeds /metrics: fresh, not hourly (its default).
+        "health_check_interval": 15,
     }
     options.update(overrides)
     return Worker(**options)
@@ -131,7 +133,7 @@ def build_worker(worker_settings: type[WorkerSettings], settings: CommonSettings
 def run(worker_settings: type[WorkerSettings]) -> None:
     """The worker process of one service (``python -m services.<service>.worker``)."""
     settings = load_settings(CommonSettings)
-    setup_logging(settings.log_level, f"worker-{worker_settings.service}")
+    setup_logging(settings.log_level, f"worker-{worker_settings.service}", json_format=settings.log_format == "json")
     while _run_until_redis_fails(worker_settings, settings):
         # Redis went away (killed, restarting): arq gives its loop up. Start again, rather than die with a
         # traceback; nothing is lost, the relay hands every job not done over again.

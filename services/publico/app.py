@@ -14,6 +14,7 @@ from . import (
     estadisticas_web,
     ficha_views,
     icono,
+    lectura,
     media_views,
     mi_eleccion,
     openapi,
@@ -27,6 +28,7 @@ from .settings import PublicoSettings
 def create_app(settings: PublicoSettings | None = None) -> web.Application:
     settings = settings or PublicoSettings()
     app = base_app(settings, Path(__file__).parent / "templates")
+    app.cleanup_ctx.insert(0, lectura.read_pools_ctx(settings))  # before base_app's pool: the replica, if any
     aiohttp_jinja2.get_env(app).globals["descripcion_sitio"] = settings.descripcion
     app.middlewares.append(visitas.middleware)  # innermost: sees every answer, cached ones included
     app.router.add_get("/", views.home, name="inicio")

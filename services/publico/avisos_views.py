@@ -13,11 +13,11 @@ from pydantic import ValidationError
 
 from services.common import audit
 from services.common.access import TRANSPARENCIA, TRANSPARENCIA_READERS, requires, writes
-from services.common.db import DB_POOL
 from services.common.mensajes import mensaje
 from services.common.web import identity
 
 from . import avisos
+from .lectura import primary_pool
 from .paginas import parrafos
 from .views import _settings
 
@@ -47,7 +47,7 @@ async def _context(request: web.Request, conn: asyncpg.Pool | asyncpg.Connection
 
 @requires(*TRANSPARENCIA_READERS)
 async def show(request: web.Request) -> web.Response:
-    return aiohttp_jinja2.render_template(TEMPLATE, request, await _context(request, request.app[DB_POOL]))
+    return aiohttp_jinja2.render_template(TEMPLATE, request, await _context(request, primary_pool(request)))
 
 
 @requires(*TRANSPARENCIA)
@@ -57,7 +57,7 @@ async def publish(request: web.Request) -> web.StreamResponse:
     if tipo not in avisos.TIPOS:
         raise web.HTTPNotFound()
     raw = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
-    pool = request.app[DB_POOL]
+    pool = primary_pool(request)
     try:
         form = avisos.AvisoForm.model_validate(raw)
     except ValidationError as exc:

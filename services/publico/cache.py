@@ -15,6 +15,8 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from services.common.web import METRICS
+
 from .sql import GENERATION_SQL
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,8 @@ async def cached(
             body, content_type = hit[b"body"], hit[b"type"].decode()
     except RedisError:
         log.warning("redis unavailable: rendering %s without cache", request.path_qs)
+    # The hit ratio operators watch on /metrics (conoceles_publico_cache_{hits,misses}_total).
+    request.app[METRICS]["publico_cache_misses_total" if body is None else "publico_cache_hits_total"] += 1
     if body is None:
         body, content_type = await render()
         try:

@@ -14,6 +14,8 @@ class PublicoSettings(ServiceSettings):
     service_name: str = "publico"
     port: int = 8104
     cache_ttl: int = 600
+    # PUBLICO_DATABASE_READ_URL: a streaming replica the public pages read from (services/publico/lectura.py).
+    database_read_url: str | None = None
     # The meta description of the public pages that have no more specific one (search engines show it).
     descripcion: str = (
         "Consulta la información curricular, la trayectoria y las propuestas que declararon las candidaturas "
