@@ -83,6 +83,8 @@ ROL_IDS: dict[str, str] = {
     "/validacion/transparencia/consentimientos/{id}/revocar": "SELECT $1::bigint",
     "/reportes/archivos/{id}": "SELECT max(id) FROM reportes.archivos",
     "/reportes/archivos/{id}/descarga": "SELECT max(id) FROM reportes.archivos",
+    "/reportes/inclusion/archivos/{id}": "SELECT max(id) FROM reportes.archivos WHERE informe = 'inclusion'",
+    "/reportes/inclusion/archivos/{id}/descarga": "SELECT max(id) FROM reportes.archivos WHERE informe = 'inclusion'",
 }
 for _path in ROL_IDS:
     for _route in ROUTES:
