@@ -32,6 +32,7 @@ from .etiquetas import TEMPLATE_GLOBALS as ETIQUETAS_GLOBALS
 from .limites import too_large_message
 from .logs import setup_logging
 from .mensajes import detalles
+from .origen import CROSS_ORIGIN_MESSAGE, allowed_hosts, cross_site
 from .menu import staff_menu
 from .menu_cuentas import CONTADOR
 from .menu_cuentas import cuentas as menu_cuentas
@@ -195,6 +196,9 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Synchronizer token: an unsafe request must carry the token of the caller's session."""
     if request.method in UNSAFE_METHODS:
+        allowed = allowed_hosts(request.app[SETTINGS].public_url, request.headers.get("X-Forwarded-Host"))
+        if cross_site(request.headers.get("Origin"), request.headers.get("Referer"), allowed):
+            raise web.HTTPForbidden(text=CROSS_ORIGIN_MESSAGE)
         expected = identity(request).csrf_token
         sent = request.headers.get(CSRF_HEADER)
         if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
