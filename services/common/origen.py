@@ -13,7 +13,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 CROSS_ORIGIN_MESSAGE = (
-    "Por seguridad no aceptamos formularios enviados desde otro sitio. Abre la página en este sitio e inténtalo de nuevo."
+    "Por seguridad no aceptamos formularios enviados desde otro sitio. "
+    "Abre la página en este sitio e inténtalo de nuevo."
 )
 
 

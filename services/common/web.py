@@ -32,10 +32,10 @@ from .etiquetas import TEMPLATE_GLOBALS as ETIQUETAS_GLOBALS
 from .limites import too_large_message
 from .logs import setup_logging
 from .mensajes import detalles
-from .origen import CROSS_ORIGIN_MESSAGE, allowed_hosts, cross_site
 from .menu import staff_menu
 from .menu_cuentas import CONTADOR
 from .menu_cuentas import cuentas as menu_cuentas
+from .origen import CROSS_ORIGIN_MESSAGE, allowed_hosts, cross_site
 from .settings import ServiceSettings, load_settings
 from .signed_identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
 from .zona import LAST_ZONA, request_proceso

@@ -7,7 +7,7 @@ XSS = [
     "<img src=x onerror=alert('xss-2')>",
     '"><svg/onload=alert(3)>xss-3',
     "</textarea><iframe src=javascript:alert(4)>xss-4",
-    "<a href=\"jav&#x09;ascript:alert(5)\">xss-5</a>",
+    '<a href="jav&#x09;ascript:alert(5)">xss-5</a>',
     "{{7*7}} ${7*7} <%= 7*7 %> xss-6",
     "<scr<script>ipt>alert(7)</script>xss-7",
     "<body onload=alert(8)><b>xss-8",
