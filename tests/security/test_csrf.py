@@ -17,6 +17,8 @@ from ..helpers import Client
 from ..test_hostil import World, _concrete, _role_for
 from ..test_matrix import ROUTES, Route
 
+pytestmark = pytest.mark.usefixtures("quiet_log")
+
 WRITES = [r for r in ROUTES if r.method != "GET"]
 EVIL = "https://sitio-malicioso.example"
 

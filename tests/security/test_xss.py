@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 
 import asyncpg
+import pytest
 from markupsafe import escape
 
 from .. import factories
 from ..helpers import CURRICULAR_COMPLETO, Client, approve_review, eventually, fill_curricular
 from ..pdf_text import pdf_text
+from ..uploads import encode, halves, upload
 from .corpus import DANGEROUS, XSS
+
+pytestmark = pytest.mark.usefixtures("quiet_log")
 
 NOMBRE = "Xss<svg onload=alert(13)>"
 CAMPOS = {
@@ -102,3 +106,38 @@ async def test_the_xss_corpus_is_shown_as_text_everywhere(make_client: type[Clie
     drawn = re.sub(r"\s+", "", pdf_text(await pdf.read()))
     for text in (NOMBRE, XSS[0], XSS[1], XSS[8]):  # WinAnsi text: the corpus lines a PDF font can draw
         assert re.sub(r"\s+", "", text) in drawn, text
+
+
+HOSTILE_NAME = '"><img src=x onerror=alert(14)>.pdf'
+
+
+async def test_upload_file_names_never_reach_a_page(make_client: type[Client], db: asyncpg.Pool) -> None:
+    """The name a browser sends with a file is kept for the record only: pages and downloads use our own names."""
+    independiente = await factories.candidata_independiente(db)
+    cid = independiente.candidatura_id
+    client = make_client()
+    await client.login(independiente.username)
+    photo_page = f"/captura/candidaturas/{cid}/foto"
+    photo = encode(halves(), "JPEG")
+    sent = await upload(client, photo_page, photo_page, "foto", photo, HOSTILE_NAME[:-4] + ".jpg", "image/jpeg")
+    assert sent.status == 303, await sent.text()
+    consent_page = f"/captura/candidaturas/{cid}/consentimiento"
+    signed = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    sent = await upload(
+        client, consent_page, f"{consent_page}/documento", "documento", signed, HOSTILE_NAME, "application/pdf"
+    )
+    assert sent.status in (303, 422), await sent.text()
+    staff = make_client()
+    await staff.login("demo-transparencia")
+    pages = [
+        (client, photo_page),
+        (client, consent_page),
+        (staff, f"/validacion/transparencia/consentimientos/{cid}"),
+        (staff, "/validacion/transparencia/consentimientos"),
+    ]
+    for who, path in pages:
+        response = await who.get(path)
+        text = await response.text()
+        assert response.status == 200, path
+        assert "<img src=x" not in text and "alert(14)" not in text, path
+        assert "alert(14)" not in response.headers.get("Content-Disposition", ""), path
