@@ -44,7 +44,8 @@ def parse_int(text: object, *, bits: int = 32) -> int | None:
     if isinstance(text, int) and not isinstance(text, bool):
         value = text
     elif isinstance(text, str) and _DIGITS.fullmatch(text.strip()):
-        value = int(text)
+        # str.strip() removes more than int() accepts (U+001D, a decoded made-up cursor): parse what matched.
+        value = int(text.strip())
     else:
         return None
     low, high = (INT4_MIN, INT4_MAX) if bits == 32 else (INT8_MIN, INT8_MAX)

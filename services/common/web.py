@@ -37,6 +37,7 @@ from .mensajes import detalles
 from .menu import staff_menu
 from .menu_cuentas import CONTADOR
 from .menu_cuentas import cuentas as menu_cuentas
+from .origen import CROSS_ORIGIN_MESSAGE, allowed_hosts, cross_site
 from .settings import ServiceSettings, load_settings
 from .signed_identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
 from .texto_perdido import textos_enviados
@@ -222,6 +223,9 @@ async def _session_ended(request: web.Request, login: str) -> web.Response:
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Synchronizer token: an unsafe request must carry the token of the caller's session."""
     if request.method in UNSAFE_METHODS:
+        allowed = allowed_hosts(request.app[SETTINGS].public_url, request.headers.get("X-Forwarded-Host"))
+        if cross_site(request.headers.get("Origin"), request.headers.get("Referer"), allowed):
+            raise web.HTTPForbidden(text=CROSS_ORIGIN_MESSAGE)
         expected = identity(request).csrf_token
         sent = request.headers.get(CSRF_HEADER)
         if sent is None and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
