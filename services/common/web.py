@@ -25,7 +25,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from . import metricas, plantillas, plural, tiempo
+from . import boundary, metricas, plantillas, plural, tiempo
 from .access import access_of, public
 from .boundary import boundary_middleware
 from .contacto import safe_href
@@ -199,7 +199,7 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
     if not ident.is_authenticated:
         # Encoded, so the whole path and query come back after login (an unencoded `&` would cut it short).
         login = f"/cuenta/entrar?{urlencode({'siguiente': request.rel_url.raw_path_qs}, safe='/')}"
-        if request.method == "POST" and not wants_json(request) and request.content_type in FORM_TYPES:
+        if request.method == "POST" and not wants_json(request) and request.content_type in boundary.FORM_TYPES:
             return await _session_ended(request, login)
         if wants_json(request) or request.method != "GET":
             raise web.HTTPUnauthorized()
@@ -207,13 +207,15 @@ async def access_middleware(request: web.Request, handler: Handler) -> web.Strea
     raise web.HTTPForbidden()
 
 
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
 async def _session_ended(request: web.Request, login: str) -> web.Response:
     """A form posted without a live session (expired, or lost with Redis): it is not saved, and the person gets
     their text back to copy instead of losing it silently behind a login redirect."""
-    textos = textos_enviados((await request.post()).items())
+    try:
+        form = await request.post()
+    except boundary.MALFORMED_BODY_ERRORS:
+        # The boundary check (after this one) would say so for a logged-in person; nobody's text to keep here.
+        raise web.HTTPBadRequest(text=boundary.MALFORMED_MESSAGE) from None
+    textos = textos_enviados(form.items())
     log.info("form posted without a session on %s: %d text field(s) shown back", request.path, len(textos))
     context = {"textos": textos, "entrar": login, **_base_context(request)}
     return aiohttp_jinja2.render_template("sesion_terminada.html", request, context, status=401)
