@@ -45,10 +45,11 @@ async def generation(redis: Redis, pool: asyncpg.Pool) -> int:
     return gen
 
 
-async def catch_up_generation(redis: Redis, pool: asyncpg.Pool) -> None:
+async def catch_up_generation(redis: Redis, conn: asyncpg.Connection) -> None:
     """Bring Redis's generation up to PostgreSQL's. A publish whose worker died between its commit and its
-    Redis write runs again as a no-op (nothing changed, so no bump): this makes its bump visible anyway."""
-    row = await pool.fetchrow(GENERATION_SQL)
+    Redis write runs again as a no-op (nothing changed, so no bump): this makes its bump visible anyway.
+    On the job's own connection: a second one from the worker's small pool deadlocks a burst of publishes."""
+    row = await conn.fetchrow(GENERATION_SQL)
     await redis.eval(ADVANCE_GENERATION_LUA, 1, GENERATION_KEY, str(row["generacion"]))  # type: ignore[misc]
 
 

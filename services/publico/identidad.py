@@ -110,7 +110,7 @@ async def publish_identidad(
         if published is None:
             # This version is already published as it is (a delivery repeated after a kill): nothing to bump or
             # send again; only make sure the first run's bump reached Redis.
-            await catch_up_generation(ctx["redis"], ctx["db_pool"])
+            await catch_up_generation(ctx["redis"], conn)
             return False
         await busqueda.refresh(conn, candidatura_id)
         generation = await conn.fetchval(BUMP_GENERATION_SQL)

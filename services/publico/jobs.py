@@ -72,7 +72,7 @@ async def publish(ctx: dict[str, Any], job: contracts.Publish) -> bool:
         if published is None:
             # This version is already published as it is (a delivery repeated after a kill): nothing to bump or
             # send again; only make sure the first run's bump reached Redis.
-            await catch_up_generation(ctx["redis"], ctx["db_pool"])
+            await catch_up_generation(ctx["redis"], conn)
             return False
         await conn.execute(SET_PROCEDENCIA_SQL, candidatura_id, job.procedencia())
         await busqueda.refresh(conn, candidatura_id)

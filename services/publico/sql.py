@@ -25,17 +25,18 @@ ON CONFLICT (id) DO UPDATE SET
     accion_afirmativa = EXCLUDED.accion_afirmativa, postulante_tipo = EXCLUDED.postulante_tipo
 -- An older version never replaces a newer one, and the same version delivered again (a worker killed after the
 -- commit) changes nothing: no row returned, so no generation bump and no follow-up jobs (services/publico/jobs.py).
+-- nombre_busqueda is left out: busqueda.refresh rewrites it after each publish (with the sobrenombre).
 WHERE p.envio_numero < EXCLUDED.envio_numero
    OR (p.envio_numero = EXCLUDED.envio_numero
        AND (p.cargo, p.cargo_nombre, p.cargo_orden, p.postulante, p.postulante_nombre, p.distrito, p.municipio,
             p.municipio_nombre, p.numero, p.tipo, p.sexo, p.edad, p.nombre_completo, p.primer_apellido,
-            p.nombre_busqueda, p.curricular, p.declarado_at, p.revisado_at, p.foto, p.accion_afirmativa,
+            p.curricular, p.declarado_at, p.revisado_at, p.foto, p.accion_afirmativa,
             p.postulante_tipo)
            IS DISTINCT FROM
            (EXCLUDED.cargo, EXCLUDED.cargo_nombre, EXCLUDED.cargo_orden, EXCLUDED.postulante,
             EXCLUDED.postulante_nombre, EXCLUDED.distrito, EXCLUDED.municipio, EXCLUDED.municipio_nombre,
             EXCLUDED.numero, EXCLUDED.tipo, EXCLUDED.sexo, EXCLUDED.edad, EXCLUDED.nombre_completo,
-            EXCLUDED.primer_apellido, EXCLUDED.nombre_busqueda, EXCLUDED.curricular, EXCLUDED.declarado_at,
+            EXCLUDED.primer_apellido, EXCLUDED.curricular, EXCLUDED.declarado_at,
             EXCLUDED.revisado_at, EXCLUDED.foto, EXCLUDED.accion_afirmativa, EXCLUDED.postulante_tipo))
 RETURNING id
 """
