@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 from collections.abc import Awaitable, Callable
 from signal import Signals
 from typing import Any, ClassVar, TypeVar, cast
@@ -65,6 +66,13 @@ return n
 def lease_keys(job_ids: list[str]) -> list[str]:
     """The in-progress keys of the jobs a worker is running."""
     return [in_progress_key_prefix + job_id for job_id in job_ids]
+
+
+def ignore_stop_signals() -> None:
+    """Once a stop began: a later SIGTERM/SIGINT must neither cancel its clean-up nor kill the process with
+    the default action (asyncio restores it when the loop lets go of its handlers), so the exit stays 0."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 class LeasedWorker(Worker):
@@ -208,7 +216,9 @@ def run(worker_settings: type[WorkerSettings]) -> None:
     asyncio.set_event_loop(asyncio.new_event_loop())
     try:
         build_worker(worker_settings, settings).run()
+        ignore_stop_signals()
     except asyncio.CancelledError:
+        ignore_stop_signals()
         # arq's shutdown cancels the jobs still running and re-raises their cancellation: a stop, not a crash.
         # Nothing is lost: their outbox rows are not done, so the relay hands them over again.
         logging.getLogger(__name__).info("worker-%s detenido con trabajos en curso", worker_settings.service)

@@ -235,7 +235,7 @@ async def _reportes_builds_each_file_once(own_system: System, own_db: asyncpg.Po
             archivo_id = await conn.fetchval(
                 "INSERT INTO reportes.archivos (informe, formato, parametros) VALUES ('avance', $1, $2) RETURNING id",
                 formato,
-                {"fecha": hoy.isoformat(), "desglose": []},
+                {"fecha": hoy.isoformat(), "desglose": [], "postulante": None},
             )
             archivos.append(archivo_id)
             jobs.append(contracts.Render(archivo_id=archivo_id, informe="avance", formato=formato, fecha=hoy))
@@ -323,7 +323,7 @@ async def test_progress_pages_say_they_wait_for_a_worker(own_system: System, own
     async with own_db.acquire() as conn, conn.transaction():
         archivo_id = await conn.fetchval(
             "INSERT INTO reportes.archivos (informe, formato, parametros) VALUES ('avance', 'csv', $1) RETURNING id",
-            {"fecha": hoy.isoformat(), "desglose": []},
+            {"fecha": hoy.isoformat(), "desglose": [], "postulante": None},
         )
         lote_id = await conn.fetchval("INSERT INTO auth.lotes_cuentas (requested_by) VALUES (NULL) RETURNING id")
         jobs: list[contracts.Contract] = [
@@ -373,7 +373,7 @@ async def test_a_second_sigterm_stops_the_worker_cleanly(
             archivo_id = await conn.fetchval(
                 "INSERT INTO reportes.archivos (informe, formato, parametros) VALUES ('avance', $1, $2) RETURNING id",
                 formato,
-                {"fecha": hoy.isoformat(), "desglose": []},
+                {"fecha": hoy.isoformat(), "desglose": [], "postulante": None},
             )
             jobs.append(contracts.Render(archivo_id=archivo_id, informe="avance", formato=formato, fecha=hoy))
         outbox_ids = await _send(conn, jobs)
@@ -394,7 +394,8 @@ async def test_a_second_sigterm_stops_the_worker_cleanly(
     said = own_system.config.log_file.read_bytes()[log_start:].decode(errors="replace")
     assert code == 0, said[-3000:]
     assert "Traceback" not in said, said[-3000:]
-    assert "ya se está deteniendo" in said
+    # One stop: the second signal neither started another nor killed the process with the default action.
+    assert said.count("worker-reportes INFO arq.worker: shutdown on SIGTERM") == 1, said[-3000:]
     await eventually(lambda: _all_done(own_db, outbox_ids), within=AFTER_LAST_KILL, what="the renders after the stop")
 
 
