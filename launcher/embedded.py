@@ -90,8 +90,9 @@ class EmbeddedPostgres:
         """Start the server again when it died (not when stop() stopped it); True when it did."""
         if not self.url or self.stopped or self.running():
             return False
-        # A server killed with SIGKILL leaves its postmaster.pid; pg_ctl refuses to start over a live one only.
-        self._pg_ctl("start")
+        # "restart", not "start": it reuses the options the server last ran with (postmaster.opts: pgserver's
+        # socket folder, no TCP), and starts over a stale postmaster.pid.
+        self._pg_ctl("restart")
         return True
 
     def stop(self) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from launcher.system import System, SystemConfig
 from services.common import contracts
@@ -418,7 +419,7 @@ async def test_the_supervisor_restarts_a_dead_embedded_redis_and_postgres(own_sy
         redis = Redis.from_url(own_system.redis_url)
         try:
             return bool(await redis.ping())
-        except OSError:
+        except (OSError, RedisError):  # refused, or still loading its append-only file
             return False
         finally:
             await redis.aclose()
