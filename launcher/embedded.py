@@ -29,6 +29,8 @@ class EmbeddedPostgres:
     data_dir: Path
     url: str = ""
     _system_user: str | None = None
+    # Set by stop(): a server stopped on purpose is not restarted by the launcher's supervisor.
+    stopped: bool = False
 
     def start(self, database: str = "conoceles") -> str:
         try:
@@ -47,6 +49,7 @@ class EmbeddedPostgres:
         # pgserver keeps one handle per folder for the whole process: after stop() it hands back that same
         # handle without starting anything (tests stop and start PostgreSQL).
         server.ensure_postgres_running()
+        self.stopped = False
         self._system_user = server.system_user
         if int(server.psql("SHOW max_connections;").split()[2]) < MAX_CONNECTIONS:
             # Every service, worker and publico replica holds a small pool; the default 100 is too few.
@@ -74,7 +77,26 @@ class EmbeddedPostgres:
             timeout=60,
         )
 
+    def running(self) -> bool:
+        """Whether the server this folder belongs to is alive (its postmaster.pid names a live process)."""
+        try:
+            pid = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+            os.kill(pid, 0)
+        except (OSError, ValueError, IndexError):
+            return False
+        return True
+
+    def restart_if_dead(self) -> bool:
+        """Start the server again when it died (not when stop() stopped it); True when it did."""
+        if not self.url or self.stopped or self.running():
+            return False
+        # "restart", not "start": it reuses the options the server last ran with (postmaster.opts: pgserver's
+        # socket folder, no TCP), and starts over a stale postmaster.pid.
+        self._pg_ctl("restart")
+        return True
+
     def stop(self) -> None:
+        self.stopped = True
         if (self.data_dir / "postmaster.pid").exists():
             try:
                 self._pg_ctl("stop")
@@ -87,6 +109,7 @@ class EmbeddedRedis:
     data_dir: Path
     port: int
     process: subprocess.Popen[bytes] | None = None
+    stopped: bool = False
 
     @property
     def url(self) -> str:
@@ -132,9 +155,19 @@ class EmbeddedRedis:
             start_new_session=True,
         )
         wait_for_port(self.port, timeout=10, what="Redis embebido")
+        self.stopped = False
         return self.url
 
+    def restart_if_dead(self) -> bool:
+        """Start the server again (from its append-only file) when it died, not when stop() stopped it."""
+        if self.process is None or self.stopped or self.process.poll() is None:
+            return False
+        self.process = None
+        self.start()
+        return True
+
     def stop(self) -> None:
+        self.stopped = True
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:

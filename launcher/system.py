@@ -88,6 +88,9 @@ class SystemConfig:
     log_file: Path | None = None
     # Settings for every process on top of the environment (the tests raise the login rate limit, say).
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Restart the embedded Redis and PostgreSQL when they die (`make run`); the tests that stop or kill them on
+    # purpose run without it unless they test it.
+    supervise_servers: bool = False
 
     @classmethod
     def from_environ(cls, data_dir: Path) -> SystemConfig:
@@ -104,6 +107,7 @@ class SystemConfig:
             demo_password=os.environ.get("CONOCELES_DEMO_PASSWORD") or None,
             database_url=os.environ.get("DATABASE_URL") or None,
             redis_url=os.environ.get("REDIS_URL") or None,
+            supervise_servers=True,
         )
 
 
@@ -331,6 +335,8 @@ class System:
             self._restart_dead()
 
     def _restart_dead(self) -> None:
+        if self.config.supervise_servers and not self.stopping:
+            self._restart_dead_servers()
         for run in self.running:
             code = run.process.poll()
             if code is None or self.stopping:
@@ -342,6 +348,18 @@ class System:
             run.process = self._spawn(run.spec)
             run.restarts = run.restarts + 1 if time.monotonic() - run.started_at < 60 else 0
             run.started_at = time.monotonic()
+
+    def _restart_dead_servers(self) -> None:
+        """The embedded servers first: the processes that died with them need them back to start."""
+        for name, server in (("PostgreSQL", self.postgres), ("Redis", self.redis)):
+            if server is None:
+                continue
+            try:
+                if server.restart_if_dead():
+                    log.warning("%s embebido terminó; reiniciado", name)
+            except (EmbeddedError, OSError, subprocess.SubprocessError) as exc:
+                # Its port or folder is still held by the dying server: the next round tries again.
+                log.warning("%s embebido terminó y no se pudo reiniciar aún: %s", name, exc)
 
     def supervise_in_background(self, interval: float = 0.5) -> threading.Thread:
         def loop() -> None:

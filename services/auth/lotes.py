@@ -11,11 +11,11 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from services.common import audit, contracts
+from services.common import audit, contracts, espera
 from services.common.access import ACCOUNT_MANAGERS, requires, writes
 from services.common.boundary import path_int
 from services.common.db import DB_POOL
-from services.common.web import identity
+from services.common.web import REDIS, identity
 
 RUNNING = ("pendiente", "en_proceso")
 ESTADOS = {
@@ -109,7 +109,15 @@ async def of_importacion(request: web.Request) -> web.StreamResponse:
     lote_id = await request.app[DB_POOL].fetchval(LOTE_BY_ORIGEN_SQL, contracts.origen_importacion(importacion_id))
     if lote_id is None:
         # The job has not run yet (it creates the lote within seconds): this page reloads itself until then.
-        context = {"importacion_id": importacion_id, "auto_refresh": request.query.get("auto") != "0"}
+        origen = contracts.origen_importacion(importacion_id)
+        context = {
+            "importacion_id": importacion_id,
+            "auto_refresh": request.query.get("auto") != "0",
+            "en_espera": await espera.waiting_for_worker(
+                request.app[DB_POOL], request.app.get(REDIS), contracts.Provision.name, origen=origen
+            ),
+            "texto_espera": espera.EN_ESPERA,
+        }
         return aiohttp_jinja2.render_template("auth/lote_preparando.html", request, context)
     raise web.HTTPSeeOther(_lote_url(request, lote_id))
 
@@ -121,7 +129,11 @@ async def detail(request: web.Request) -> dict[str, Any]:
     if lote is None:
         raise web.HTTPNotFound()
     running = lote["estado"] in RUNNING
+    app = request.app
     return {
+        "en_espera": running
+        and await espera.waiting_for_worker(app[DB_POOL], app.get(REDIS), contracts.Provision.name, lote_id=lote["id"]),
+        "texto_espera": espera.EN_ESPERA,
         "lote": lote,
         "estados": ESTADOS,
         "running": running,

@@ -9,6 +9,11 @@ function sees it. A payload that does not match is a bug in the sender: it is lo
 name and pydantic's errors, its outbox row is marked failed with the same text (the relay never hands it over
 again; an operator sees it in ``outbox.jobs``), and arq does not retry it. A job that succeeds marks its outbox
 row done; one that raises leaves it for arq's retries and the relay.
+
+arq marks a running job with an "in progress" key that lives for the longest job timeout plus 10 s (310 s): a
+worker killed mid-job left its jobs waiting five minutes. :class:`LeasedWorker` gives that key a short lease
+(:data:`LEASE_S`) and renews it while the job really runs, so a dead worker's jobs are picked up again within
+seconds; a job is never started twice by the same worker, and a second SIGTERM during the stop is ignored.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 import time
 from collections.abc import Awaitable, Callable
+from signal import Signals
 from typing import Any, ClassVar, TypeVar, cast
 
+from arq.constants import in_progress_key_prefix
 from arq.cron import CronJob, cron
 from arq.typing import WorkerCoroutine
 from arq.worker import Function, Retry, Worker, func
@@ -37,6 +45,85 @@ log = logging.getLogger(__name__)
 
 C = TypeVar("C", bound=Contract)
 JobFunction = Callable[[dict[str, Any], C], Awaitable[Any]]
+
+# How long a running job's in-progress key outlives its worker's last renewal, and how often it is renewed.
+LEASE_S = 5.0
+RENEW_EVERY_S = 1.0
+# Lengthen each key that still exists to the lease, never shorten one (arq keeps a finished cron job's key for
+# 60 s so no other worker runs the same minute again). Redis 6 has no PEXPIRE ... GT, hence the script.
+RENEW_LEASES_LUA = """
+local n = 0
+for _, key in ipairs(KEYS) do
+  local ttl = redis.call('pttl', key)
+  if ttl >= 0 and ttl < tonumber(ARGV[1]) then
+    redis.call('pexpire', key, ARGV[1])
+    n = n + 1
+  end
+end
+return n
+"""
+
+
+def lease_keys(job_ids: list[str]) -> list[str]:
+    """The in-progress keys of the jobs a worker is running."""
+    return [in_progress_key_prefix + job_id for job_id in job_ids]
+
+
+def ignore_stop_signals() -> None:
+    """Once a stop began: a later SIGTERM/SIGINT must neither cancel its clean-up nor kill the process with
+    the default action (asyncio restores it when the loop lets go of its handlers), so the exit stays 0."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_IGN)
+
+
+class LeasedWorker(Worker):
+    """arq's worker with a renewed short lease on each running job (see the module's docstring)."""
+
+    def __init__(self, *args: Any, lease_s: float = LEASE_S, renew_every_s: float = RENEW_EVERY_S, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # arq reads this when it marks a job started (start_jobs); the renewal below keeps it alive.
+        self.in_progress_timeout_s = lease_s
+        self.renew_every_s = renew_every_s
+        self.stopping = False
+
+    def running_job_ids(self) -> list[str]:
+        return [job_id for job_id, task in self.tasks.items() if not task.done()]
+
+    async def main(self) -> None:
+        renewal = asyncio.ensure_future(self._renew_leases())
+        try:
+            await super().main()
+        finally:
+            renewal.cancel()
+
+    async def _renew_leases(self) -> None:
+        lease_ms = str(int(self.in_progress_timeout_s * 1000))
+        while True:
+            await asyncio.sleep(self.renew_every_s)
+            running = self.running_job_ids()
+            if not running or self._pool is None:
+                continue
+            try:
+                keys = lease_keys(running)
+                await self._pool.eval(RENEW_LEASES_LUA, len(keys), *keys, lease_ms)  # type: ignore[misc]
+            except (RedisError, OSError) as exc:
+                # Redis is away: nobody can pick the job up meanwhile either; renew on the next round.
+                log.warning("worker: no se pudo renovar la reserva de %d trabajo(s): %s", len(running), exc)
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        # A lease that lapsed while this worker still runs the job (Redis away for a while) must not start a
+        # second copy here; another worker may, and job functions are idempotent for that.
+        mine = set(self.running_job_ids())
+        await super().start_jobs([job_id for job_id in job_ids if job_id.decode() not in mine])
+
+    def handle_sig(self, signum: Signals) -> None:
+        # arq's handler cancels the running jobs again, including the clean-up of the ones already cancelled,
+        # which then crashes the stop: the first signal stops the worker, the next ones only say so.
+        if self.stopping:
+            log.info("worker: ya se está deteniendo (señal %s ignorada)", signum)
+            return
+        self.stopping = True
+        super().handle_sig(signum)
 
 
 class WorkerSettings:
@@ -100,7 +187,7 @@ def cron_job(contract: type[C], fn: JobFunction[C], **schedule: Any) -> CronJob:
     return cron(_runner(contract, fn), name=contract.name, **schedule)
 
 
-def build_worker(worker_settings: type[WorkerSettings], settings: CommonSettings, **overrides: Any) -> Worker:
+def build_worker(worker_settings: type[WorkerSettings], settings: CommonSettings, **overrides: Any) -> LeasedWorker:
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["db_pool"] = await create_pool(settings, min_size=1, max_size=4)
         ctx["settings"] = settings
@@ -127,7 +214,7 @@ def build_worker(worker_settings: type[WorkerSettings], settings: CommonSettings
         "health_check_interval": 15,
     }
     options.update(overrides)
-    return Worker(**options)
+    return LeasedWorker(**options)
 
 
 def run(worker_settings: type[WorkerSettings]) -> None:
@@ -149,6 +236,7 @@ def _run_until_redis_fails(worker_settings: type[WorkerSettings], settings: Comm
     worker = build_worker(worker_settings, settings)
     try:
         worker.run()
+        ignore_stop_signals()
     except RedisError as exc:
         # arq's close() stopped at Redis before its on_shutdown: close the PostgreSQL pool here, or every
         # restart would leave its connections open.
@@ -163,6 +251,7 @@ def _run_until_redis_fails(worker_settings: type[WorkerSettings], settings: Comm
         )
         return True
     except asyncio.CancelledError:
+        ignore_stop_signals()
         # arq's shutdown cancels the jobs still running and re-raises their cancellation: a stop, not a crash.
         # Nothing is lost: their outbox rows are not done, so the relay hands them over again.
         logging.getLogger(__name__).info("worker-%s detenido con trabajos en curso", worker_settings.service)

@@ -23,6 +23,12 @@ log = logging.getLogger(__name__)
 
 GENERATION_KEY = "publico:generacion"
 CachedRender = Callable[[], Awaitable[tuple[bytes, str]]]
+# Raise the generation, never lower it: a late writer holding an older number must not revive old pages.
+ADVANCE_GENERATION_LUA = """
+local current = tonumber(redis.call('get', KEYS[1]) or '-1')
+if current < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) return 1 end
+return 0
+"""
 
 
 async def generation(redis: Redis, pool: asyncpg.Pool) -> int:
@@ -39,6 +45,14 @@ async def generation(redis: Redis, pool: asyncpg.Pool) -> int:
     except RedisError:
         pass
     return gen
+
+
+async def catch_up_generation(redis: Redis, conn: asyncpg.Connection) -> None:
+    """Bring Redis's generation up to PostgreSQL's. A publish whose worker died between its commit and its
+    Redis write runs again as a no-op (nothing changed, so no bump): this makes its bump visible anyway.
+    On the job's own connection: a second one from the worker's small pool deadlocks a burst of publishes."""
+    row = await conn.fetchrow(GENERATION_SQL)
+    await redis.eval(ADVANCE_GENERATION_LUA, 1, GENERATION_KEY, str(row["generacion"]))  # type: ignore[misc]
 
 
 async def cached(

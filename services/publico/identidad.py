@@ -20,7 +20,7 @@ from services.common.contracts import Consentimientos, Version
 from services.common.estados import report_status
 
 from . import busqueda
-from .cache import GENERATION_KEY
+from .cache import GENERATION_KEY, catch_up_generation
 from .sql import BUMP_GENERATION_SQL
 from .text import normalize
 
@@ -55,7 +55,14 @@ ON CONFLICT (id) DO UPDATE SET
     identidad_estadistica = CASE WHEN EXCLUDED.consentimientos_seq >= p.consentimientos_seq
                                  THEN EXCLUDED.identidad_estadistica ELSE p.identidad_estadistica END,
     consentimientos_seq = greatest(p.consentimientos_seq, EXCLUDED.consentimientos_seq)
-WHERE p.identidad_envio <= EXCLUDED.identidad_envio
+-- The same version delivered again changes nothing, so it returns no row: no bump, no follow-up jobs.
+WHERE p.identidad_envio < EXCLUDED.identidad_envio
+   OR (p.identidad_envio = EXCLUDED.identidad_envio
+       AND ((p.identidad, p.accion_afirmativa) IS DISTINCT FROM (EXCLUDED.identidad, EXCLUDED.accion_afirmativa)
+            OR (EXCLUDED.consentimientos_seq >= p.consentimientos_seq
+                AND (p.identidad_publica, p.identidad_estadistica, p.consentimientos_seq)
+                    IS DISTINCT FROM
+                    (EXCLUDED.identidad_publica, EXCLUDED.identidad_estadistica, EXCLUDED.consentimientos_seq))))
 RETURNING id
 """
 )
@@ -101,6 +108,9 @@ async def publish_identidad(
             consentimientos.seq,
         )
         if published is None:
+            # This version is already published as it is (a delivery repeated after a kill): nothing to bump or
+            # send again; only make sure the first run's bump reached Redis.
+            await catch_up_generation(ctx["redis"], conn)
             return False
         await busqueda.refresh(conn, candidatura_id)
         generation = await conn.fetchval(BUMP_GENERATION_SQL)

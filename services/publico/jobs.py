@@ -15,7 +15,7 @@ from services.common.identidad import IDENTIDAD
 
 from . import busqueda
 from .avance import record_avance
-from .cache import GENERATION_KEY
+from .cache import GENERATION_KEY, catch_up_generation
 from .datos_jobs import build_release
 from .identidad import publish_identidad, set_visible
 from .registro_cambios import refresh_registro
@@ -70,6 +70,9 @@ async def publish(ctx: dict[str, Any], job: contracts.Publish) -> bool:
             foto,
         )
         if published is None:
+            # This version is already published as it is (a delivery repeated after a kill): nothing to bump or
+            # send again; only make sure the first run's bump reached Redis.
+            await catch_up_generation(ctx["redis"], conn)
             return False
         await conn.execute(SET_PROCEDENCIA_SQL, candidatura_id, job.procedencia())
         await busqueda.refresh(conn, candidatura_id)

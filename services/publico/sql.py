@@ -23,7 +23,21 @@ ON CONFLICT (id) DO UPDATE SET
     envio_numero = EXCLUDED.envio_numero, declarado_at = EXCLUDED.declarado_at,
     revisado_at = EXCLUDED.revisado_at, published_at = now(), foto = EXCLUDED.foto,
     accion_afirmativa = EXCLUDED.accion_afirmativa, postulante_tipo = EXCLUDED.postulante_tipo
-WHERE p.envio_numero <= EXCLUDED.envio_numero
+-- An older version never replaces a newer one, and the same version delivered again (a worker killed after the
+-- commit) changes nothing: no row returned, so no generation bump and no follow-up jobs (services/publico/jobs.py).
+-- nombre_busqueda is left out: busqueda.refresh rewrites it after each publish (with the sobrenombre).
+WHERE p.envio_numero < EXCLUDED.envio_numero
+   OR (p.envio_numero = EXCLUDED.envio_numero
+       AND (p.cargo, p.cargo_nombre, p.cargo_orden, p.postulante, p.postulante_nombre, p.distrito, p.municipio,
+            p.municipio_nombre, p.numero, p.tipo, p.sexo, p.edad, p.nombre_completo, p.primer_apellido,
+            p.curricular, p.declarado_at, p.revisado_at, p.foto, p.accion_afirmativa,
+            p.postulante_tipo)
+           IS DISTINCT FROM
+           (EXCLUDED.cargo, EXCLUDED.cargo_nombre, EXCLUDED.cargo_orden, EXCLUDED.postulante,
+            EXCLUDED.postulante_nombre, EXCLUDED.distrito, EXCLUDED.municipio, EXCLUDED.municipio_nombre,
+            EXCLUDED.numero, EXCLUDED.tipo, EXCLUDED.sexo, EXCLUDED.edad, EXCLUDED.nombre_completo,
+            EXCLUDED.primer_apellido, EXCLUDED.curricular, EXCLUDED.declarado_at,
+            EXCLUDED.revisado_at, EXCLUDED.foto, EXCLUDED.accion_afirmativa, EXCLUDED.postulante_tipo))
 RETURNING id
 """
 SET_PROCEDENCIA_SQL = "UPDATE publico.candidaturas SET procedencia = $2 WHERE id = $1"

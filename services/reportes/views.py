@@ -12,12 +12,12 @@ from typing import Any, Literal
 import aiohttp_jinja2
 from aiohttp import web
 
-from services.common import audit, contracts, tiempo
+from services.common import audit, contracts, espera, tiempo
 from services.common.access import REPORT_MANAGERS, REPORT_READERS, requires, writes
 from services.common.boundary import path_int
 from services.common.db import DB_POOL
 from services.common.graficas import barras_horizontales
-from services.common.web import identity
+from services.common.web import REDIS, identity
 from services.common.zona import request_zona
 
 from . import datos, formatos
@@ -207,7 +207,11 @@ async def file_progress(request: web.Request) -> dict[str, Any]:
         raise web.HTTPNotFound()
     en_curso = row["estado"] in EN_CURSO
     parametros = _parametros(row["parametros"])
+    app = request.app
     return {
+        "en_espera": en_curso
+        and await espera.waiting_for_worker(app[DB_POOL], app.get(REDIS), contracts.Render.name, archivo_id=row["id"]),
+        "texto_espera": espera.EN_ESPERA,
         "archivo": row,
         "parametros": parametros,
         **_de_informe(request, row["informe"], parametros),

@@ -44,7 +44,7 @@ pytestmark = pytest.mark.timeout(300)
 @pytest.fixture(scope="module")
 def own_system() -> Iterator[System]:
     data_dir = Path(tempfile.mkdtemp(prefix="conoceles-gateway-faults-"))
-    port = int(os.environ.get("CONOCELES_TEST_PORT", "18080")) + 370
+    port = int(os.environ.get("CONOCELES_TEST_PORT", "18080")) + 520
     config = SystemConfig(
         data_dir=data_dir,
         gateway_port=port,
