@@ -25,6 +25,7 @@ from ..test_reportes_avance import AVANCE, zona
 from ..test_reportes_avance import render as render_avance
 from ..test_reportes_mensual import MENSUAL
 from ..test_reportes_mensual import render as render_mensual
+from ..test_transparencia_banderas import _queue_page
 from .corpus import XSS
 from .test_xss import _assert_escaped
 
@@ -69,7 +70,8 @@ async def _submitted(make_client: type[Client], db: asyncpg.Pool) -> tuple[Clien
 
 
 ESPECIFICAR = {
-    "indigena": {"indigena_pueblo": "otro", "indigena_pueblo_otro": _text("xss-esp-1", 0, 1)},
+    # A telephone number makes the automatic checks flag the text, so it reaches the transparencia queue too.
+    "indigena": {"indigena_pueblo": "otro", "indigena_pueblo_otro": _text("xss-esp-1", 0, 1) + " tel 443 312 4567"},
     "diversidad_sexual": {"diversidad_identidad": "otra", "diversidad_identidad_otro": _text("xss-esp-2", 2, 3)},
 }
 
@@ -84,7 +86,6 @@ async def test_especificar_texts_of_the_identity_questionnaire(make_client: type
         await _save(candidata, cid, dimension, {**data, **ESPECIFICAR.get(dimension, {})})
     await _consentir(candidata, cid, 1)
     overview = f"/captura/candidaturas/{cid}/identidad"
-    # The CURP-like text makes the automatic checks raise a flag, so the texts reach the transparencia queue too.
     _assert_escaped(await (await candidata.get(f"{overview}/indigena")).text(), texts[:1], "captura identidad")
     assert (await candidata.submit(overview, f"{overview}/enviar", {})).status == 303
     review = await eventually(
@@ -96,6 +97,22 @@ async def test_especificar_texts_of_the_identity_questionnaire(make_client: type
     validador = make_client()
     await validador.login("demo-validador")
     await _pages([(validador, f"/validacion/revisiones/{review}", texts)])
+    flag = await eventually(
+        lambda: db.fetchval("SELECT id FROM validacion.banderas WHERE revision_id = $1 AND estado = 'abierta'", review),
+        within=30,
+        what="the flag of the telephone number",
+    )
+    transparencia = await _staff(make_client, db, "transparencia")
+    # The queue marks the number: the text before it is shown whole, escaped.
+    await _pages(
+        [
+            (
+                transparencia,
+                f"/validacion/transparencia/?pagina={await _queue_page(db, flag)}",
+                [_text("xss-esp-1", 0, 1)],
+            )
+        ]
+    )
 
 
 async def test_observations_reach_the_candidate_escaped_and_never_the_mail(
@@ -177,12 +194,20 @@ async def test_flag_decisions(make_client: type[Client], db: asyncpg.Pool) -> No
     transparencia = await _staff(make_client, db, "transparencia")
     motivo = _text("xss-desc", 0, 1, 2)
     nota = _text("xss-nota", 3, 4, 6)
-    decisions = [("descartar", {"motivo": motivo})] + [("confirmar", {"nota": nota})] * (len(flags) > 1)
+    refused = await transparencia.submit(
+        "/validacion/transparencia/",
+        f"/validacion/transparencia/banderas/{flags[0]['id']}/descartar",
+        {"motivo": motivo + " " + "x" * 1000},
+    )
+    assert refused.status == 422  # too long: the queue comes back with what was typed
+    _assert_escaped(await refused.text(), [motivo], "refused decision")
+    assert len(flags) >= 2, flags  # the telephone and the e-mail address
+    decisions = [("descartar", {"motivo": motivo}), ("confirmar", {"nota": nota})]
     for flag, (decision, data) in zip(flags, decisions, strict=False):
         action = f"/validacion/transparencia/banderas/{flag['id']}/{decision}"
         response = await transparencia.submit("/validacion/transparencia/", action, data)
         assert response.status == 303, await response.text()
-    said = [motivo, nota][: len(decisions)]
+    said = [motivo, nota]
     review = await db.fetchval("SELECT id FROM validacion.revisiones WHERE candidatura_id = $1", cid)
     validador = make_client()
     await validador.login("demo-validador")
@@ -192,6 +217,14 @@ async def test_flag_decisions(make_client: type[Client], db: asyncpg.Pool) -> No
             (validador, f"/validacion/revisiones/{review}", []),
         ]
     )
+    # The confirmation's note goes back to the candidate with the returned rubro.
+    rubro = f"/captura/candidaturas/{cid}/curricular/profesional"
+
+    async def noted() -> bool:
+        return "xss-nota" in await (await candidata.get(rubro)).text()
+
+    await eventually(noted, what="the note in captura")
+    await _pages([(candidata, rubro, [nota])])
 
 
 async def test_pause_reason(make_client: type[Client], db: asyncpg.Pool) -> None:
