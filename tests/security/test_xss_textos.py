@@ -300,3 +300,29 @@ async def test_names_from_a_registry_import(make_client: type[Client], db: async
         assert re.sub(r"\s+", "", postulante) in re.sub(r"\s+", "", pdf_text(pdf))
     finally:
         await db.execute("DELETE FROM registro.candidaturas WHERE postulante_id = $1", postulante_id)
+
+
+async def test_correction_request_motive(make_client: type[Client], db: asyncpg.Pool) -> None:
+    person, _review = await _approved(db, make_client)
+    cid = person.candidatura_id
+    await eventually(
+        lambda: db.fetchval("SELECT estado = 'publicado' FROM captura.cuestionarios WHERE candidatura_id = $1", cid),
+        what="the publication",
+    )
+    candidata = make_client()
+    await candidata.login(person.username)
+    motivo = _text("xss-corr", 0, 1, 2, 3)
+    page = f"/captura/candidaturas/{cid}/curricular/correccion"
+    refused = await candidata.submit(page, page, {"motivo": motivo})  # no rubro marked: the form comes back
+    assert refused.status == 422
+    _assert_escaped(await refused.text(), [motivo], "correction form re-rendered")
+    sent = await candidata.submit(page, page, {"rubro": "propuestas", "motivo": motivo})
+    assert sent.status == 303, await sent.text()
+    validador = make_client()
+    await validador.login("demo-validador")
+
+    async def listed() -> bool:
+        return "xss-corr" in await (await validador.get("/validacion/correcciones")).text()
+
+    await eventually(listed, what="the request in the staff list")
+    await _pages([(validador, "/validacion/correcciones", [motivo])])
