@@ -45,8 +45,10 @@ MAX_TOKEN_LENGTH = 128
 REQUEST_TEMPLATE = "auth/recuperar.html"
 RESET_TEMPLATE = "auth/recuperar_nueva.html"
 INVALID_TEMPLATE = "auth/recuperar_invalido.html"
-# The token is in the URL of these pages: keep them out of caches and of the Referer header.
-TOKEN_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# The token is in the URL of these pages: keep them out of caches, and out of the Referer header of any request to
+# another site. Not "no-referrer": with it the browser posts the new password with `Origin: null`, which the
+# cross-site check (services/common/origen.py) must refuse.
+TOKEN_PAGE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
 
 MAIL_SUBJECT = "Conóceles: recupera tu contraseña"
 MAIL_BODY = """Hola, {nombre}:

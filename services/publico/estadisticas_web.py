@@ -101,8 +101,16 @@ def _grafica(t: Tabla) -> Any:
     return barras_horizontales(f"g-{t.clave}", t.titulo, f"{t.titulo}, número de {t.cuenta}. {shown}.", barras)
 
 
+# Three bars a row: past this many rows the chart would outweigh the page budget on a phone (docs/design.md §9);
+# the table below it always has every row, and a filter brings the chart back.
+MAX_FILAS_GRAFICA_AVANCE = 12
+
+
 def _grafica_avance(clave: str, titulo: str, filas: list[Avance]) -> Any:
-    """One bar per row and stage (submitted, validated, published), as a percentage of the registered."""
+    """One bar per row and stage (submitted, validated, published), as a percentage of the registered; None
+    when there are too many rows for a chart."""
+    if len(filas) > MAX_FILAS_GRAFICA_AVANCE:
+        return None
     barras = [
         Barra(f"{etapa}, {a.etiqueta}", pct, f"{pct} % ({n} de {a.registradas})")
         for a in filas

@@ -105,3 +105,11 @@ def test_malformed_identity_counts_nowhere_instead_of_failing() -> None:
     tablas = {t.clave: t for t in agregar(odd, CATALOGO)}
     assert all(c.valor == 0 for c in tablas["grupos"].celdas)
     assert tablas["ingreso"].total is not None and tablas["ingreso"].total.valor == 5  # the dict ones: no answer
+
+
+def test_the_progress_chart_gives_way_to_its_table_past_twelve_rows() -> None:
+    from services.publico.estadisticas_web import MAX_FILAS_GRAFICA_AVANCE, _grafica_avance
+
+    filas = [Avance(f"P{i}", 8, 6, 3, 2) for i in range(MAX_FILAS_GRAFICA_AVANCE)]
+    assert "<svg" in str(_grafica_avance("avance-postulante", "Avance", filas))
+    assert _grafica_avance("avance-postulante", "Avance", [*filas, Avance("Otro", 1, 1, 1, 1)]) is None
