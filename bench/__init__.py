@@ -6,3 +6,8 @@ path (``publico.publish`` jobs in the outbox), load-tests the public site with `
 serving the same bytes as static files (port 28090), reads each process's peak memory, prints a table and
 stops everything. It reports; it never fails the build on a missed budget.
 """
+
+import os
+
+# Two benches (or a bench beside a developer's) side by side: every port of both scenarios moves by this much.
+PORT_SHIFT = int(os.environ.get("CONOCELES_BENCH_PORT_SHIFT", "0"))

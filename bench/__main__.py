@@ -29,6 +29,7 @@ from services.common.db import create_pool
 from services.publico.cache import GENERATION_KEY
 from services.publico.text import normalize
 
+from . import PORT_SHIFT
 from .apache import StaticApache, apache_path
 from .cpu import CpuWindow, Usage, mark_environment
 from .load import LoadResult, ToolMissingError, run_wrk, wrk_path
@@ -36,10 +37,10 @@ from .memory import MemorySampler
 from .report import FAIL, INFO, PASS, Row, budgets_table, cpu_table, load_table, verdict
 from .seed import Seeded, enqueue_publications, seed_registry
 
-GATEWAY_PORT = 28080
-PORT_BASE = 28100
-REDIS_PORT = 26390
-APACHE_PORT = 28090
+GATEWAY_PORT = 28080 + PORT_SHIFT
+PORT_BASE = 28100 + PORT_SHIFT
+REDIS_PORT = 26390 + PORT_SHIFT
+APACHE_PORT = 28090 + PORT_SHIFT
 PUBLICATION_BUDGET_S = 30.0
 CACHED_RATIO_BUDGET = 0.30
 CACHED_P99_BUDGET_MS = 50.0

@@ -24,7 +24,9 @@ from services.auth.passwords import hash_password
 from services.common import sessions
 from services.common.db import create_pool
 
-GATEWAY_PORT = 29080
+from . import PORT_SHIFT
+
+GATEWAY_PORT = 29080 + PORT_SHIFT
 BUDGET_SAVES_PER_S = 300.0
 BUDGET_P99_MS = 250.0
 RUBROS = ("profesional", "trayectoria", "propuestas")
