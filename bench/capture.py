@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -24,11 +25,13 @@ from services.auth.passwords import hash_password
 from services.common import sessions
 from services.common.db import create_pool
 
-from . import PORT_SHIFT
+from . import PORT_SHIFT, record
+from .report import INFO, Row, verdict
 
 GATEWAY_PORT = 29080 + PORT_SHIFT
 BUDGET_SAVES_PER_S = 300.0
 BUDGET_P99_MS = 250.0
+SMOKE = {"clients": 5, "seconds": 1.0}  # --smoke: a few clients for a second (tests/test_bench_smoke.py)
 RUBROS = ("profesional", "trayectoria", "propuestas")
 FIELD = {"profesional": "historia_profesional", "trayectoria": "trayectoria_politica", "propuestas": "propuesta_1"}
 
@@ -145,7 +148,7 @@ async def _verify(system: System, candidates: list[Candidate]) -> tuple[int, int
     return checked, wrong
 
 
-async def _run(system: System, clients: int, seconds: float) -> None:
+async def _run(system: System, clients: int, seconds: float) -> list[Row]:
     say(f"preparando {clients} candidaturas con sesión")
     candidates = await _setup(system, clients)
     results = Results()
@@ -164,26 +167,24 @@ async def _run(system: System, clients: int, seconds: float) -> None:
     p99 = latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan")
     errors = sum(results.errors.values())
     rows = [
-        ("guardados por segundo", f"{rate:.0f}", f">= {BUDGET_SAVES_PER_S:.0f}", rate >= BUDGET_SAVES_PER_S),
+        ("guardados por segundo", f"{rate:.0f} /s", f">= {BUDGET_SAVES_PER_S:.0f}", rate >= BUDGET_SAVES_PER_S),
         ("latencia p50", f"{p50:.0f} ms", "", None),
         ("latencia p99", f"{p99:.0f} ms", f"< {BUDGET_P99_MS:.0f} ms", p99 < BUDGET_P99_MS),
         ("errores", f"{errors} {results.errors or ''}".strip(), "0", errors == 0),
         ("guardados confirmados revisados", str(checked), "", None),
         ("perdidos o distintos", str(wrong), "0", wrong == 0),
     ]
-    width = max(len(r[0]) for r in rows)
     print(f"\nCaptura: {clients} candidaturas con sesión guardando rubros {seconds:.0f} s (a través del gateway)")
-    print(f"{'medida':<{width}}  {'resultado':>14}  {'presupuesto':>12}  veredicto")
-    for name, value, budget, ok in rows:
-        verdict = "" if ok is None else ("CUMPLE" if ok else "NO CUMPLE")
-        print(f"{name:<{width}}  {value:>14}  {budget:>12}  {verdict}")
+    return [Row(name, value, budget, INFO if ok is None else verdict(ok)) for name, value, budget, ok in rows]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.capture")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=30.0)
-    args = parser.parse_args()
+    record.add_options(parser)
+    args = parser.parse_args(argv)
+    record.apply_smoke(args, SMOKE)
     data_dir = Path(tempfile.mkdtemp(prefix="conoceles-bench-captura-"))
     config = SystemConfig(
         data_dir=data_dir,
@@ -194,16 +195,19 @@ def main() -> None:
         demo_password="bench-demo-password",
         log_file=data_dir / "system.log",
         extra_env={"CONOCELES_DB_POOL_MAX": "20"},
+        demo_tamano="minimo" if args.smoke else "completo",
     )
     system = System(config)
     say("iniciando el sistema")
     try:
         system.start()
-        asyncio.run(_run(system, args.clients, args.seconds))
+        rows = asyncio.run(_run(system, args.clients, args.seconds))
+        print(record.report("bench.capture", rows, args, SMOKE))
+        return 0
     finally:
         system.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

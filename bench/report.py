@@ -18,6 +18,9 @@ class Row:
     measured: str
     budget: str
     result: str  # PASS, FAIL or INFO
+    # The number the budget judges and its unit, for bench/last-run.json; read from ``measured`` when None.
+    value: float | None = None
+    unit: str = ""
 
 
 def verdict(ok: bool) -> str:
@@ -71,3 +74,21 @@ def cpu_table(results: Sequence[LoadResult]) -> str:
         [(r.name, str(r.connections), r.consumers) for r in results],
         right=(1,),
     )
+
+
+# Every budget row of each command, by the start of its ``what`` (the rest names sizes that vary with the options).
+# tests/test_bench_smoke.py runs each command with --smoke and asserts every one of these is in its table with a
+# figure and a verdict (and so is any other row with a budget). A scenario that adds a budget row adds it here.
+BUDGET_ROWS: dict[str, tuple[str, ...]] = {
+    "bench": (
+        "publication of ",
+        "cached profile via gateway, req/s",
+        "cached profile via gateway, p99",
+        "cached list via gateway, req/s",
+        "cached list via gateway, p99",
+        "uncached filtered list (HTML,",
+        "uncached filtered list (API,",
+        "memory: ",
+    ),
+    "bench.capture": ("guardados por segundo", "latencia p99", "errores", "perdidos o distintos"),
+}
