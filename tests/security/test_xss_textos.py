@@ -1,14 +1,15 @@
 """Attack 2, the other free texts: the XSS corpus typed through the real forms by a role that may use them
 (especificar texts of the identity questionnaire, observations, prórroga motive and acuerdo, flag decisions,
-pause reason, monthly incidents, names in a registry import), then every page that shows the text: the escaped
-text is there and the raw markup never is; in PDFs the text is drawn literally.
+pause reason, monthly incidents, names in a registry import, the motive of a cancellation or substitution, the
+party representative's comments), then every page that shows the text: the escaped text is there and the raw
+markup never is; in PDFs the text is drawn literally.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -20,12 +21,14 @@ from ..helpers import Client, eventually, fill_curricular
 from ..pdf_text import pdf_text
 from ..test_identidad import RESPUESTAS, _consentir, _save
 from ..test_publicacion_control import _approved
-from ..test_registro import COORDINACION, apply, csv_bytes, persona, preview
+from ..test_registro import COORDINACION, apply, csv_bytes, curp, persona, preview
 from ..test_reportes_avance import AVANCE, zona
 from ..test_reportes_avance import render as render_avance
 from ..test_reportes_mensual import MENSUAL
 from ..test_reportes_mensual import render as render_mensual
 from ..test_transparencia_banderas import _queue_page
+from ..test_validacion_partido import _submitted as _submitted_to_the_party
+from ..test_validacion_partido import paso_del_partido
 from .corpus import XSS
 from .test_xss import _assert_escaped
 
@@ -326,3 +329,73 @@ async def test_correction_request_motive(make_client: type[Client], db: asyncpg.
 
     await eventually(listed, what="the request in the staff list")
     await _pages([(validador, "/validacion/correcciones", [motivo])])
+
+
+async def test_cancellation_and_substitution_motive(make_client: type[Client], db: asyncpg.Pool) -> None:
+    # The motive is stored as registro.candidaturas.motivo_baja: the staff candidacy page shows it beside the
+    # status, the audit page in the event's details, and a refused form gives it back in its textarea.
+    postulante_id, _ = await factories.postulante(db)
+    formula = await factories.formula_sin_cuentas(db, postulante_id)
+    coordinacion = await _staff(make_client, db, "coordinacion")
+    base = "/validacion/registro/candidaturas"
+    cancelada, sustituida = formula.suplente, formula.propietaria
+    baja = _text("xss-baja", 0, 1, 2, 3)
+    page = f"{base}/{cancelada}"
+    refused = await coordinacion.submit(page, f"{page}/cancelar", {"motivo": baja + " " + "x" * 1000})
+    assert refused.status == 422  # too long: the form comes back with what was typed
+    _assert_escaped(await refused.text(), [baja], "refused cancellation")
+    cancelled = await coordinacion.submit(page, f"{page}/cancelar", {"motivo": baja})
+    assert cancelled.status == 303, await cancelled.text()
+
+    sustitucion = _text("xss-sust", 4, 6, 7, 8)
+    nacimiento = date(1980, 1, 1) + timedelta(days=random.randint(0, 5000))
+    page = f"{base}/{sustituida}"
+    persona_nueva = {
+        "nombre": "Renata",
+        "primer_apellido": "Quiroz",
+        "sexo": "mujer",
+        "fecha_nacimiento": nacimiento.isoformat(),
+        "curp": curp(nacimiento),
+        "motivo": sustitucion,
+    }
+    done = await coordinacion.submit(page, f"{page}/sustituir", persona_nueva)
+    assert done.status == 303, await done.text()
+    stored = await db.fetch(
+        "SELECT motivo_baja FROM registro.candidaturas WHERE id = ANY($1::int[]) ORDER BY id",
+        sorted((cancelada, sustituida)),
+    )
+    assert {r["motivo_baja"] for r in stored} == {baja, sustitucion}
+    await _pages(
+        [
+            (coordinacion, f"{base}/{cancelada}", [baja]),
+            (coordinacion, f"{base}/{cancelada}/auditoria", [baja]),
+            (coordinacion, f"{base}/{sustituida}", [sustitucion]),
+            (coordinacion, f"{base}/{sustituida}/auditoria", [sustitucion]),
+        ]
+    )
+
+
+async def test_party_representative_comments(make_client: type[Client], db: asyncpg.Pool) -> None:
+    # Stored as captura.observaciones (fundamento "partido"): the candidate's overview, the returned rubro and
+    # the history show them, to the candidate and to the representante; a refused return gives them back.
+    async with paso_del_partido(db):
+        person, candidata, overview = await _submitted_to_the_party(make_client, db)
+        representante = make_client()
+        await representante.login("demo-representante")
+        comentario = _text("xss-partido", 0, 1, 2, 3, 4)
+        devolver = f"{overview}/partido/devolver"
+        refused = await representante.submit(
+            overview, devolver, {"comentario_propuestas": comentario + " " + "x" * 2000}
+        )
+        assert refused.status == 422  # too long: the form comes back with what was typed
+        _assert_escaped(await refused.text(), [comentario], "refused return")
+        returned = await representante.submit(overview, devolver, {"comentario_propuestas": comentario})
+        assert returned.status == 303, await returned.text()
+        historial = f"/captura/candidaturas/{person.candidatura_id}/historial"
+        await _pages(
+            [
+                (who, path, [comentario])
+                for who in (candidata, representante)
+                for path in (overview, f"{overview}/propuestas", historial)
+            ]
+        )
