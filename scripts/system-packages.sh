@@ -12,8 +12,8 @@ PATH="$PATH:/usr/sbin:/sbin"
 target="${1:-test}"
 case "$target" in
   # Chromium for the browser tests (with a font to render pages), docker-compose and apache2 for the compose
-  # and Apache checks, openssl for the TLS certificate of the Apache test.
-  test) needs=(chromium:chromium docker-compose:docker-compose apache2ctl:apache2 openssl:openssl
+  # and Apache checks, openssl for the TLS certificate of the Apache test, wrk for the smoke bench.
+  test) needs=(chromium:chromium docker-compose:docker-compose apache2ctl:apache2 openssl:openssl wrk:wrk
                /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core) ;;
   # wrk drives the load; Apache serves the static reference and fronts the gateway.
   bench) needs=(wrk:wrk apache2:apache2) ;;
