@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bench.memory import status_kib
 from launcher.system import System, SystemConfig
 from services.common.db import create_pool
 
@@ -37,6 +39,15 @@ ENV = {
     "GATEWAY_UPSTREAM_QUEUE": str(QUEUE),
     "GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE": "200",
 }
+# The sustained load of the memory check: this many clients at once, half of them hanging up, several rounds.
+MEMORY_CLIENTS = 200
+MEMORY_ROUNDS = 3
+# Growth of the gateway's resident memory allowed over a sustained load on the frozen service, in KiB. Measured
+# on the 2-core machine, loaded: under 1 MiB for this load (5.5 MiB for 400 clients each sending 64 KiB of
+# headers). 8 MiB leaves room for the allocator and a busy machine, and is what a gateway would exceed if it
+# kept or buffered about 40 KiB per request of this load (a body read whole, a task kept per client that left,
+# a line of waiters that only grows). Measured as RSS (VmRSS), a memory bound, not a time.
+MEMORY_GROWTH_KIB = 8 * 1024
 # Generous: the old gateway waited 120 s for a frozen service.
 ANSWER_WITHIN = aiohttp.ClientTimeout(total=4 * UPSTREAM_TIMEOUT)
 pytestmark = pytest.mark.timeout(300)
@@ -102,6 +113,28 @@ async def _counted(system: System, name: str, status: int) -> int:
 def _gateway_log(system: System) -> list[str]:
     assert system.config.log_file is not None
     return [line for line in system.config.log_file.read_text(errors="replace").splitlines() if " gateway " in line]
+
+
+class PeakRss:
+    """The highest VmRSS of a process while the ``with`` block runs, sampled every 20 ms by a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak_kib = max(self.peak_kib, status_kib(self.pid, "VmRSS") or 0)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _connections_to(port: int) -> int:
@@ -205,6 +238,7 @@ async def test_a_frozen_service_times_out_clearly_and_holds_nothing_for_clients_
         for path in ("/", "/cuenta/entrar"):
             status, _, _ = await get(path, aiohttp.ClientTimeout(total=UPSTREAM_TIMEOUT / 2))
             assert status == 200, path
+
     finally:
         _signal(own_system, "reportes", signal.SIGCONT)
 
@@ -224,6 +258,49 @@ async def test_a_frozen_service_times_out_clearly_and_holds_nothing_for_clients_
     assert any("the client left" in line for line in log)
     assert own_system.config.log_file is not None
     assert "Traceback" not in own_system.config.log_file.read_text(errors="replace")
+
+
+async def test_a_frozen_service_keeps_the_gateway_memory_flat(own_system: System) -> None:
+    missing = f"/reportes/no-existe-{uuid.uuid4().hex[:8]}"
+    await eventually(lambda: _healthy(own_system, "reportes"), within=60, what="reportes up")
+    _signal(own_system, "reportes", signal.SIGSTOP)
+    try:
+        # A sustained load on the frozen service: many clients at once, half of them hanging up, round after
+        # round. One round first, so the baseline already holds what that many connections cost (buffers, the
+        # allocator's arenas); then the gateway's peak RSS over the next rounds is compared with it.
+        gateway = own_system.process("gateway").process.pid
+        outcomes = await _sustained_load(own_system.url + missing, rounds=1)
+        baseline = status_kib(gateway, "VmRSS")
+        assert baseline is not None
+        with PeakRss(gateway) as rss:
+            outcomes += await _sustained_load(own_system.url + missing, rounds=MEMORY_ROUNDS)
+        # Refused at once or timed out after the wait: the load really reached the frozen service's limits.
+        assert {"503", "504", "left"} >= set(outcomes) and "503" in outcomes, set(outcomes)
+        assert rss.peak_kib - baseline < MEMORY_GROWTH_KIB, (baseline, rss.peak_kib)
+        assert _connections_to(_port(own_system, "reportes")) <= CONCURRENCY
+    finally:
+        _signal(own_system, "reportes", signal.SIGCONT)
+    await eventually(lambda: _healthy(own_system, "reportes"), within=60, what="reportes answering again")
+
+
+async def _sustained_load(url: str, rounds: int) -> list[str]:
+    """``rounds`` times, MEMORY_CLIENTS requests at once: the even ones hang up after half a second, the odd
+    ones wait for the gateway's answer. Each outcome: the status, or "left"."""
+    outcomes: list[str] = []
+    left = aiohttp.ClientTimeout(total=0.5)
+
+    async def one(http: aiohttp.ClientSession, hang_up: bool) -> str:
+        try:
+            async with http.get(url, timeout=left if hang_up else ANSWER_WITHIN) as r:
+                await r.read()
+                return str(r.status)
+        except TimeoutError:
+            return "left"
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        for _ in range(rounds):
+            outcomes += await asyncio.gather(*(one(http, i % 2 == 0) for i in range(MEMORY_CLIENTS)))
+    return outcomes
 
 
 async def test_a_slow_request_still_answers_as_the_logged_in_user(own_system: System) -> None:
