@@ -250,7 +250,7 @@ def _answer_from(request: web.Request, entry: page_cache.Entry, request_id: str)
         for name in ("Content-Type", "Content-Encoding"):
             headers.popall(name, None)
         return web.Response(status=304, headers=headers)
-    body = entry.gzip_body if zipped and entry.gzip_body is not None else entry.body
+    body = request.app[PAGE_CACHE].gzipped(request.raw_path, entry) if zipped else entry.body
     return web.Response(status=200, body=body, headers=headers)
 
 

@@ -48,14 +48,14 @@ VISITS_FLUSH_INTERVAL = 1.0
 MIN_TRUST_S = 2.0
 
 
-@dataclass(frozen=True)
+@dataclass
 class Entry:
     generation: int
     etag: str
     headers: tuple[tuple[str, str], ...]  # the plain representation's, internal and per-answer ones left out
     body: bytes
-    gzip_headers: tuple[tuple[str, str], ...] | None
-    gzip_body: bytes | None
+    gzip_headers: tuple[tuple[str, str], ...] | None  # None: no gzip representation (not text, or too small)
+    gzip_body: bytes | None  # made on the first request that accepts gzip (PageCache.gzipped), then kept
     zona: ZoneInfo | None  # the visit of this page is counted in this zone; None: it is not a visit
 
     @property
@@ -84,22 +84,20 @@ def make_entry(generation: int, upstream_headers: CIMultiDictProxy[str], body: b
     plain: CIMultiDict[str] = CIMultiDict(
         (k, v) for k, v in upstream_headers.items() if k.lower() not in INTERNAL_HEADERS | NOT_STORED
     )
-    gzip_headers = gzip_body = None
+    gzip_headers = None
     sized = plain.copy()
     sized["Content-Length"] = str(len(body))
     if compression.compressible("GET", 200, sized):
         compression.add_vary(plain, "Accept-Encoding")
         zipped: CIMultiDict[str] = plain.copy()
         compression.mark_compressed(zipped)
-        compressor = compression.gzip_compressor()
-        gzip_body = compressor.compress(body) + compressor.flush()
         gzip_headers = tuple(zipped.items())
     zona = None
     zona_name = upstream_headers.get(VISITA_HEADER)
     if zona_name:
         with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
             zona = ZoneInfo(zona_name)
-    return Entry(generation, etag, tuple(plain.items()), body, gzip_headers, gzip_body, zona)
+    return Entry(generation, etag, tuple(plain.items()), body, gzip_headers, None, zona)
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:
@@ -177,11 +175,25 @@ class PageCache:
             self.bytes -= old.size
         self.entries[key] = entry
         self.bytes += entry.size
-        while self.bytes > self.max_bytes:
-            _, evicted = self.entries.popitem(last=False)
-            self.bytes -= evicted.size
+        self._evict()
         self.stores += 1
         return True
+
+    def gzipped(self, key: str, entry: Entry) -> bytes:
+        """The gzip body of ``entry``, compressed once, when a client first accepts it: a page nobody asks gzipped
+        (the uncached lists of the bench, a load tester) costs no compression."""
+        if entry.gzip_body is None:
+            compressor = compression.gzip_compressor()
+            entry.gzip_body = compressor.compress(entry.body) + compressor.flush()
+            if self.entries.get(key) is entry:
+                self.bytes += len(entry.gzip_body)
+                self._evict()
+        return entry.gzip_body
+
+    def _evict(self) -> None:
+        while self.bytes > self.max_bytes and self.entries:
+            _, evicted = self.entries.popitem(last=False)
+            self.bytes -= evicted.size
 
     def count_visit(self, entry: Entry, method: str, user_agent: str) -> None:
         """What services/publico/visitas.py counts for a page it answers (GET, not a robot), counted here."""

@@ -84,8 +84,14 @@ def test_an_entry_keeps_a_gzip_body_and_no_internal_or_per_answer_header() -> No
         headers(**{VISITA_HEADER: "America/Mexico_City", "X-Request-Id": "r1", "Date": "d", "Server": "s"}),
         body,
     )
-    assert kept is not None and kept.gzip_body is not None and kept.gzip_headers is not None
-    assert gzip.decompress(kept.gzip_body) == body
+    assert kept is not None and kept.gzip_headers is not None
+    assert kept.gzip_body is None, "compressed only when a client asks for it"
+    cache = cache_at(9, max_bytes=10**6)
+    cache.put("/p", kept)
+    stored = cache.bytes
+    assert gzip.decompress(cache.gzipped("/p", kept)) == body
+    assert kept.gzip_body is not None and cache.bytes == stored + len(kept.gzip_body)
+    assert cache.gzipped("/p", kept) is kept.gzip_body, "compressed once"
     names = {k.lower() for k, _ in kept.headers} | {k.lower() for k, _ in kept.gzip_headers}
     assert not names & {GENERATION_HEADER.lower(), VISITA_HEADER.lower(), "x-request-id", "date", "server"}
     assert dict(kept.gzip_headers)["Content-Encoding"] == "gzip"
@@ -93,7 +99,7 @@ def test_an_entry_keeps_a_gzip_body_and_no_internal_or_per_answer_header() -> No
     assert kept.zona == ZoneInfo("America/Mexico_City")
     assert kept.size >= len(body) + len(kept.gzip_body)
     small = make_entry(9, headers(), b"{}")
-    assert small is not None and small.gzip_body is None, "too small to be worth compressing"
+    assert small is not None and small.gzip_headers is None, "too small to be worth compressing"
 
 
 def test_if_none_match_compares_weakly() -> None:
