@@ -157,7 +157,7 @@ async def test_a_repeated_public_page_is_answered_by_the_gateway_without_publico
     assert changed.status == 200
 
 
-@pytest.mark.timeout(300)  # the generation must hold still between two requests: see without_publico
+@pytest.mark.timeout(300)  # two jobs through the queue, behind the demo's own on a loaded machine
 async def test_a_publication_and_a_withdrawal_show_on_the_next_request(
     system: System, client: Client, db: asyncpg.Pool
 ) -> None:
