@@ -27,7 +27,7 @@ from services.common.limites import too_large_message
 from services.common.logs import REQUEST_ID
 from services.common.signed_identity import ANONYMOUS, FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, Identity, sign
 
-from . import compression, operadores
+from . import compression, operadores, page_cache
 from .quiet import quiet_client_faults
 from .retry import may_retry
 from .routing import service_for
@@ -40,6 +40,7 @@ SETTINGS: web.AppKey[GatewaySettings] = web.AppKey("settings", GatewaySettings)
 REDIS: web.AppKey[Redis] = web.AppKey("redis", Redis)
 CLIENT: web.AppKey[aiohttp.ClientSession] = web.AppKey("client", aiohttp.ClientSession)
 POOLS: web.AppKey[dict[str, UpstreamPool]] = web.AppKey("pools", dict)
+PAGE_CACHE: web.AppKey[page_cache.PageCache] = web.AppKey("page_cache", page_cache.PageCache)
 
 HOP_BY_HOP = frozenset(
     h.lower()
@@ -167,6 +168,11 @@ async def proxy(request: web.Request) -> web.StreamResponse:
         elif request.path.startswith("/api/"):
             if await _over_limit(redis, f"api:{ip}", settings.api_requests_per_minute):
                 return _error(request, 429, "Demasiadas solicitudes. Espera un minuto y vuelve a intentarlo.")
+        # After the API's rate limit (a hit counts too), before the session lookup (an anonymous hit needs none).
+        if _may_use_cache(request):
+            hit = await _cached_answer(request, request_id)
+            if hit is not None:
+                return hit
         ident = await _identity(request)
     except RedisError:
         if request.method == "POST" and request.path == "/cuenta/entrar":
@@ -210,6 +216,61 @@ async def proxy(request: web.Request) -> web.StreamResponse:
         # The client hung up (aiohttp cancels the handler): the upstream request is dropped with it.
         log.info("request %s: the client left; its %s request was cancelled", request_id, pool.service)
         raise
+
+
+def _may_use_cache(request: web.Request) -> bool:
+    # A request with the session cookie always reaches publico: nothing of a session is ever kept or answered here.
+    return (
+        request.app[PAGE_CACHE].enabled
+        and request.method in ("GET", "HEAD")
+        and sessions.COOKIE_NAME not in request.cookies
+    )
+
+
+async def _cached_answer(request: web.Request, request_id: str) -> web.Response | None:
+    cache = request.app[PAGE_CACHE]
+    generation = await cache.current_generation(request.app[REDIS])
+    if generation is None:
+        return None
+    entry = cache.get(request.raw_path, generation)
+    if entry is None:
+        return None
+    cache.count_visit(entry, request.method, request.headers.get("User-Agent", ""))
+    return _answer_from(request, entry, request_id)
+
+
+def _answer_from(request: web.Request, entry: page_cache.Entry, request_id: str) -> web.Response:
+    """A kept answer, in the representation this client accepts, or 304 when its copy is still good."""
+    zipped = entry.gzip_headers is not None and compression.accepts_gzip(request.headers.get("Accept-Encoding", ""))
+    headers: CIMultiDict[str] = CIMultiDict(entry.gzip_headers if zipped and entry.gzip_headers else entry.headers)
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    headers[REQUEST_ID_HEADER] = request_id
+    if page_cache.etag_matches(request.headers.get("If-None-Match", ""), entry.etag):
+        for name in ("Content-Type", "Content-Encoding"):
+            headers.popall(name, None)
+        return web.Response(status=304, headers=headers)
+    body = request.app[PAGE_CACHE].gzipped(request.raw_path, entry) if zipped else entry.body
+    return web.Response(status=200, body=body, headers=headers)
+
+
+async def _keep_and_answer(
+    request: web.Request, upstream: aiohttp.ClientResponse, generation: int, request_id: str
+) -> web.StreamResponse | None:
+    """Read a marked answer whole, keep it, and answer from the kept copy; None if it turns out not keepable."""
+    cache = request.app[PAGE_CACHE]
+    if upstream.content_length is None or upstream.content_length > cache.max_entry_bytes:
+        return None
+    try:
+        body = await upstream.read()
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("request %s: the upstream's answer broke off: %s", request_id, type(exc).__name__)
+        return _error(request, 502, "El servicio no respondió. Intenta de nuevo en un momento.")
+    entry = page_cache.make_entry(generation, upstream.headers, body)
+    if entry is None:
+        return None  # pragma: no cover - publico marks only answers with an ETag
+    cache.put(request.raw_path, entry)
+    return _answer_from(request, entry, request_id)
 
 
 TIMEOUT_MESSAGE = (
@@ -269,9 +330,16 @@ async def _forward(
 async def _relay_response(
     request: web.Request, upstream: aiohttp.ClientResponse, request_id: str
 ) -> web.StreamResponse:
+    generation = page_cache.marked_generation(
+        request.method, upstream.status, upstream.headers, sessions.COOKIE_NAME in request.cookies
+    )
+    if generation is not None and request.app[PAGE_CACHE].enabled:
+        kept = await _keep_and_answer(request, upstream, generation, request_id)
+        if kept is not None:
+            return kept
     response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
     for name, value in upstream.headers.items():
-        if name.lower() not in HOP_BY_HOP:
+        if name.lower() not in HOP_BY_HOP | page_cache.INTERNAL_HEADERS:
             response.headers.add(name, value)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -349,7 +417,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         for name, urls in settings.upstreams.items()
     }
     checker = asyncio.create_task(health_loop(app[CLIENT], app[POOLS], settings.health_interval))
-    yield
+    async with contextlib.asynccontextmanager(page_cache.background)(app[PAGE_CACHE], app[REDIS]):
+        yield
     checker.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await checker
@@ -370,6 +439,10 @@ def create_app(settings: GatewaySettings | None = None) -> web.Application:
     quiet_client_faults()
     app = web.Application(client_max_size=settings.max_body_size)
     app[SETTINGS] = settings
+    mib, kib = 1024 * 1024, 1024
+    app[PAGE_CACHE] = page_cache.PageCache(
+        int(settings.page_cache_mb * mib), settings.page_cache_entry_kb * kib, settings.page_cache_check_interval
+    )
     app.on_response_prepare.append(_server_header)
     app.cleanup_ctx.append(_resources)
     app.cleanup_ctx.append(operadores.operator_site(settings, lambda: (app[CLIENT], app[POOLS])))

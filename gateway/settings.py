@@ -36,6 +36,12 @@ class GatewaySettings(CommonSettings):
     # The operators' port (detailed /health and every process's /metrics), on a local address only; 0: none.
     operator_host: str = "127.0.0.1"
     operator_port: int = 0
+    # The public pages the gateway answers from its own memory (gateway/page_cache.py): its size in MiB per
+    # gateway process (0: off), the largest answer it keeps, and how often it reads Redis's publication generation
+    # (the longest a publication or withdrawal may wait to show through the gateway; 0: read on every hit).
+    page_cache_mb: float = Field(32, ge=0)
+    page_cache_entry_kb: int = Field(1024, ge=1)
+    page_cache_check_interval: float = Field(0.5, ge=0, le=10)
     # Proxies in front of the gateway (Apache) whose X-Forwarded-For is believed: addresses or networks.
     trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 

@@ -49,6 +49,9 @@ def system() -> Iterator[System]:
             "GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE": str(LOGIN_LIMIT),
             # Few open-data releases keep their files, so tests/test_datos_poda.py sees old ones pruned.
             "PUBLICO_DATOS_CONSERVAR": "3",
+            # The gateway reads the publication generation on every hit of its page cache: a test that sees a
+            # publication done sees it on its next request (production reads it every 0.5 s, docs/operations.md).
+            "GATEWAY_PAGE_CACHE_CHECK_INTERVAL": "0",
         },
     )
     system = System(config)

@@ -8,6 +8,8 @@ import asyncpg
 import pytest
 from playwright.async_api import Page, expect
 
+from services.common.shared_cache import CACHE_CONTROL
+
 from . import factories
 from .browser import login
 from .helpers import Client
@@ -54,7 +56,7 @@ async def test_forms_with_a_csrf_token_say_no_store(path: str, client: Client) -
 
 async def test_public_pages_keep_their_own_caching(client: Client) -> None:
     page = await client.get("/candidaturas")
-    assert page.status == 200 and page.headers["Cache-Control"] == "public, max-age=60"
+    assert page.status == 200 and page.headers["Cache-Control"] == CACHE_CONTROL == "public, max-age=50"
 
 
 async def test_back_after_logout_does_not_show_the_identity_answers(

@@ -15,13 +15,15 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from services.common.shared_cache import CACHE_CONTROL, GENERATION_HEADER, GENERATION_KEY, VISITA_HEADER
 from services.common.web import METRICS
+from services.common.zona import LAST_ZONA, request_zona
 
 from .sql import GENERATION_SQL
 
 log = logging.getLogger(__name__)
 
-GENERATION_KEY = "publico:generacion"
+__all__ = ["GENERATION_KEY", "cached", "catch_up_generation", "generation"]
 CachedRender = Callable[[], Awaitable[tuple[bytes, str]]]
 # Raise the generation, never lower it: a late writer holding an older number must not revive old pages.
 ADVANCE_GENERATION_LUA = """
@@ -56,12 +58,23 @@ async def catch_up_generation(redis: Redis, conn: asyncpg.Connection) -> None:
 
 
 async def cached(
-    request: web.Request, redis: Redis, pool: asyncpg.Pool, ttl: int, render: CachedRender, variant: str = ""
+    request: web.Request,
+    redis: Redis,
+    pool: asyncpg.Pool,
+    ttl: int,
+    render: CachedRender,
+    variant: str = "",
+    *,
+    gateway: bool = False,
 ) -> web.Response:
     """Serve ``render()``'s bytes from the cache of this generation, with ETag and Cache-Control.
 
     The key is the path plus ``variant``, the *validated* parameters the answer depends on, never the raw query
     string: otherwise every made-up parameter would store one more copy in Redis.
+
+    ``gateway``: the answer depends on nothing but the generation and the address (no process row, no progress
+    version, no avisos in ``variant``), so the gateway may keep it and answer it itself while the generation
+    stays (services/common/shared_cache.py). Pages whose ``variant`` holds anything else must leave it off.
     """
     gen = await generation(redis, pool)
     key = f"publico:cache:{gen}:{request.path}?{variant}"
@@ -85,7 +98,13 @@ async def cached(
         except RedisError:
             pass
     etag = f'W/"{gen}-{hashlib.sha256(body).hexdigest()[:16]}"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=60", "Vary": "Accept-Encoding"}
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
+    if gateway:
+        headers[GENERATION_HEADER] = str(gen)
+        if content_type == "text/html":
+            # The gateway counts the visits it answers in the zone publico counts its own in (visitas.py).
+            zona = request.app[LAST_ZONA].get("zona") or await request_zona(request)
+            headers[VISITA_HEADER] = zona.key
     if request.headers.get("If-None-Match") == etag:
         return web.Response(status=304, headers=headers)
     charset = "utf-8"

@@ -35,9 +35,11 @@ def _settings(request: web.Request) -> PublicoSettings:
 
 
 async def _serve(request: web.Request, render: Any, filters: FiltrosBase | None = None) -> web.Response:
+    """The list, a profile and their API twins: they depend on the generation and the address only, so the
+    gateway may answer them from its memory (``gateway=True``); the home page does not come through here."""
     variant = filters.model_dump_json(exclude_none=True) if filters is not None else ""
     return await cached(
-        request, request.app[REDIS], request.app[DB_POOL], _settings(request).cache_ttl, render, variant
+        request, request.app[REDIS], request.app[DB_POOL], _settings(request).cache_ttl, render, variant, gateway=True
     )
 
 

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import re
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any
 
 import asyncpg
 from aiohttp import web
@@ -26,26 +26,19 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from services.common import contracts, tiempo
+from services.common.conteo_visitas import PREFIJO, ROBOT, TTL, Tipo, clave
 from services.common.web import REDIS
 from services.common.zona import LAST_ZONA, request_zona
 
 log = logging.getLogger(__name__)
 
-Tipo = Literal["pagina", "descarga"]
-PREFIJO = "publico:visitas:"
+__all__ = ["PREFIJO", "TTL", "Tipo", "clave", "flush", "leer_clave", "middleware", "tipo_de"]
 CLAVE = re.compile(r"^publico:visitas:(\d{4}-\d{2}-\d{2}):(pagina|descarga)$")
-# Long enough for the cron to send a day's last total after midnight, even after a few hours' outage.
-TTL = 3 * 24 * 3600
 TIMEOUT = 1.0
 DESCARGAS = frozenset({"datos-archivo", "datos-diccionario-csv"})  # open-data files (route names)
 NO_PAGINAS = ("/api/", "/static/", "/media/", "/favicon.ico", "/health", "/metrics")
-ROBOT = re.compile(r"bot|crawl|spider|slurp|facebookexternalhit|preview", re.IGNORECASE)
 
 _pendientes: set[asyncio.Task[None]] = set()  # the increments running, kept so none is garbage-collected
-
-
-def clave(dia: date, tipo: Tipo) -> str:
-    return f"{PREFIJO}{dia.isoformat()}:{tipo}"
 
 
 def leer_clave(texto: str) -> tuple[date, Tipo] | None:
