@@ -140,6 +140,14 @@ class WorkerSettings:
     max_jobs: ClassVar[int] = 20
     job_timeout: ClassVar[int] = 300
 
+    @staticmethod
+    async def startup(ctx: dict[str, Any]) -> None:
+        """What a service's jobs share besides the pool and the settings (auth: its bounded argon2 hasher)."""
+
+    @staticmethod
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        """Undo :meth:`startup`."""
+
 
 def refusal(contract: type[Contract], exc: ValidationError) -> str:
     """What the log and the outbox row say of a payload that does not match its contract."""
@@ -191,8 +199,10 @@ def build_worker(worker_settings: type[WorkerSettings], settings: CommonSettings
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["db_pool"] = await create_pool(settings, min_size=1, max_size=4)
         ctx["settings"] = settings
+        await worker_settings.startup(ctx)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
+        await worker_settings.shutdown(ctx)
         if "db_pool" in ctx:
             await ctx["db_pool"].close()
 
