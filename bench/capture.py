@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -271,11 +272,16 @@ def main() -> None:
     )
     system = System(config)
     say("iniciando el sistema")
+    failed = True
     try:
         system.start()
         rows = asyncio.run(_run(system, args))
+        failed = False
     finally:
         system.stop()
+        log = data_dir / "system.log"
+        if failed and log.exists():
+            print(log.read_text(errors="replace")[-4000:], file=sys.stderr)
         shutil.rmtree(data_dir, ignore_errors=True)
     print("\nCapture and logins (python -m bench.capture, through the gateway)")
     print(budgets_table(rows))

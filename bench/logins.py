@@ -9,10 +9,12 @@ hash it ever held at once) are compared with the budgets.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 
@@ -42,10 +44,20 @@ class LoginRun:
     errors: dict[str, int]
     auth_peak_mb: float | None
     auth_before_mb: float | None
+    auth_cpu_s: float | None  # CPU auth used for the logins: unlike the latency, it hardly moves on a busy machine
 
 
 def _auth_pid(system: System) -> int | None:
     return next((run.process.pid for run in system.running if run.spec.name == "auth"), None)
+
+
+def _cpu_s(pid: int | None) -> float | None:
+    """utime + stime of a process, in seconds (fields 14 and 15 of /proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _mb(pid: int | None, field: str) -> float | None:
@@ -81,7 +93,7 @@ async def run(system: System, logins: int = 50) -> LoginRun:
     finally:
         await pool.close()
     pid = _auth_pid(system)
-    before = _mb(pid, "VmHWM")
+    before, cpu_before = _mb(pid, "VmHWM"), _cpu_s(pid)
     go = asyncio.Barrier(len(usernames))
     # One cookie jar each, like fifty browsers.
     sessions = [aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) for _ in usernames]
@@ -99,7 +111,9 @@ async def run(system: System, logins: int = 50) -> LoginRun:
         if isinstance(o, BaseException):
             kind = str(o) or type(o).__name__
             errors[kind] = errors.get(kind, 0) + 1
-    return LoginRun(logins, latencies, errors, _mb(_auth_pid(system), "VmHWM"), before)
+    cpu_after = _cpu_s(pid)
+    cpu = cpu_after - cpu_before if cpu_after is not None and cpu_before is not None else None
+    return LoginRun(logins, latencies, errors, _mb(pid, "VmHWM"), before, cpu)
 
 
 def rows(result: LoginRun) -> list[Row]:
@@ -108,6 +122,7 @@ def rows(result: LoginRun) -> list[Row]:
     p50 = percentile(result.latencies_s, 50)
     failed = sum(result.errors.values())
     params = settings.argon2
+    cpu = f"; auth used {result.auth_cpu_s * 1000 / result.logins:.0f} ms of CPU per login" if result.auth_cpu_s else ""
     return [
         Row(
             f"{result.logins} logins at once through the gateway, p99",
@@ -126,7 +141,7 @@ def rows(result: LoginRun) -> list[Row]:
         Row(
             "  argon2id per hash, hashes at once (no budget)",
             f"m={params.memory_kib} KiB, t={params.time_cost}, p={params.parallelism}; "
-            f"AUTH_HASH_CONCURRENCY={settings.hash_concurrency}",
+            f"AUTH_HASH_CONCURRENCY={settings.hash_concurrency}{cpu}",
             "",
             INFO,
         ),
