@@ -517,7 +517,7 @@ def run_scenarios(
         )
     rows.append(redis_row(system))
     rows += [Row(what, NOT_MEASURED, budget, INFO) for what, budget in NOT_YET]
-    rows.append(Row("capture: budgets in the table of python -m bench.capture (next in make bench)", "", "", INFO))
+    rows.append(Row("capture and logins: in the table of python -m bench.capture (next in make bench)", "", "", INFO))
     return rows, loads, findings
 
 

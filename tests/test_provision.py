@@ -17,6 +17,7 @@ from playwright.async_api import Page, expect
 
 from launcher.system import System
 from services.auth import credenciales, provision
+from services.auth.passwords import Hasher
 from services.auth.provision import candidatura_username, initials, representante_username, slug
 from services.common.contracts import Provision
 
@@ -260,7 +261,8 @@ async def test_a_long_lote_continues_in_a_new_job_and_repeats_harmlessly(
     # This run (here, not in the worker) does one small batch, then hands the rest to the auth worker.
     monkeypatch.setattr(provision, "BATCH_SIZE", 2)
     monkeypatch.setattr(provision, "SLICE_SECONDS", 0)
-    ctx = {"db_pool": db, "settings": system.settings()}
+    hasher = Hasher()
+    ctx = {"db_pool": db, "settings": system.settings(), provision.HASHER_KEY: hasher}
     assert await provision.provision(ctx, Provision(lote_id=lote_id)) == {"continua": 1}
     midway = await db.fetchrow("SELECT estado, procesadas, total FROM auth.lotes_cuentas WHERE id = $1", lote_id)
     assert midway["estado"] in ("en_proceso", "terminado") and midway["total"] >= 7
@@ -280,6 +282,7 @@ async def test_a_long_lote_continues_in_a_new_job_and_repeats_harmlessly(
     after = await db.fetchrow("SELECT creadas, hoja_csv FROM auth.lotes_cuentas WHERE id = $1", lote_id)
     assert (after["creadas"], after["hoja_csv"]) == (lote["creadas"], lote["hoja_csv"])
     assert siglas in {r.postulante for r in rows}
+    hasher.close()
 
 
 @pytest.mark.browser

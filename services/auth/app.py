@@ -7,12 +7,14 @@ from aiohttp import web
 from services.common.web import base_app
 
 from . import contrasena, correo_dev, lotes, recuperar, usuarios, views
+from .hashing import hasher_ctx
 from .settings import AuthSettings
 
 
 def create_app(settings: AuthSettings | None = None) -> web.Application:
     settings = settings or AuthSettings()
     app = base_app(settings, Path(__file__).parent / "templates")
+    app.cleanup_ctx.append(hasher_ctx(settings))
     app.router.add_get("/cuenta/entrar", views.login_form, name="entrar")
     app.router.add_post("/cuenta/entrar", views.login, name="entrar-post")
     app.router.add_post("/cuenta/salir", views.logout, name="salir")

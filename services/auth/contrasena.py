@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import aiohttp_jinja2
@@ -13,7 +12,7 @@ from services.common.access import home_of, requires, writes
 from services.common.db import DB_POOL
 from services.common.web import REDIS, identity
 
-from .passwords import hash_password, verify_password
+from .hashing import HASHER
 from .policy import password_problems
 from .sql import PASSWORD_HASH_SQL, SET_OWN_PASSWORD_SQL
 from .views import set_session_cookie
@@ -37,7 +36,8 @@ async def change(request: web.Request) -> web.StreamResponse:
     actual, nueva, confirmacion = data.get("actual", ""), data.get("nueva", ""), data.get("confirmacion", "")
     errors: dict[str, str] = {}
     current_hash = await pool.fetchval(PASSWORD_HASH_SQL, ident.user_id)
-    if not verify_password(current_hash, actual):
+    hasher = request.app[HASHER]
+    if not await hasher.verify(current_hash, actual):
         errors["actual"] = "La contraseña actual no es correcta."
     problems = password_problems(nueva, ident.username)
     if problems:
@@ -50,7 +50,7 @@ async def change(request: web.Request) -> web.StreamResponse:
         context: dict[str, Any] = {"errors": errors, "forced": ident.must_change_password, "done": False}
         return aiohttp_jinja2.render_template(TEMPLATE, request, context, status=422)
 
-    new_hash = await asyncio.to_thread(hash_password, nueva)
+    new_hash = await hasher.hash(nueva)
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(SET_OWN_PASSWORD_SQL, ident.user_id, new_hash)
         await audit.record(

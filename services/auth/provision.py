@@ -14,9 +14,14 @@ Safe to repeat and to interrupt:
 - every batch takes one transaction-level advisory lock, so two lotes never pick the same username, e-mail or
   representative; one run at a time works on a lote (a session-level lock per lote).
 
-argon2 dominates the cost (thousands of people take minutes), so each batch is hashed in a small thread pool
-(argon2-cffi releases the GIL) while the event loop stays free, and a run works for at most ``SLICE_SECONDS``
-then hands the rest to a new job through the outbox. Short runs keep arq's job timeout, and the wait before a
+argon2 dominates the cost (thousands of people take minutes), so each batch is hashed by the worker's one
+:class:`~services.auth.passwords.Hasher` (``ctx["hasher"]``: threads, at most ``AUTH_HASH_CONCURRENCY`` hashes
+at once for all the lotes together) while the event loop stays free, and a run works for at most
+``SLICE_SECONDS`` then hands the rest to a new job through the outbox.
+
+A run uses one connection of the worker's pool from start to end, the one that holds the lote's lock: with two
+(the lock's and another for the work), as many runs as the pool has connections took them all and each waited
+for a second one forever. Short runs keep arq's job timeout, and the wait before a
 crashed worker's job is retried (that timeout, for every auth job), at the worker's five minutes.
 """
 
@@ -24,12 +29,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import time
 import unicodedata
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -43,14 +46,14 @@ from services.common.signed_identity import Identity
 
 from . import credenciales
 from .credenciales import REPRESENTANTE, Credencial
-from .passwords import generate_password, hash_password
+from .passwords import Hasher, generate_password
 
 log = logging.getLogger(__name__)
 
 # One progress update every batch: a few seconds of hashing on a two-core machine.
 BATCH_SIZE = 32
-# Each argon2 hash holds 64 MiB while it runs; at most four at once keeps the worker's memory bounded.
-HASH_THREADS = max(1, min(4, os.cpu_count() or 1))
+# The job context's key for the worker's hasher (services/auth/jobs.py).
+HASHER_KEY = "hasher"
 # Well inside the worker's job_timeout (300 s), leaving room for the last batch and the PDF.
 SLICE_SECONDS = 150
 MAX_INITIALS = 6
@@ -273,9 +276,8 @@ async def free_emails(conn: asyncpg.Connection, correos: Sequence[str | None]) -
     return result
 
 
-async def _hash(executor: ThreadPoolExecutor, passwords: Sequence[str]) -> list[str]:
-    loop = asyncio.get_running_loop()
-    return list(await asyncio.gather(*(loop.run_in_executor(executor, hash_password, p) for p in passwords)))
+async def _hash(hasher: Hasher, passwords: Sequence[str]) -> list[str]:
+    return list(await asyncio.gather(*(hasher.hash(p) for p in passwords)))
 
 
 async def write_batch(
@@ -321,25 +323,21 @@ async def write_batch(
     return creds
 
 
-async def _create_accounts(pool: asyncpg.Pool, lote_id: int, pendientes: Sequence[Pendiente], deadline: float) -> bool:
+async def _create_accounts(
+    conn: asyncpg.Connection, hasher: Hasher, lote_id: int, pendientes: Sequence[Pendiente], deadline: float
+) -> bool:
     """Create accounts batch by batch until done (True) or until ``deadline`` passes (False)."""
     created = processed = 0
     started = time.monotonic()
-    executor = ThreadPoolExecutor(HASH_THREADS, thread_name_prefix="argon2")
-    try:
-        for start in range(0, len(pendientes), BATCH_SIZE):
-            # At least one batch per run, so every run moves the lote forward.
-            if processed and time.monotonic() > deadline:
-                break
-            batch = pendientes[start : start + BATCH_SIZE]
-            passwords = [generate_password() for _ in batch]
-            hashes = await _hash(executor, passwords)
-            async with pool.acquire() as conn:
-                created += len(await write_batch(conn, lote_id, batch, passwords, hashes))
-            processed += len(batch)
-    finally:
-        # Not waiting: a cancelled job must not block the worker's loop on the hashes still running.
-        executor.shutdown(wait=False, cancel_futures=True)
+    for start in range(0, len(pendientes), BATCH_SIZE):
+        # At least one batch per run, so every run moves the lote forward.
+        if processed and time.monotonic() > deadline:
+            break
+        batch = pendientes[start : start + BATCH_SIZE]
+        passwords = [generate_password() for _ in batch]
+        hashes = await _hash(hasher, passwords)
+        created += len(await write_batch(conn, lote_id, batch, passwords, hashes))
+        processed += len(batch)
     elapsed = time.monotonic() - started
     if processed:
         log.info(
@@ -349,22 +347,22 @@ async def _create_accounts(pool: asyncpg.Pool, lote_id: int, pendientes: Sequenc
             created,
             elapsed,
             processed / elapsed if elapsed else 0.0,
-            HASH_THREADS,
+            hasher.limit,
             len(pendientes) - processed,
         )
     return processed == len(pendientes)
 
 
 async def _finish(
-    pool: asyncpg.Pool, lote_id: int, actor: Identity | None, acceso: str, instituto: str
+    conn: asyncpg.Connection, lote_id: int, actor: Identity | None, acceso: str, instituto: str
 ) -> dict[str, int]:
-    lote = await pool.fetchrow(SHEET_SQL, lote_id)
+    lote = await conn.fetchrow(SHEET_SQL, lote_id)
     rows = credenciales.parse_csv(lote["hoja_csv"] or credenciales.csv_header())
-    context = await pool.fetchrow(CONTEXT_SQL)
+    context = await conn.fetchrow(CONTEXT_SQL)
     proceso, zona = (context["nombre"], context["zona_horaria"]) if context else ("", tiempo.DEFAULT_ZONA)
     generado = tiempo.format_fecha_hora(datetime.now(UTC), tiempo.zona(zona), conector=" ")
     postulantes = {
-        r["siglas"]: r["nombre"] for r in await pool.fetch(POSTULANTES_SQL, list({r.postulante for r in rows}))
+        r["siglas"]: r["nombre"] for r in await conn.fetch(POSTULANTES_SQL, list({r.postulante for r in rows}))
     }
     sheet_csv = credenciales.csv_sheet(rows)
     # Thousands of rows take seconds of reportlab: off the loop, like the hashing.
@@ -379,7 +377,7 @@ async def _finish(
         generado=generado,
     )
     counts = {"total": lote["total"], "procesadas": lote["procesadas"], "creadas": lote["creadas"]}
-    async with pool.acquire() as conn, conn.transaction():
+    async with conn.transaction():
         await conn.execute(FINISH_SQL, lote_id, sheet_csv, sheet_pdf)
         await audit.record(
             conn,
@@ -394,26 +392,29 @@ async def _finish(
     return counts
 
 
-async def _actor(pool: asyncpg.Pool, user_id: int | None) -> Identity | None:
-    row = await pool.fetchrow(ACTOR_SQL, user_id) if user_id is not None else None
+async def _actor(conn: asyncpg.Connection, user_id: int | None) -> Identity | None:
+    row = await conn.fetchrow(ACTOR_SQL, user_id) if user_id is not None else None
     return Identity(user_id=row["id"], username=row["username"]) if row else None
 
 
-async def _run(pool: asyncpg.Pool, lote_id: int, acceso: str, instituto: str) -> dict[str, int] | None:
-    """One slice of work on the lote: its counts when finished, None when a continuation must follow."""
-    lote = await pool.fetchrow(START_SQL, lote_id)
+async def _run(
+    conn: asyncpg.Connection, hasher: Hasher, lote_id: int, acceso: str, instituto: str
+) -> dict[str, int] | None:
+    """One slice of work on the lote, on the connection that holds its lock: its counts when finished, None when
+    a continuation must follow."""
+    lote = await conn.fetchrow(START_SQL, lote_id)
     if lote is None:
         # Finished, erased or unknown: a repeated delivery has nothing left to do.
         return {}
     try:
-        pendientes = await pending(pool)
-        await pool.execute(SET_TOTAL_SQL, lote_id, len(pendientes))
-        if not await _create_accounts(pool, lote_id, pendientes, time.monotonic() + SLICE_SECONDS):
+        pendientes = await pending(conn)
+        await conn.execute(SET_TOTAL_SQL, lote_id, len(pendientes))
+        if not await _create_accounts(conn, hasher, lote_id, pendientes, time.monotonic() + SLICE_SECONDS):
             return None
-        return await _finish(pool, lote_id, await _actor(pool, lote["requested_by"]), acceso, instituto)
+        return await _finish(conn, lote_id, await _actor(conn, lote["requested_by"]), acceso, instituto)
     except Exception as exc:
         # Staff see why on the lote's page; arq and the outbox relay try again, continuing where it stopped.
-        await pool.execute(FAIL_SQL, lote_id, f"{type(exc).__name__}: {exc}"[:500])
+        await conn.execute(FAIL_SQL, lote_id, f"{type(exc).__name__}: {exc}"[:500])
         raise
 
 
@@ -438,7 +439,7 @@ async def provision(ctx: dict[str, Any], job: Provision) -> dict[str, int]:
             # worker dies, arq retries that run.
             return {}
         try:
-            result = await _run(pool, lote_id, acceso, settings.instituto.nombre)
+            result = await _run(guard, ctx[HASHER_KEY], lote_id, acceso, settings.instituto.nombre)
         finally:
             await guard.execute(LOTE_UNLOCK_SQL, lote_id)
     if result is None:

@@ -6,7 +6,6 @@ who has an account. Only the SHA-256 of a token is stored; a token works once an
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -23,7 +22,7 @@ from services.common.web import REDIS, SETTINGS
 from services.common.zona import request_zona
 
 from . import lockout
-from .passwords import hash_password
+from .hashing import HASHER
 from .policy import password_problems
 from .sql import (
     CLOSE_RESET_TOKENS_SQL,
@@ -176,7 +175,7 @@ async def reset(request: web.Request) -> web.StreamResponse:
         return await _render_reset(request, token, row["username"], errors, status=422)
 
     # argon2 takes tens of milliseconds of CPU: off the event loop, and before the transaction opens.
-    new_hash = await asyncio.to_thread(hash_password, password)
+    new_hash = await request.app[HASHER].hash(password)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         used = await conn.fetchrow(USE_RESET_TOKEN_SQL, token_hash(token))
         if used is not None:

@@ -5,6 +5,8 @@ FROM auth.users u
 WHERE lower(u.username) = lower($1) OR lower(u.email) = lower($1)
 """
 
+# Only if the hash is still the one verified: a password changed meanwhile is not overwritten.
+REHASH_SQL = "UPDATE auth.users SET password_hash = $3 WHERE id = $1 AND password_hash = $2"
 PASSWORD_HASH_SQL = "SELECT password_hash FROM auth.users WHERE id = $1 AND active"
 SET_OWN_PASSWORD_SQL = """
 UPDATE auth.users

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from typing import Any
 
@@ -22,7 +21,8 @@ from services.common.web import REDIS, identity
 
 from . import lockout
 from .forms import FIELD_MESSAGES, CuentaForm, NuevaCuentaForm
-from .passwords import generate_password, hash_password
+from .hashing import HASHER
+from .passwords import generate_password
 from .sql import (
     CANDIDATURA_FREE_SQL,
     CREATE_USER_SQL,
@@ -141,7 +141,7 @@ async def create(request: web.Request) -> web.StreamResponse:
     if form.role not in _manageable_roles(ident):
         raise web.HTTPForbidden(text="Solo la administración puede crear cuentas del personal del Instituto.")
     password = generate_password()
-    password_hash = await asyncio.to_thread(hash_password, password)
+    password_hash = await request.app[HASHER].hash(password)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         postulante_id, candidatura_id, errors = await _scope(conn, form, None)
         user_id = None
@@ -300,7 +300,7 @@ async def enable(request: web.Request) -> web.StreamResponse:
 async def reset_password(request: web.Request) -> web.StreamResponse:
     ident = identity(request)
     password = generate_password()
-    password_hash = await asyncio.to_thread(hash_password, password)
+    password_hash = await request.app[HASHER].hash(password)
     async with request.app[DB_POOL].acquire() as conn, conn.transaction():
         user = await _manageable_user(request, conn)
         await conn.execute(RESET_PASSWORD_SQL, user["id"], password_hash)

@@ -17,8 +17,8 @@ from services.common.web import PASSWORD_CHANGE_PATH, REDIS, SETTINGS, identity
 
 from . import lockout
 from .forms import LoginForm
-from .passwords import verify_password
-from .sql import USER_BY_LOGIN_SQL
+from .hashing import HASHER
+from .sql import REHASH_SQL, USER_BY_LOGIN_SQL
 
 WRONG_CREDENTIALS = "El usuario o la contraseña no son correctos."
 # Messages the login page shows after a redirect (``?aviso=<key>``): only these texts, never one from the URL.
@@ -83,8 +83,10 @@ async def login(request: web.Request) -> web.StreamResponse:
         return _render_login(request, context, status=400)
     pool, redis = request.app[DB_POOL], request.app[REDIS]
     user = await pool.fetchrow(USER_BY_LOGIN_SQL, form.usuario)
-    # The hash is verified even for a locked or unknown account, so timing tells nothing about it.
-    valid = verify_password(user["password_hash"] if user else None, form.contrasena)
+    hasher = request.app[HASHER]
+    # The hash is verified even for a locked or unknown account, so timing tells nothing about it. In a thread,
+    # a few at a time (AUTH_HASH_CONCURRENCY): a burst of logins queues instead of multiplying argon2's memory.
+    valid = await hasher.verify(user["password_hash"] if user else None, form.contrasena)
     locked = await lockout.locked_for(redis, user["id"]) if user else 0
     if locked:
         await audit.record(
@@ -134,6 +136,9 @@ async def login(request: web.Request) -> web.StreamResponse:
         context = {"errors": {"usuario": message}, "usuario": form.usuario, "siguiente": form.siguiente}
         return _render_login(request, context, status=401)
     await lockout.clear(redis, user["id"])
+    if hasher.needs_rehash(user["password_hash"]):
+        # Made with other argon2 parameters (an older default): the password is at hand only now.
+        await pool.execute(REHASH_SQL, user["id"], user["password_hash"], await hasher.hash(form.contrasena))
 
     old = identity(request)
     if old.session_id:

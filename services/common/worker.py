@@ -46,6 +46,9 @@ log = logging.getLogger(__name__)
 C = TypeVar("C", bound=Contract)
 JobFunction = Callable[[dict[str, Any], C], Awaitable[Any]]
 
+# Connections of a worker's PostgreSQL pool, shared by all its running jobs: a job holds at most one at a time
+# (holding two lets as many jobs as connections take them all and wait for each other forever).
+JOB_POOL_SIZE = 4
 # How long a running job's in-progress key outlives its worker's last renewal, and how often it is renewed.
 LEASE_S = 5.0
 RENEW_EVERY_S = 1.0
@@ -140,6 +143,14 @@ class WorkerSettings:
     max_jobs: ClassVar[int] = 20
     job_timeout: ClassVar[int] = 300
 
+    @staticmethod
+    async def startup(ctx: dict[str, Any]) -> None:
+        """What a service's jobs share besides the pool and the settings (auth: its bounded argon2 hasher)."""
+
+    @staticmethod
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        """Undo :meth:`startup`."""
+
 
 def refusal(contract: type[Contract], exc: ValidationError) -> str:
     """What the log and the outbox row say of a payload that does not match its contract."""
@@ -189,10 +200,12 @@ def cron_job(contract: type[C], fn: JobFunction[C], **schedule: Any) -> CronJob:
 
 def build_worker(worker_settings: type[WorkerSettings], settings: CommonSettings, **overrides: Any) -> LeasedWorker:
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["db_pool"] = await create_pool(settings, min_size=1, max_size=4)
+        ctx["db_pool"] = await create_pool(settings, min_size=1, max_size=JOB_POOL_SIZE)
         ctx["settings"] = settings
+        await worker_settings.startup(ctx)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
+        await worker_settings.shutdown(ctx)
         if "db_pool" in ctx:
             await ctx["db_pool"].close()
 
