@@ -41,7 +41,10 @@ IN_PROGRESS = "arq:in-progress:outbox:"
 
 PUBLISHED_NOW_SQL = """
 SELECT DISTINCT ON (args->>'candidatura_id', args->>'cuestionario') args
-FROM outbox.jobs WHERE function = 'publico.publish' AND done_at IS NOT NULL
+FROM (SELECT id, args FROM outbox.jobs WHERE function = 'publico.publish' AND done_at IS NOT NULL
+      UNION ALL  -- the demo publishes in lotes, as a bulk publication does
+      SELECT id, jsonb_array_elements(args->'items') FROM outbox.jobs
+      WHERE function = 'publico.publish_lote' AND done_at IS NOT NULL) AS published
 ORDER BY args->>'candidatura_id', args->>'cuestionario', id DESC
 """
 
