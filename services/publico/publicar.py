@@ -152,8 +152,26 @@ async def publish(ctx: dict[str, Any], job: contracts.Publish) -> bool:
     return True
 
 
+# Lotes applied at once by one worker. Each holds one of the worker's four connections for its whole transaction
+# (seconds), while arq starts up to 20 jobs at once: without this bound the other jobs of a bulk publication waited
+# for a connection past the pool's acquire timeout and were retried until arq gave them up. Two leave two
+# connections for single publishes, withdrawals and the rest, and two transactions already keep both cores busy.
+LOTES_AT_ONCE = 2
+
+
+def _lotes_gate(ctx: dict[str, Any]) -> asyncio.Semaphore:
+    # In the worker's context, not the module: a worker restarted after Redis went away runs on a new event loop.
+    gate: asyncio.Semaphore = ctx.setdefault("publico_lotes", asyncio.Semaphore(LOTES_AT_ONCE))
+    return gate
+
+
 async def publish_lote(ctx: dict[str, Any], job: contracts.PublishLote) -> int:
     """A lote of versions in one transaction, one bump and one follow-up job of each kind; how many changed."""
+    async with _lotes_gate(ctx):
+        return await _publish_lote(ctx, job)
+
+
+async def _publish_lote(ctx: dict[str, Any], job: contracts.PublishLote) -> int:
     items = in_lock_order(list(job.items))
     try:
         async with ctx["db_pool"].acquire() as conn, conn.transaction():
