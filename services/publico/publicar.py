@@ -36,6 +36,7 @@ from .sql import (
     NAME_SQL,
     PUBLISH_SQL,
     SET_PROCEDENCIA_SQL,
+    SHARE_FOTO_SQL,
 )
 from .text import normalize
 
@@ -76,13 +77,16 @@ def follow_ups(job: contracts.Publish, at: datetime) -> tuple[contracts.SetEstad
 
 async def _lock(conn: asyncpg.Connection, items: list[contracts.Publish]) -> dict[int, str | None]:
     """Lock the published rows (id order), then every photo the items show or replace (sorted), as withdraw does:
-    rows first, then photos, so publish, lote and withdraw never wait on each other in a cycle. The photo each
-    row shows now."""
+    rows first, then photos, so publish, lote and withdraw never wait on each other in a cycle. A photo only
+    shown is locked shared: lotes of a demo or an import that share a photo would otherwise run one at a time, each
+    waiting for the other's whole transaction. The photo each row shows now."""
     rows = await conn.fetch(LOCK_PUBLISHED_SQL, sorted({j.candidatura_id for j in items}))
     previous: dict[int, str | None] = {r["id"]: r["foto"] for r in rows}
-    fotos = {_foto(j) for j in items} | set(previous.values())
-    for sha in sorted(fotos - {None}):  # type: ignore[type-var]
-        await conn.execute(LOCK_FOTO_SQL, sha)
+    # A photo a row shows now may be dropped (exclusive); one only shown by the new versions is shared.
+    dropped = {sha for sha in previous.values() if sha is not None}
+    shown = {sha for sha in (_foto(j) for j in items) if sha is not None}
+    for sha in sorted(dropped | shown):
+        await conn.execute(LOCK_FOTO_SQL if sha in dropped else SHARE_FOTO_SQL, sha)
     return previous
 
 
