@@ -82,8 +82,18 @@ async def _lock(conn: asyncpg.Connection, items: list[contracts.Publish]) -> dic
     waiting for the other's whole transaction. The photo each row shows now."""
     rows = await conn.fetch(LOCK_PUBLISHED_SQL, sorted({j.candidatura_id for j in items}))
     previous: dict[int, str | None] = {r["id"]: r["foto"] for r in rows}
-    # A photo a row shows now may be dropped (exclusive); one only shown by the new versions is shared.
-    dropped = {sha for sha in previous.values() if sha is not None}
+    # A photo a row shows now and a new curricular replaces may be dropped (exclusive); one only shown is shared,
+    # so a redelivered lote (every photo already there) waits for nobody.
+    dropped = {
+        sha
+        for j in items
+        if j.cuestionario != IDENTIDAD and (sha := previous.get(j.candidatura_id)) is not None and sha != _foto(j)
+    }
+    # Two versions of one curricular in the lote: the later one may drop the earlier one's photo.
+    last = {j.candidatura_id: j for j in items if j.cuestionario != IDENTIDAD}
+    dropped |= {
+        sha for j in items if j.cuestionario != IDENTIDAD and last[j.candidatura_id] is not j and (sha := _foto(j))
+    }
     shown = {sha for sha in (_foto(j) for j in items) if sha is not None}
     for sha in sorted(dropped | shown):
         await conn.execute(LOCK_FOTO_SQL if sha in dropped else SHARE_FOTO_SQL, sha)
