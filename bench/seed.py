@@ -19,6 +19,7 @@ from launcher.demo_publicado import HOMBRES, MUJERES
 from services.common import contracts
 from services.common import curp as curps_module
 from services.common.curricular import ESTATUS_ESTUDIOS, GRADOS
+from services.validacion.publication import publish_jobs
 
 NO_BINARIES = ("Alex", "Cruz", "Guadalupe", "Itzae", "René", "Sol")
 APELLIDOS = (
@@ -228,8 +229,9 @@ async def seed_registry(conn: asyncpg.Connection, total: int, seed: int = 2024) 
     )
 
 
-async def enqueue_publications(conn: asyncpg.Connection, ids: list[int], seed: int = 2024) -> None:
-    """One ``publico.publish`` job per candidacy, as validacion writes them, in one transaction."""
+async def enqueue_publications(conn: asyncpg.Connection, ids: list[int], seed: int = 2024) -> int:
+    """What validacion sends for a bulk publication of ``ids`` (``publication.publish_jobs``: lotes of
+    ``publico.publish_lote``), in one transaction; how many outbox jobs that is."""
     rng = random.Random(seed + 1)
     names = {
         r["id"]: r["nombre"]
@@ -240,10 +242,10 @@ async def enqueue_publications(conn: asyncpg.Connection, ids: list[int], seed: i
         )
     }
     now = datetime.now(UTC)
-    jobs = []
+    publicaciones = []
     for candidatura_id in ids:
         declarado = now - timedelta(days=rng.randint(2, 20), minutes=rng.randint(0, 1440))
-        jobs.append(
+        publicaciones.append(
             contracts.Publish(
                 candidatura_id=candidatura_id,
                 cuestionario="curricular",
@@ -253,6 +255,8 @@ async def enqueue_publications(conn: asyncpg.Connection, ids: list[int], seed: i
                 revisado_at=declarado + timedelta(days=1),
             )
         )
+    jobs = publish_jobs(publicaciones)
     async with conn.transaction():
         for job in jobs:
             await contracts.send(conn, job)
+    return len(jobs)

@@ -20,6 +20,7 @@ from services.auth.provision import candidatura_username, representante_username
 from services.captura import fotos
 from services.common import contracts, identidad, media
 from services.validacion.cuestionario_identidad import seed_question_sets
+from services.validacion.publication import publish_jobs
 
 from . import demo_publicado as plan_module
 from .demo_publicado import Catalogo, Formula, Municipio, Persona, Plan
@@ -251,9 +252,15 @@ async def load(
             )
             personas = {inserted[p.curp]: p for f in lote for p in (f.propietaria, f.suplente) if p.curp in inserted}
             seq = await _consentimientos(conn, personas, ahora)
-            for candidatura_id, p in personas.items():
-                for job in _jobs(candidatura_id, p, shas, ahora, seq[candidatura_id], cuestionario):
-                    await contracts.send(conn, job)
+            jobs = [
+                job
+                for candidatura_id, p in personas.items()
+                for job in _jobs(candidatura_id, p, shas, ahora, seq[candidatura_id], cuestionario)
+            ]
+            # The publications as validacion sends a bulk publication (lotes: one cache bump each), the rest as is.
+            publicaciones = [j for j in jobs if isinstance(j, contracts.Publish)]
+            for job in [*publish_jobs(publicaciones), *(j for j in jobs if not isinstance(j, contracts.Publish))]:
+                await contracts.send(conn, job)
             if password_hash:
                 cuentas = [
                     (

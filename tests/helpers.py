@@ -111,3 +111,21 @@ async def approve_review(validador: Client, db: Any, candidatura_id: int, cuesti
     response = await validador.submit(detail, f"{detail}/aprobar", {})
     assert response.status == 303, await response.text()
     return review_id
+
+
+# A publication of one candidacy sent to publico, alone or as an item of a lote (services/validacion/publication.py).
+PUBLISH_REQUESTS_SQL = """
+SELECT count(*) FROM outbox.jobs
+WHERE (function = $2 AND (args ->> 'candidatura_id')::int = $1)
+   OR (function = $3 AND args -> 'items' @> jsonb_build_array(jsonb_build_object('candidatura_id', $1::int)))
+"""
+
+
+async def publish_requests(db: Any, candidatura_id: int) -> int:
+    """How many times validacion asked publico to publish ``candidatura_id`` (single jobs and lote items)."""
+    from services.common import contracts
+
+    count: int = await db.fetchval(
+        PUBLISH_REQUESTS_SQL, candidatura_id, contracts.Publish.name, contracts.PublishLote.name
+    )
+    return count

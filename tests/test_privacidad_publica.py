@@ -18,7 +18,7 @@ from services.common import contracts
 from services.common.curp import ficticia
 
 from . import factories
-from .helpers import Client, eventually
+from .helpers import Client, eventually, publish_requests
 
 # Every public output, as a path template: {id} is the published candidacy, {q} a search that finds it.
 PUBLIC_URLS: tuple[str, ...] = (
@@ -217,10 +217,7 @@ async def test_a_flagged_span_reaches_no_public_output_even_after_approval(
 
     await eventually(other_published, what="the other candidacy published")
     # Nothing was sent to publico: every public output is checked without the marker.
-    assert not await db.fetchval(
-        "SELECT count(*) FROM outbox.jobs WHERE function = 'publico.publish' AND (args->>'candidatura_id')::int = $1",
-        person.candidatura_id,
-    )
+    assert not await publish_requests(db, person.candidatura_id)
 
     async def check_every_public_output(published: bool) -> None:
         for template in PUBLIC_URLS:

@@ -13,13 +13,12 @@ import asyncpg
 import pytest
 from playwright.async_api import Browser, expect
 
-from services.common import contracts
 from services.validacion.jobs import publish_due
 from services.validacion.publicacion.views import AVISOS
 
 from . import factories
 from .browser import axe_violations, login
-from .helpers import Client, approve_review, eventually, fill_curricular
+from .helpers import Client, approve_review, eventually, fill_curricular, publish_requests
 from .test_identidad import RESPUESTAS, _consentir, _save
 
 PROCESO = "/validacion/proceso"
@@ -267,20 +266,9 @@ async def test_pause_takes_it_off_the_public_site_at_once_and_resume_publishes_i
     now = await staff.submit(page, f"{base}/publicar", {"motivo": "Intento"})
     assert now.status == 422 and "está en pausa" in await now.text()
     await db.execute("UPDATE validacion.revisiones SET publicacion_solicitada_at = NULL WHERE id = $1", review_id)
-    sent_before = await db.fetchval(
-        "SELECT count(*) FROM outbox.jobs WHERE function = $1 AND (args ->> 'candidatura_id')::int = $2",
-        contracts.Publish.name,
-        cid,
-    )
+    sent_before = await publish_requests(db, cid)
     await publish_due({"db_pool": db})
-    assert (
-        await db.fetchval(
-            "SELECT count(*) FROM outbox.jobs WHERE function = $1 AND (args ->> 'candidatura_id')::int = $2",
-            contracts.Publish.name,
-            cid,
-        )
-        == sent_before
-    )
+    assert await publish_requests(db, cid) == sent_before
 
     resumed = await staff.submit(page, f"{base}/reanudar", {"motivo": "El Tribunal revocó la medida"})
     assert resumed.status == 303, await resumed.text()

@@ -19,7 +19,7 @@ from services.validacion import jobs
 
 from . import factories
 from .browser import axe_violations, login
-from .helpers import CURRICULAR_COMPLETO, Client, eventually, fill_curricular
+from .helpers import CURRICULAR_COMPLETO, Client, eventually, fill_curricular, publish_requests
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "img" / "manual-personal"
 PROPUESTAS = CURRICULAR_COMPLETO["propuestas"]
@@ -107,11 +107,7 @@ async def _approve(validador: Client, review_id: int) -> str:
 
 
 async def _publish_requests(db: asyncpg.Pool, candidatura_id: int) -> int:
-    count: int = await db.fetchval(
-        "SELECT count(*) FROM outbox.jobs WHERE function = 'publico.publish' AND (args->>'candidatura_id')::int = $1",
-        candidatura_id,
-    )
-    return count
+    return await publish_requests(db, candidatura_id)
 
 
 async def _queue_page(db: asyncpg.Pool, flag_id: int) -> int:

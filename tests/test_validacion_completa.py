@@ -10,7 +10,7 @@ from datetime import date
 import asyncpg
 
 from . import factories
-from .helpers import CURRICULAR_COMPLETO, Client, approve_review, eventually, fill_curricular
+from .helpers import CURRICULAR_COMPLETO, Client, approve_review, eventually, fill_curricular, publish_requests
 
 OPEN_FLAGS_SQL = """
 SELECT id, clase, campo, inicio, fin, fragmento FROM validacion.banderas
@@ -80,10 +80,9 @@ async def test_three_automatic_flags_hold_publication_until_transparencia_decide
     page = await (await validador.get(f"/validacion/revisiones/{review_id}")).text()
     assert f'<mark class="bandera">{curp}</mark>' in page and '<mark class="bandera">443 871 2290</mark>' in page
     await approve_review(validador, db, person.candidatura_id)
-    assert not await db.fetchval(
-        "SELECT count(*) FROM outbox.jobs WHERE function = 'publico.publish' AND (args->>'candidatura_id')::int = $1",
-        person.candidatura_id,
-    ), "approval alone must not publish a version with open flags"
+    assert not await publish_requests(db, person.candidatura_id), (
+        "approval alone must not publish a version with open flags"
+    )
     assert (await client.get(f"/candidaturas/{person.candidatura_id}")).status == 404
 
     transparencia = make_client()

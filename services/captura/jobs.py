@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
+
 from services.common import contracts, worker
 from services.common.estados import report_status
 
@@ -18,15 +20,25 @@ from .sql import (
 )
 
 
-async def set_estado(ctx: dict[str, Any], job: contracts.SetEstado) -> bool:
+async def _set_estado(conn: asyncpg.Connection, job: contracts.SetEstado) -> bool:
     # The contract admits only the states other services decide.
-    async with ctx["db_pool"].acquire() as conn, conn.transaction():
-        row = await conn.fetchrow(
-            SET_ESTADO_FOR_ENVIO_SQL, job.candidatura_id, job.cuestionario, job.numero, job.estado
-        )
-        if row is not None and job.cuestionario == "identidad" and job.estado in ("validado", "publicado"):
-            await inclusion.send_approved(conn, job.candidatura_id, job.numero)
+    row = await conn.fetchrow(SET_ESTADO_FOR_ENVIO_SQL, job.candidatura_id, job.cuestionario, job.numero, job.estado)
+    if row is not None and job.cuestionario == "identidad" and job.estado in ("validado", "publicado"):
+        await inclusion.send_approved(conn, job.candidatura_id, job.numero)
     return row is not None
+
+
+async def set_estado(ctx: dict[str, Any], job: contracts.SetEstado) -> bool:
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        return await _set_estado(conn, job)
+
+
+async def set_estado_lote(ctx: dict[str, Any], job: contracts.SetEstadoLote) -> int:
+    """A bulk publication's states in one transaction; each item changes a row once, so a redelivery is harmless.
+    In id order, like the publication that sent them, so two lotes never lock rows in opposite orders."""
+    items = sorted(job.items, key=lambda j: (j.candidatura_id, j.cuestionario, j.numero))
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        return sum([await _set_estado(conn, item) for item in items])
 
 
 async def reopen(ctx: dict[str, Any], job: contracts.Reopen) -> bool:
@@ -123,6 +135,7 @@ class WorkerSettings(worker.WorkerSettings):
     functions = (
         worker.job(contracts.Retire, retire),
         worker.job(contracts.SetEstado, set_estado),
+        worker.job(contracts.SetEstadoLote, set_estado_lote),
         worker.job(contracts.Reopen, reopen),
         worker.job(contracts.CorrectionDecided, correction_decided),
         worker.job(contracts.RemindDeadline, avisos.remind_deadline),

@@ -29,6 +29,10 @@ Id = Field(ge=1, le=2_147_483_647)
 Cuestionario = Annotated[str, Field(pattern=r"^(curricular|identidad)$")]
 Sha256 = Field(pattern=r"^[0-9a-f]{64}$")
 
+# The most items a lote job carries (PublishLote and its follow-ups): big enough that a bulk publication costs a
+# few dozen transactions, small enough that one lote's payload (a curricular is a few KiB) stays well under a MiB.
+LOTE_MAX = 200
+
 # How a stored version names its photo and its consents (kept for the versions already stored).
 STORED_FOTO = "foto"
 STORED_CONSENTIMIENTOS = "_consentimientos"
@@ -234,6 +238,14 @@ class SetEstado(Contract):
     estado: EstadoFromElsewhere
 
 
+class SetEstadoLote(Contract):
+    """The states a bulk publication decided (``publico.publish_lote``), applied in one transaction: one job
+    instead of one per candidacy; each item is idempotent, so a redelivered lote changes nothing."""
+
+    name = "captura.set_estado_lote"
+    items: list[SetEstado] = Field(min_length=1, max_length=LOTE_MAX)
+
+
 class Observacion(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     rubro: str = Field(min_length=1, max_length=100)
@@ -328,6 +340,17 @@ class Publish(Contract):
         }
 
 
+class PublishLote(Contract):
+    """A bulk publication (the publication date arriving, a resume, "publicar ahora" of several versions) in
+    lotes: publico applies each lote in one transaction with one cache-generation bump and one follow-up job of
+    each kind, instead of one transaction, bump and two follow-ups per candidacy (docs/design.md, publication).
+    ``services.validacion.publication.publish_jobs`` builds them; each item is a ``Publish`` as it would travel
+    alone, and publico applies it the same way (an older or identical version changes nothing)."""
+
+    name = "publico.publish_lote"
+    items: list[Publish] = Field(min_length=1, max_length=LOTE_MAX)
+
+
 class Withdraw(Contract):
     name = "publico.withdraw"
     candidatura_id: int = Id
@@ -395,6 +418,13 @@ class RecordStatus(Contract):
     estado: Estado
     at: datetime
     job_key: str = Field(min_length=1, max_length=200)
+
+
+class RecordStatusLote(Contract):
+    """The state changes of a bulk publication, recorded in one job; each ``job_key`` still counts once."""
+
+    name = "reportes.record_status_lote"
+    items: list[RecordStatus] = Field(min_length=1, max_length=LOTE_MAX)
 
 
 class RecordHecho(Contract):
@@ -477,6 +507,7 @@ CONTRACTS: tuple[type[Contract], ...] = (
     DisableForCandidatura,
     Retire,
     SetEstado,
+    SetEstadoLote,
     Reopen,
     CorrectionDecided,
     RemindDeadline,
@@ -485,12 +516,14 @@ CONTRACTS: tuple[type[Contract], ...] = (
     CorrectionRequest,
     PublishDue,
     Publish,
+    PublishLote,
     Withdraw,
     IdentidadVisible,
     BuildRelease,
     RefreshRegistro,
     RecordAvance,
     RecordStatus,
+    RecordStatusLote,
     RecordHecho,
     RecordIdentidad,
     Snapshot,

@@ -16,6 +16,8 @@ from arq.constants import in_progress_key_prefix
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from .outbox import arq_job_id
+
 log = logging.getLogger(__name__)
 
 # The outbox is shared plumbing (docs/architecture.md): a service reads the rows of the jobs it waits for.
@@ -30,7 +32,7 @@ EN_ESPERA = "En espera de un trabajador: el trabajo se retomará en cuanto uno e
 
 def job_key(outbox_id: int) -> str:
     """arq's in-progress key of the job the relay handed over for one outbox row."""
-    return f"{in_progress_key_prefix}outbox:{outbox_id}"
+    return in_progress_key_prefix + arq_job_id(outbox_id)
 
 
 async def waiting_for_worker(pool: asyncpg.Pool, redis: Redis | None, function: str, **args: Any) -> bool:

@@ -3,9 +3,10 @@
 ``enqueue`` is called inside the caller's transaction. The relay (``python -m services.common.relay``) moves
 due rows into arq under the job id ``outbox:<id>``; the worker marks the row done after the job succeeds,
 and failed (``failed_at``) when its payload does not match its contract (``contracts.py``).
-A row not done after ``redeliver_after`` seconds is enqueued again under the same id: arq refuses it while
-the first copy is queued, running or finished, and accepts it when Redis lost it, so nothing is lost and
-nothing runs twice at once. Job functions are idempotent (keyed by record and version) for the rest.
+A row not done after ``redeliver_after`` seconds is enqueued again under the same id when arq no longer holds
+it (Redis lost it); while arq still has it queued or running, the delay starts again instead (``relay_once``).
+arq also refuses a second copy while the first is queued, running or finished, so nothing is lost and nothing
+runs twice at once. Job functions are idempotent (keyed by record and version) for the rest.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import asyncpg
 from arq.connections import ArqRedis
+from arq.constants import job_key_prefix
 from redis.exceptions import RedisError
 
 from .queues import QUEUES
@@ -25,7 +27,7 @@ log = logging.getLogger(__name__)
 INSERT_SQL = "INSERT INTO outbox.jobs (queue, function, args) VALUES ($1, $2, $3) RETURNING id"
 NOTIFY_CHANNEL = "outbox"
 DUE_SQL = """
-SELECT id, queue, function, args
+SELECT id, queue, function, args, enqueued_at
 FROM outbox.jobs
 WHERE done_at IS NULL AND failed_at IS NULL
   AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $1))
@@ -34,6 +36,8 @@ LIMIT $2
 FOR UPDATE SKIP LOCKED
 """
 MARK_ENQUEUED_SQL = "UPDATE outbox.jobs SET enqueued_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])"
+# Still in arq's queue (or running) when its redelivery delay ran out: the delay starts again, no attempt counted.
+MARK_STILL_QUEUED_SQL = "UPDATE outbox.jobs SET enqueued_at = now() WHERE id = ANY($1::bigint[])"
 MARK_DONE_SQL = "UPDATE outbox.jobs SET done_at = now(), last_error = NULL WHERE id = $1 AND done_at IS NULL"
 MARK_ERROR_SQL = "UPDATE outbox.jobs SET last_error = $2 WHERE id = $1"
 # A payload its contract refuses: no retry can fix it, so the relay stops handing it over (services/common/worker.py).
@@ -53,21 +57,48 @@ async def enqueue(conn: asyncpg.Connection, service: str, function: str, **args:
 
 
 async def relay_once(pool: asyncpg.Pool, redis: ArqRedis, redeliver_after: float = 30, batch: int = 500) -> int:
-    """Move the due jobs into arq; return how many were handed over."""
+    """Move the due jobs into arq; return how many were handed over.
+
+    A row handed over before is handed over again only if arq no longer has it: a job still waiting in its queue
+    (a bulk publication queued for longer than ``redeliver_after``) or running keeps its ``arq:job:`` key, so its
+    redelivery clock restarts instead, and ``attempts`` counts real hand-overs only. Redis losing the job (a
+    restart without its data) removes that key, and the next round hands the job over again."""
     async with pool.acquire() as conn, conn.transaction():
         rows = await conn.fetch(DUE_SQL, redeliver_after, batch)
         if not rows:
             return 0
-        for row in rows:
+        seen = [r for r in rows if r["enqueued_at"] is not None]
+        still = await _still_in_arq(redis, [r["id"] for r in seen])
+        handed = [r for r in rows if r["id"] not in still]
+        for row in handed:
             await redis.enqueue_job(
                 row["function"],
-                _job_id=f"outbox:{row['id']}",
+                _job_id=arq_job_id(row["id"]),
                 _queue_name=row["queue"],
                 outbox_id=row["id"],
                 **row["args"],
             )
-        await conn.execute(MARK_ENQUEUED_SQL, [r["id"] for r in rows])
-    return len(rows)
+        if handed:
+            await conn.execute(MARK_ENQUEUED_SQL, [r["id"] for r in handed])
+        if still:
+            await conn.execute(MARK_STILL_QUEUED_SQL, sorted(still))
+    return len(handed)
+
+
+def arq_job_id(outbox_id: int) -> str:
+    """The arq job id of an outbox row: one id per row, so arq refuses a second copy while it has the first."""
+    return f"outbox:{outbox_id}"
+
+
+async def _still_in_arq(redis: ArqRedis, outbox_ids: list[int]) -> set[int]:
+    """The rows whose job arq still holds (queued, deferred or running: its job key lives until it finishes)."""
+    if not outbox_ids:
+        return set()
+    async with redis.pipeline(transaction=False) as pipe:
+        for outbox_id in outbox_ids:
+            pipe.exists(job_key_prefix + arq_job_id(outbox_id))
+        found = await pipe.execute()
+    return {outbox_id for outbox_id, exists in zip(outbox_ids, found, strict=True) if exists}
 
 
 # What PostgreSQL or Redis going away raises in the relay (InternalClientError: a statement cut short mid-protocol).

@@ -57,6 +57,11 @@ async def catch_up_generation(redis: Redis, conn: asyncpg.Connection) -> None:
     await redis.eval(ADVANCE_GENERATION_LUA, 1, GENERATION_KEY, str(row["generacion"]))  # type: ignore[misc]
 
 
+async def advance_generation(redis: Redis, generation: int) -> None:
+    """Make a committed bump visible: Redis's generation becomes ``generation`` unless a later one got there first."""
+    await redis.eval(ADVANCE_GENERATION_LUA, 1, GENERATION_KEY, str(generation))  # type: ignore[misc]
+
+
 async def cached(
     request: web.Request,
     redis: Redis,

@@ -10,18 +10,14 @@ created with ``curricular`` NULL, which keeps it off the public site until the c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 import asyncpg
 
-from services.common import contracts, identidad
+from services.common import identidad
 from services.common.contracts import Consentimientos, Version
-from services.common.estados import report_status
 
 from . import busqueda
-from .cache import GENERATION_KEY, catch_up_generation
-from .sql import BUMP_GENERATION_SQL
 from .text import normalize
 
 # The registration part of a row that does not exist yet, from registro (reference data every service reads).
@@ -82,53 +78,35 @@ PERFIL_SQL = "SELECT identidad, identidad_publica, accion_afirmativa FROM public
 NAME_SQL = "SELECT concat_ws(' ', nombre, primer_apellido, segundo_apellido) FROM registro.candidaturas WHERE id = $1"
 
 
-async def publish_identidad(
-    ctx: dict[str, Any],
+async def apply_identidad(
+    conn: asyncpg.Connection,
     *,
     candidatura_id: int,
     numero: int,
     version: Version,
     revisado_at: datetime,
 ) -> bool:
+    """Write an approved identity version in the caller's transaction (services/publico/publicar.py bumps and sends
+    the follow-ups); False when it changes nothing (the same version delivered again, or an older one)."""
     # Missing in versions submitted before consents travelled with them: nothing granted.
     consentimientos = version.consentimientos or Consentimientos()
     respuestas = version.respuestas
-    async with ctx["db_pool"].acquire() as conn, conn.transaction():
-        cuestionario = await identidad.for_candidatura(conn, candidatura_id)
-        grupos = identidad.grupos(cuestionario, respuestas) if cuestionario else []
-        name = await conn.fetchval(NAME_SQL, candidatura_id) or ""
-        published = await conn.fetchval(
-            PUBLISH_IDENTIDAD_SQL,
-            candidatura_id,
-            normalize(name),
-            {"grupos": grupos, "respuestas": respuestas, "revisado_at": revisado_at.isoformat()},
-            numero,
-            consentimientos.publicacion,
-            consentimientos.estadistica,
-            consentimientos.seq,
-        )
-        if published is None:
-            # This version is already published as it is (a delivery repeated after a kill): nothing to bump or
-            # send again; only make sure the first run's bump reached Redis.
-            await catch_up_generation(ctx["redis"], conn)
-            return False
-        await busqueda.refresh(conn, candidatura_id)
-        generation = await conn.fetchval(BUMP_GENERATION_SQL)
-        await contracts.send(
-            conn,
-            contracts.SetEstado(
-                candidatura_id=candidatura_id, cuestionario=identidad.IDENTIDAD, numero=numero, estado="publicado"
-            ),
-        )
-        await report_status(
-            conn,
-            candidatura_id=candidatura_id,
-            cuestionario=identidad.IDENTIDAD,
-            estado="publicado",
-            at=datetime.now(UTC),
-            job_key=f"publicacion:{candidatura_id}:identidad:{numero}",
-        )
-    await ctx["redis"].set(GENERATION_KEY, generation)
+    cuestionario = await identidad.for_candidatura(conn, candidatura_id)
+    grupos = identidad.grupos(cuestionario, respuestas) if cuestionario else []
+    name = await conn.fetchval(NAME_SQL, candidatura_id) or ""
+    published = await conn.fetchval(
+        PUBLISH_IDENTIDAD_SQL,
+        candidatura_id,
+        normalize(name),
+        {"grupos": grupos, "respuestas": respuestas, "revisado_at": revisado_at.isoformat()},
+        numero,
+        consentimientos.publicacion,
+        consentimientos.estadistica,
+        consentimientos.seq,
+    )
+    if published is None:
+        return False
+    await busqueda.refresh(conn, candidatura_id)
     return True
 
 

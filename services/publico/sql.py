@@ -46,7 +46,11 @@ WITHDRAW_SQL = "DELETE FROM publico.candidaturas WHERE id = $1 RETURNING id"
 # The photo files under publico/ are shared by name (content hash): they go only when no published row uses them.
 # Row lock first, then the per-photo lock (in sorted order): publish and withdraw never wait on each other in a cycle.
 PUBLISHED_FOTO_SQL = "SELECT foto FROM publico.candidaturas WHERE id = $1 FOR UPDATE"
+LOCK_PUBLISHED_SQL = "SELECT id, foto FROM publico.candidaturas WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE"
 LOCK_FOTO_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('publico.foto:' || $1, 0))"
+# A publish that only adds a reference to a photo takes the lock shared: publishes showing the same photo (a lote
+# locks its photos for its whole transaction) do not wait for each other, only for a drop of that photo.
+SHARE_FOTO_SQL = "SELECT pg_advisory_xact_lock_shared(hashtextextended('publico.foto:' || $1, 0))"
 FOTO_IN_USE_SQL = "SELECT EXISTS (SELECT 1 FROM publico.candidaturas WHERE foto = $1)"
 BUMP_GENERATION_SQL = (
     "UPDATE publico.publicacion SET generacion = generacion + 1, updated_at = now() RETURNING generacion"

@@ -46,6 +46,16 @@ async def record_status(ctx: dict[str, Any], job: contracts.RecordStatus) -> boo
     return row is not None
 
 
+async def record_status_lote(ctx: dict[str, Any], job: contracts.RecordStatusLote) -> int:
+    """A bulk publication's state changes in one transaction; each job key still counts once."""
+    async with ctx["db_pool"].acquire() as conn, conn.transaction():
+        recorded = [
+            await conn.fetchval(RECORD_STATUS_SQL, i.job_key, i.candidatura_id, i.cuestionario, i.estado, i.at)
+            for i in job.items
+        ]
+    return sum(r is not None for r in recorded)
+
+
 async def record_hecho(ctx: dict[str, Any], job: contracts.RecordHecho) -> bool:
     row = await ctx["db_pool"].fetchval(
         RECORD_HECHO_SQL, job.job_key, job.candidatura_id, job.hecho, job.at, job.referencia, job.detalle
@@ -209,6 +219,7 @@ class WorkerSettings(worker.WorkerSettings):
     service = "reportes"
     functions = (
         worker.job(contracts.RecordStatus, record_status),
+        worker.job(contracts.RecordStatusLote, record_status_lote),
         worker.job(contracts.RecordHecho, record_hecho),
         worker.job(contracts.RecordIdentidad, record_identidad),
         worker.job(contracts.Snapshot, snapshot),

@@ -59,13 +59,14 @@ PUBLICATION_OPEN_FOR_REVIEW_SQL = f"""
 SELECT ({PUBLICATION_OPEN_SQL.strip()}) AND NOT validacion.espera_transparencia($1)
 """
 
+DUE_CHUNK = 1000
 DUE_FOR_PUBLICATION_SQL = """
 UPDATE validacion.revisiones
    SET publicacion_solicitada_at = now()
  WHERE id IN (SELECT id FROM validacion.revisiones
                WHERE estado = 'aprobada' AND publicacion_solicitada_at IS NULL
                  AND NOT validacion.espera_transparencia(id)
-               ORDER BY id LIMIT 1000 FOR UPDATE SKIP LOCKED)
+               ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
 RETURNING id, candidatura_id, cuestionario, numero, datos, created_at, resuelto_at
 """
 

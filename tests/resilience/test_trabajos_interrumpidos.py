@@ -27,6 +27,7 @@ from redis.exceptions import RedisError
 from launcher.system import System, SystemConfig
 from services.common import contracts
 from services.common.db import create_pool
+from services.validacion.publication import publish_jobs
 
 from .. import factories
 from ..helpers import DEMO_PASSWORD, Client, eventually
@@ -40,14 +41,18 @@ IN_PROGRESS = "arq:in-progress:outbox:"
 
 PUBLISHED_NOW_SQL = """
 SELECT DISTINCT ON (args->>'candidatura_id', args->>'cuestionario') args
-FROM outbox.jobs WHERE function = 'publico.publish' AND done_at IS NOT NULL
+FROM (SELECT id, args FROM outbox.jobs WHERE function = 'publico.publish' AND done_at IS NOT NULL
+      UNION ALL  -- the demo publishes in lotes, as a bulk publication does
+      SELECT id, jsonb_array_elements(args->'items') FROM outbox.jobs
+      WHERE function = 'publico.publish_lote' AND done_at IS NOT NULL) AS published
 ORDER BY args->>'candidatura_id', args->>'cuestionario', id DESC
 """
 
 # What a publish sends (the other tests here send status facts of their own at the same time).
+# A lote's follow-ups are one job of each kind (services/publico/publicar.py).
 FOLLOW_UPS_SQL = """
 SELECT count(*) FROM outbox.jobs
-WHERE function = 'captura.set_estado'
+WHERE function IN ('captura.set_estado', 'captura.set_estado_lote', 'reportes.record_status_lote')
    OR (function = 'reportes.record_status' AND args->>'job_key' LIKE 'publicacion:%')
 """
 
@@ -180,12 +185,14 @@ async def _publico_publishes_once(own_system: System, own_db: asyncpg.Pool, own_
     # Once without kills: what the demo changed since (a renamed candidacy, say) is published for real first.
     async with own_db.acquire() as conn:
         first = await _send(conn, list(published))
+    # Then the same versions as a bulk publication sends them: each cycle below kills lotes mid-run too.
+    lotes = publish_jobs(list(published), lote=25)
     await eventually(lambda: _all_done(own_db, first), within=60, what="the first delivery of the publications")
     generation = await own_db.fetchval("SELECT generacion FROM publico.publicacion")
     follow_ups = await own_db.fetchval(FOLLOW_UPS_SQL)
 
     async def send(conn: asyncpg.Connection, cycle: int) -> list[int]:
-        return await _send(conn, list(published))
+        return await _send(conn, [*published, *lotes])
 
     await _kill_cycles(own_system, own_db, own_redis, "worker-publico", send)
     assert await own_db.fetchval("SELECT generacion FROM publico.publicacion") == generation

@@ -42,6 +42,9 @@ EXAMPLES: dict[type[Contract], dict[str, Any]] = {
     contracts.Retire: {"candidatura_id": 5, "at": AT},
     contracts.ResendConsents: {"candidatura_id": 5},
     contracts.SetEstado: {"candidatura_id": 5, "cuestionario": "identidad", "numero": 2, "estado": "validado"},
+    contracts.SetEstadoLote: {
+        "items": [{"candidatura_id": 5, "cuestionario": "curricular", "numero": 1, "estado": "publicado"}]
+    },
     contracts.Reopen: {
         "candidatura_id": 5,
         "cuestionario": "curricular",
@@ -78,6 +81,19 @@ EXAMPLES: dict[type[Contract], dict[str, Any]] = {
         "revisado_at": AT,
     },
     contracts.Withdraw: {"candidatura_id": 5},
+    contracts.PublishLote: {
+        "items": [
+            {
+                "candidatura_id": c,
+                "cuestionario": q,
+                "numero": 1,
+                "version": VERSION,
+                "declarado_at": AT,
+                "revisado_at": AT,
+            }
+            for c, q in ((5, "curricular"), (5, "identidad"), (6, "curricular"))
+        ]
+    },
     contracts.IdentidadVisible: {"candidatura_id": 5, "publicacion": False, "estadistica": True, "seq": 3},
     contracts.RecordStatus: {
         "candidatura_id": 5,
@@ -85,6 +101,9 @@ EXAMPLES: dict[type[Contract], dict[str, Any]] = {
         "estado": "enviado",
         "at": AT,
         "job_key": "envio:4",
+    },
+    contracts.RecordStatusLote: {
+        "items": [{"candidatura_id": 5, "cuestionario": "curricular", "estado": "publicado", "at": AT, "job_key": "k"}]
     },
     contracts.RecordHecho: {"candidatura_id": 5, "hecho": "cuenta_entregada", "at": AT, "job_key": "cuenta:5"},
     contracts.RecordIdentidad: {
@@ -165,6 +184,13 @@ def test_a_missing_or_mistyped_field_is_refused(contract: type[Contract]) -> Non
         (contracts.RecordHecho, {"hecho": "inventado"}),
         (contracts.Render, {"formato": "docx"}),
         (contracts.Render, {"desglose": ["municipio"]}),
+        (contracts.PublishLote, {"items": []}),  # a lote publishes something
+        (contracts.PublishLote, {"items": [{"candidatura_id": 5}]}),  # each item is a whole Publish
+        (
+            contracts.SetEstadoLote,
+            {"items": [{"candidatura_id": 5, "cuestionario": "curricular", "numero": 1, "estado": "enviado"}]},
+        ),
+        (contracts.RecordStatusLote, {"items": [{"estado": "inventado"}]}),
     ],
 )
 def test_wrong_values_are_refused(contract: type[Contract], change: dict[str, Any]) -> None:

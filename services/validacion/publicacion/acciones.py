@@ -18,7 +18,7 @@ from services.common.estados import report_status
 from services.common.plural import contar
 from services.common.signed_identity import Identity
 
-from ..publication import enqueue_publish
+from ..publication import enqueue_publishes
 from . import sql
 
 
@@ -65,8 +65,8 @@ def _refuse_flags(estado: Situacion) -> None:
 
 async def _publish(conn: asyncpg.Connection, aprobadas: list[asyncpg.Record]) -> None:
     await conn.execute(sql.MARK_REQUESTED_SQL, [r["id"] for r in aprobadas])
-    for review in aprobadas:
-        await enqueue_publish(conn, review)
+    # The curricular and the identidad together: one lote, so one cache bump in publico.
+    await enqueue_publishes(conn, aprobadas)
 
 
 def _versiones(aprobadas: list[asyncpg.Record]) -> list[dict[str, object]]:
