@@ -22,6 +22,8 @@ from .sql import GENERATION_SQL
 log = logging.getLogger(__name__)
 
 GENERATION_KEY = "publico:generacion"
+# The generation a render runs at, for what it keeps in the process under it (.catalogos).
+GENERATION: web.RequestKey[int] = web.RequestKey("publico_generacion", int)
 CachedRender = Callable[[], Awaitable[tuple[bytes, str]]]
 # Raise the generation, never lower it: a late writer holding an older number must not revive old pages.
 ADVANCE_GENERATION_LUA = """
@@ -64,6 +66,7 @@ async def cached(
     string: otherwise every made-up parameter would store one more copy in Redis.
     """
     gen = await generation(redis, pool)
+    request[GENERATION] = gen
     key = f"publico:cache:{gen}:{request.path}?{variant}"
     body: bytes | None = None
     content_type = "text/html"
