@@ -1,5 +1,11 @@
 -- The uncached public list without sequential scans (docs/sitio-publico-lista.md, «Rendimiento»).
 --
+-- A row is read by the list for its card, never for its questionnaires: moved out of line (TOAST) as soon as a
+-- row passes 256 bytes, they leave the heap narrow, so a page of the list or a count over thousands of rows reads
+-- a few heap pages instead of one per row (a compressed curricular of ~1.5 kB otherwise stays inline, four rows a
+-- page). Set before the generated column below, whose table rewrite stores every existing row this way.
+ALTER TABLE publico.candidaturas SET (toast_tuple_target = 256);
+
 -- «Nombre o sobrenombre» is a substring search. pgserver ships no pg_trgm, so the trigrams are ours: the distinct
 -- three-character pieces of nombre_busqueda, kept by PostgreSQL itself in a generated column (no writer has to
 -- know), under a GIN index. A name contains the text searched only if its trigrams contain the text's trigrams;
