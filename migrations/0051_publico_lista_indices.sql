@@ -30,3 +30,14 @@ DROP INDEX publico.candidaturas_postulante_idx;
 CREATE INDEX candidaturas_postulante_idx ON publico.candidaturas
     (postulante, cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id)
     WHERE curricular IS NOT NULL;
+-- The same for a municipio or a distrito: with the bare column index the planner may walk the whole order index
+-- looking for a municipio's first rows (its cargos sort last); led by the filter column, the page is read in
+-- order from the first matching entry, and the count reads the same index.
+DROP INDEX publico.candidaturas_municipio_idx;
+CREATE INDEX candidaturas_municipio_idx ON publico.candidaturas
+    (municipio, cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id)
+    WHERE curricular IS NOT NULL;
+DROP INDEX publico.candidaturas_distrito_idx;
+CREATE INDEX candidaturas_distrito_idx ON publico.candidaturas
+    (distrito, cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id)
+    WHERE curricular IS NOT NULL;
