@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import asyncpg
 from playwright.async_api import Page
 
+from launcher.system import System
 from services.common import contracts
 from services.publico import busqueda
 from services.publico.sql import PUBLISH_SQL
@@ -22,6 +23,7 @@ from . import factories
 from .browser import axe_violations
 from .helpers import Client, eventually
 from .test_identidad import RESPUESTAS
+from .test_publico_lista_equivalencia import bump_generation
 
 CURRICULAR = {
     "formacion": {"grado_maximo": "Licenciatura", "estatus": "Título"},
@@ -87,7 +89,7 @@ async def _age(years: int) -> date:
     return date(today.year - years - 1, 1, 1) if (today.month, today.day) < (1, 2) else date(today.year - years, 1, 1)
 
 
-async def test_every_filter_narrows_the_list_and_the_api(client: Client, db: asyncpg.Pool) -> None:
+async def test_every_filter_narrows_the_list_and_the_api(client: Client, db: asyncpg.Pool, system: System) -> None:
     marca = _marca()
     distrito, cabecera = await db.fetchrow("SELECT numero, cabecera FROM registro.distritos ORDER BY numero LIMIT 1")
     otro_municipio, otro_nombre = await db.fetchrow(
@@ -103,6 +105,8 @@ async def test_every_filter_narrows_the_list_and_the_api(client: Client, db: asy
     sin_consentimiento = await _publish(db, marca, grupos=["Persona indígena"], publica=False)
     aa = await _publish(db, marca, accion_afirmativa="Persona migrante")
     todas = {base, dip, pri, joven, mayor, maestria, indigena, sin_consentimiento, aa}
+    # As the publish job does: the form's choices (the groups some profile shows) are kept per generation.
+    await bump_generation(system, db)
 
     assert set(await _ids(client, q=marca)) == todas
     assert await _ids(client, q=marca, cargo="DIP_MR") == [dip]

@@ -64,7 +64,9 @@ async def test_candidate_submits_validator_approves_citizen_reads(make_client: t
     assert api.status == 200
     body = await api.json()
     published_row = next(r for r in body["resultados"] if r["id"] == candidatura_id)
-    assert published_row["curricular"]["propuestas"]["propuesta_1"] == PROPUESTA
+    # A list row is a summary; its url is the whole record, questionnaire included.
+    full = await (await citizen.get(published_row["url"])).json()
+    assert full["curricular"]["propuestas"]["propuesta_1"] == PROPUESTA
 
     # The state flows back to captura and into the report history.
     assert await eventually(

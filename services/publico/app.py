@@ -22,6 +22,7 @@ from . import (
     views,
     visitas,
 )
+from .catalogos import PorGeneracion
 from .settings import PublicoSettings
 
 
@@ -30,6 +31,7 @@ def create_app(settings: PublicoSettings | None = None) -> web.Application:
     app = base_app(settings, Path(__file__).parent / "templates")
     app.cleanup_ctx.insert(0, lectura.read_pools_ctx(settings))  # before base_app's pool: the replica, if any
     aiohttp_jinja2.get_env(app).globals["descripcion_sitio"] = settings.descripcion
+    app[views.CATALOGOS] = PorGeneracion()
     app.middlewares.append(visitas.middleware)  # innermost: sees every answer, cached ones included
     app.router.add_get("/", views.home, name="inicio")
     app.router.add_get("/candidaturas", views.list_candidaturas, name="candidaturas")

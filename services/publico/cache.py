@@ -24,6 +24,8 @@ from .sql import GENERATION_SQL
 log = logging.getLogger(__name__)
 
 __all__ = ["GENERATION_KEY", "cached", "catch_up_generation", "generation"]
+# The generation a render runs at, for what it keeps in the process under it (.catalogos).
+GENERATION: web.RequestKey[int] = web.RequestKey("publico_generacion", int)
 CachedRender = Callable[[], Awaitable[tuple[bytes, str]]]
 # Raise the generation, never lower it: a late writer holding an older number must not revive old pages.
 ADVANCE_GENERATION_LUA = """
@@ -82,6 +84,7 @@ async def cached(
     stays (services/common/shared_cache.py). Pages whose ``variant`` holds anything else must leave it off.
     """
     gen = await generation(redis, pool)
+    request[GENERATION] = gen
     key = f"publico:cache:{gen}:{request.path}?{variant}"
     body: bytes | None = None
     content_type = "text/html"

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import asyncpg
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from services.common.boundary import like_contains, parse_int
+from services.common.boundary import parse_int
 from services.common.curricular import GRADOS
 from services.common.etiquetas import postulante_nombre
 
@@ -89,11 +89,17 @@ def _choice_pattern(values: Sequence[str]) -> str:
     return "^(" + "|".join(re.escape(v) for v in values) + ")$"
 
 
-def _search_pattern(value: object) -> object:
-    # Accent- and case-insensitive (nombre_busqueda is stored normalized); LIKE wildcards typed by people are
-    # literal. A text that normalizes to nothing filters nothing.
+def _search_text(value: object) -> object:
+    # Accent- and case-insensitive (nombre_busqueda is stored normalized); compared as a plain substring, so no
+    # character typed is a wildcard. A text that normalizes to nothing filters nothing.
     folded = normalize(str(value))
-    return like_contains(folded) if folded else None
+    return folded or None
+
+
+# The trigram index (migrations/0051_publico_lista_indices.sql) finds the rows holding every trigram of the text,
+# strpos keeps those holding the text itself. A text under three characters has no trigram: the containment is
+# then true for every row and the order index serves the page (such a text matches most names anyway).
+SEARCH_SQL = "trigramas @> publico.trigramas({0}::text) AND strpos(nombre_busqueda, {0}::text) > 0"
 
 
 @dataclass(frozen=True)
@@ -101,13 +107,14 @@ class Filtro:
     nombre: str  # the query parameter
     etiqueta: str  # the form's Spanish label
     tipo: type  # the validated Python type
-    condicion: str  # SQL with one ``{}`` for the parameter
+    condicion: str  # SQL with one ``{}`` (or ``{0}``, as often as needed) for the parameter
     campo: Any = field(default_factory=lambda: Field(None))  # a pydantic Field: the value's constraints
     control: Lista | Texto | None = None  # None: not in the form, only in links and the API
     parametro: Callable[[object], object] = _same  # the validated value → the SQL parameter (None: no filter)
 
     def __post_init__(self) -> None:
-        if self.condicion.count("{}") != 1:
+        slots = re.findall(r"\{(\d*)\}", self.condicion)
+        if slots != [""] and (not slots or set(slots) != {"0"}):
             raise ValueError(f"the condition of filter {self.nombre!r} needs exactly one {{}} placeholder")
 
 
@@ -116,10 +123,10 @@ FILTROS: tuple[Filtro, ...] = (
         "q",
         "Nombre o sobrenombre",
         str,
-        "nombre_busqueda LIKE {} ESCAPE '\\'",
+        SEARCH_SQL,
         Field(None, max_length=100),
         Texto(),
-        _search_pattern,
+        _search_text,
     ),
     Filtro(
         "cargo",

@@ -55,10 +55,16 @@ class CandidaturaDetalle(Candidatura):
     revisado_at: str = Field(description="ISO 8601: cuándo lo revisó el Instituto.")
 
 
+class CandidaturaResumen(Candidatura):
+    url: str = Field(description="El registro completo, con el cuestionario curricular: /api/v1/candidaturas/{id}.")
+
+
 class ListaCandidaturas(BaseModel):
     total: int
     siguiente: str | None = Field(description="Cursor de la página siguiente (parámetro cursor); null al final.")
-    resultados: list[CandidaturaDetalle]
+    resultados: list[CandidaturaResumen] = Field(
+        description="Un resumen por candidatura (sin el cuestionario): el registro completo está en su url."
+    )
 
 
 class Archivo(BaseModel):

@@ -61,13 +61,18 @@ COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, postulante_
              municipio_nombre, numero, tipo, sexo, edad, nombre_completo, curricular, declarado_at, revisado_at, foto,
              sobrenombre"""
 
+# What a list row shows (a card, an API summary): never the questionnaires, so a page reads no TOASTed jsonb.
+LIST_COLUMNS = """id, cargo, cargo_nombre, postulante, postulante_nombre, postulante_tipo, distrito, municipio,
+                  municipio_nombre, numero, tipo, sexo, edad, nombre_completo, foto, sobrenombre"""
+
 # Order is neutral (docs/design.md §6): cargo and ámbito, then position, then surname; never by party.
+# candidaturas_orden_idx (migrations/0051_publico_lista_indices.sql) holds exactly these expressions.
 # {where} is built by .query from the filter table (.filters): table fragments and numbered placeholders only.
 # NULL curricular: only the identidad arrived so far (migrations/0011_identidad.sql).
 PUBLISHED_SQL = "curricular IS NOT NULL"
 SORT_ORDER = "cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id"
 LIST_SQL = f"""
-SELECT {COLUMNS}
+SELECT {LIST_COLUMNS}
 FROM publico.candidaturas
 WHERE {{where}}
 ORDER BY {SORT_ORDER}

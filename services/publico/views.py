@@ -18,14 +18,16 @@ from services.common.etiquetas import calidad
 from services.common.web import REDIS, SETTINGS
 
 from . import perfil
-from .cache import cached
+from .cache import GENERATION, cached
+from .catalogos import PorGeneracion
 from .enlaces import enlaces
-from .filters import FILTROS, SEXOS, FiltrosBase, ListFilters, activos, encode_cursor, form_choices, query_string
+from .filters import FILTROS, SEXOS, FiltrosBase, ListFilters, activos, encode_cursor, query_string
 from .query import count_query, list_query
 from .settings import PublicoSettings
 from .sql import COUNTS_SQL, PROCESO_SQL, PROFILE_SQL, SORT_KEY_SQL
 
 PROCESO_VARIANT_KEY = "publico:proceso:variante"
+CATALOGOS: web.AppKey[PorGeneracion] = web.AppKey("publico_catalogos", PorGeneracion)
 
 
 def _settings(request: web.Request) -> PublicoSettings:
@@ -50,7 +52,14 @@ def _html(request: web.Request, template: str, context: dict[str, Any]) -> tuple
     return text.encode(), "text/html"
 
 
-async def _page(pool: asyncpg.Pool, filters: FiltrosBase) -> tuple[list[asyncpg.Record], str | None, int]:
+async def _page(
+    request: web.Request, pool: asyncpg.Pool, filters: FiltrosBase
+) -> tuple[list[asyncpg.Record], str | None, int]:
+    """One page of the list and the total of its filters: one indexed query, and the count only when needed.
+
+    A first page that is not full holds every matching row, so its length is the total; otherwise the count
+    runs once per filter set and generation (.catalogos), so the following pages of the same filters reuse it.
+    """
     after = None
     if filters.after_id is not None:
         row = await pool.fetchrow(SORT_KEY_SQL, filters.after_id)
@@ -64,9 +73,16 @@ async def _page(pool: asyncpg.Pool, filters: FiltrosBase) -> tuple[list[asyncpg.
                 row["id"],
             )
     page = list_query(FILTROS, filters, after)
-    count = count_query(FILTROS, filters)
     rows = await pool.fetch(page.sql, *page.args)
-    total = await pool.fetchval(count.sql, *count.args)
+    if after is None and len(rows) <= filters.limite:
+        total = len(rows)
+    else:
+        count = count_query(FILTROS, filters)
+
+        async def contar() -> int:
+            return int(await pool.fetchval(count.sql, *count.args))
+
+        total = await request.app[CATALOGOS].total(request[GENERATION], count.sql + repr(count.args), contar)
     next_cursor = encode_cursor(rows[filters.limite - 1]["id"]) if len(rows) > filters.limite else None
     return rows[: filters.limite], next_cursor, total
 
@@ -91,6 +107,11 @@ def _card(row: asyncpg.Record) -> dict[str, Any]:
         "sobrenombre": row["sobrenombre"],
         "foto": f"/media/{row['foto']}.jpg" if row["foto"] else None,
     }
+
+
+def _summary(row: asyncpg.Record) -> dict[str, Any]:
+    """A row of the API list: what a card shows, and where the whole record is (questionnaires included)."""
+    return {**_card(row), "url": f"/api/v1/candidaturas/{row['id']}"}
 
 
 def _profile(row: asyncpg.Record) -> dict[str, Any]:
@@ -154,8 +175,8 @@ async def list_candidaturas(request: web.Request) -> web.Response:
     pool = request.app[DB_POOL]
 
     async def render() -> tuple[bytes, str]:
-        rows, next_cursor, total = await _page(pool, filters)
-        opciones = await form_choices(FILTROS, pool)
+        rows, next_cursor, total = await _page(request, pool, filters)
+        opciones = await request.app[CATALOGOS].opciones(pool, request[GENERATION])
         context = {
             "rows": rows,
             "next_cursor": next_cursor,
@@ -202,8 +223,8 @@ async def api_list_candidaturas(request: web.Request) -> web.Response:
     filters = ListFilters.model_validate(dict(request.query))
 
     async def render() -> tuple[bytes, str]:
-        rows, next_cursor, total = await _page(request.app[DB_POOL], filters)
-        body = {"total": total, "siguiente": next_cursor, "resultados": [_profile(r) for r in rows]}
+        rows, next_cursor, total = await _page(request, request.app[DB_POOL], filters)
+        body = {"total": total, "siguiente": next_cursor, "resultados": [_summary(r) for r in rows]}
         return orjson.dumps(body), "application/json"
 
     return await _serve(request, render, filters)

@@ -47,8 +47,20 @@ def test_list_and_count_share_the_where_clause() -> None:
 
 def test_search_is_accent_insensitive_and_wildcards_are_literal() -> None:
     query = count_query(FILTROS, ListFilters.model_validate({"q": "  JOSÉ 100%_ "}))
-    assert "nombre_busqueda LIKE $1 ESCAPE '\\'" in query.sql
-    assert query.args == ("%jose 100\\%\\_%",)
+    # One parameter, used twice: the trigram index narrows, strpos (no wildcard at all) decides.
+    assert "trigramas @> publico.trigramas($1::text) AND strpos(nombre_busqueda, $1::text) > 0" in query.sql
+    assert "LIKE" not in query.sql
+    assert query.args == ("jose 100%_",)
+
+
+def test_a_condition_may_use_its_one_parameter_twice_but_never_two() -> None:
+    twice = Filtro("dos", "Dos", str, "a = {0} OR b = {0}", control=Texto())
+    model = model_of((twice,))
+    query = count_query((twice,), model.model_validate({"dos": "x"}))
+    assert "a = $1 OR b = $1" in query.sql and query.args == ("x",)
+    for bad in ("a = {} OR b = {}", "a = 1", "a = {0} OR b = {1}", "a = {} OR b = {0}"):
+        with pytest.raises(ValueError, match="placeholder"):
+            Filtro("malo", "Malo", str, bad)
 
 
 @pytest.mark.parametrize(
