@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         redis_port=26390 + PORT_SHIFT,
         env="test",
         demo_password="bench-" + os.urandom(6).hex(),
+        # The small demo: the full one's publications would still be queued ahead of the release job.
+        demo_tamano="minimo",
         log_file=data_dir / "system.log",
     )
     system = System(config)
