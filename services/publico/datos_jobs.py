@@ -30,6 +30,10 @@ QUIET_SECONDS = 120
 FOLDER = "datos"
 
 LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('publico.datos', 0))"
+TRY_LOCK_SQL = "SELECT pg_try_advisory_xact_lock(hashtextextended('publico.datos', 0))"
+# An asked-for build waits for the one running (a release of 100,000 takes a minute or more) beyond the pool's
+# command timeout.
+LOCK_WAIT_S = 900.0
 STATE_SQL = """
 SELECT p.generacion, p.updated_at <= now() - make_interval(secs => $1) AS quieta, c.generacion AS vista
 FROM publico.publicacion p, publico.datos_control c
@@ -128,7 +132,10 @@ async def build_release(ctx: dict[str, Any], job: contracts.BuildRelease) -> int
 async def _build(ctx: dict[str, Any], job: contracts.BuildRelease) -> int | None:
     media_dir: Path = ctx["settings"].media_dir
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
-        await conn.execute(LOCK_SQL)
+        if not await conn.fetchval(TRY_LOCK_SQL):
+            if not job.inmediata:
+                return None  # a build is running; the cron looks again next minute
+            await conn.execute(LOCK_SQL, timeout=LOCK_WAIT_S)
         state = await conn.fetchrow(STATE_SQL, QUIET_SECONDS)
         if state["generacion"] == state["vista"] or not (job.inmediata or state["quieta"]):
             return None

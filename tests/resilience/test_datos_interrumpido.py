@@ -38,6 +38,8 @@ from ..helpers import DEMO_PASSWORD, eventually
 
 # Beside the other resilience modules' systems (+400 … +570) and the launcher's stop test (+300 … +350).
 OFFSET = 600  # +600 … +650
+# Each test seeds and builds releases of hundreds to thousands of rows, on a shared 2-core machine.
+pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +158,6 @@ async def test_a_streamed_release_holds_every_row_alike_in_csv_json_and_xlsx(
     assert [r[index] for r in xlsx[1:]] == [c["ID_CANDIDATURA"] for c in document["candidaturas"]]
 
 
-@pytest.mark.timeout(600)  # seeds and builds a release of thousands on a shared 2-core machine
 async def test_a_build_killed_midway_leaves_the_old_release_served_and_the_next_run_builds(
     own_system: System, own_db: asyncpg.Pool
 ) -> None:
