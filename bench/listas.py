@@ -215,7 +215,7 @@ def masivo_rows(system: System, measure: Measure, total: int, connections: int, 
         try:
             have = int(await pool.fetchval("SELECT count(*) FROM publico.candidaturas WHERE curricular IS NOT NULL"))
             started = time.monotonic()
-            await seed_published(pool, max(0, total - have), redis)
+            await seed_published(pool, max(0, total - have), redis=redis)
             seconds = time.monotonic() - started
             return max(0, total - have), seconds, await filter_sets(pool)
         finally:

@@ -93,6 +93,8 @@ BUDGET_ROWS: dict[str, tuple[str, ...]] = {
         "uncached filtered list (HTML,",
         "uncached filtered list (API,",
         "memory: ",
+        "open-data release of ",
+        "  worker-publico peak RSS during the release of ",
     ),
     "bench.capture": (
         "capture: ",

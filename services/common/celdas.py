@@ -48,15 +48,30 @@ def writer(buffer: io.StringIO, **options: Any) -> EscritorCsv:
     return EscritorCsv(buffer, **options)
 
 
+class HojaXlsx:
+    """A one-sheet XLSX written row by row, every cell through :func:`celda`. openpyxl's write-only mode keeps the
+    sheet in a temporary file until :meth:`save`, so memory stays flat however many rows are appended."""
+
+    def __init__(self, encabezado: Iterable[Any], hoja: str = "datos") -> None:
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet(hoja)
+        self._sheet.append(fila(encabezado))
+
+    def append(self, values: Iterable[Any]) -> None:
+        self._sheet.append(fila(values))
+
+    def save(self, target: Any) -> None:
+        """To a path or a binary file; the zip is written straight there, the sheet copied from its temporary file."""
+        self._book.save(target)
+
+
 def xlsx(encabezado: Iterable[Any], filas: Iterable[Iterable[Any]], hoja: str = "datos") -> bytes:
-    """An XLSX of one sheet, every cell through :func:`celda`; openpyxl's write-only mode keeps memory flat."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(hoja)
-    sheet.append(fila(encabezado))
+    """An XLSX of one sheet, every cell through :func:`celda`, as bytes (small exports; see :class:`HojaXlsx`)."""
+    sheet = HojaXlsx(encabezado, hoja)
     for values in filas:
-        sheet.append(fila(values))
+        sheet.append(values)
     buffer = io.BytesIO()
-    book.save(buffer)
+    sheet.save(buffer)
     return buffer.getvalue()
 
 

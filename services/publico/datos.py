@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -21,6 +23,8 @@ from services.common import celdas
 from services.common.etiquetas import calidad, postulante_nombre
 from services.common.identidad import grupos_publicables
 from services.common.marcadores import es_marcador
+
+from .datos_escritura import EscritorRelease
 
 SEXOS = {"mujer": "Mujer", "hombre": "Hombre", "no_binario": "No binario"}
 REDES = ("facebook", "x", "youtube", "instagram", "tiktok", "otra_red")
@@ -184,15 +188,14 @@ def _csv(encabezado: Sequence[Any], filas: Iterable[Sequence[Any]]) -> bytes:
 
 
 def archivos(filas: Sequence[Mapping[str, Any]], numero: int, fecha: datetime) -> dict[str, bytes]:
-    """The files of one release. The JSON keeps values as data (no neutralising: no spreadsheet reads it)."""
-    tabla = [[f.get(n) for n in NOMBRES] for f in filas]
-    documento = {"publicacion": numero, "fecha": fecha.isoformat(), "total": len(filas), "candidaturas": filas}
-    return {
-        "candidaturas.csv": _csv(NOMBRES, tabla),
-        "candidaturas.xlsx": celdas.xlsx(NOMBRES, tabla, hoja="candidaturas"),
-        "candidaturas.json": orjson.dumps(documento),
-        "diccionario.csv": diccionario_csv(),
-    }
+    """The files of one release, in memory (tests, small tools; the release job streams them to disk with
+    ``datos_escritura.EscritorRelease``, which this uses, so both give the same bytes). The JSON keeps values as
+    data (no neutralising: no spreadsheet reads it)."""
+    with tempfile.TemporaryDirectory() as folder:
+        escritor = EscritorRelease(Path(folder), numero, fecha, len(filas), NOMBRES)
+        escritor.add(filas)
+        escritor.close(diccionario_csv())
+        return {name: (Path(folder) / name).read_bytes() for name in ARCHIVOS}
 
 
 def diccionario_csv() -> bytes:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from services.common import contracts, media
 from services.common.instituto import Instituto
 
 from . import datos
+from .datos_escritura import EscritorRelease
 from .settings import datos_settings
 
 log = logging.getLogger(__name__)
@@ -26,6 +30,10 @@ QUIET_SECONDS = 120
 FOLDER = "datos"
 
 LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtextextended('publico.datos', 0))"
+TRY_LOCK_SQL = "SELECT pg_try_advisory_xact_lock(hashtextextended('publico.datos', 0))"
+# An asked-for build waits for the one running (a release of 100,000 takes a minute or more) beyond the pool's
+# command timeout.
+LOCK_WAIT_S = 900.0
 STATE_SQL = """
 SELECT p.generacion, p.updated_at <= now() - make_interval(secs => $1) AS quieta, c.generacion AS vista
 FROM publico.publicacion p, publico.datos_control c
@@ -60,14 +68,40 @@ RETURNING numero
 INSERT_FILE_SQL = "INSERT INTO publico.datos_archivos (numero, nombre, tipo, bytes, sha256) VALUES ($1, $2, $3, $4, $5)"
 
 
+COUNT_SQL = "SELECT count(*) FROM publico.candidaturas WHERE curricular IS NOT NULL"
+# Rows travel from PostgreSQL in chunks of this many (a cursor), so the worker never holds the whole table.
+CHUNK_ROWS = 500
+# A release is written here and renamed into datos/<numero> when complete (same folder: the rename is atomic).
+STAGING_PREFIX = ".construyendo-"
+
+
 def folder(media_dir: Path, numero: int) -> Path:
     return media_dir / media.PUBLICO / FOLDER / str(numero)
 
 
-def _write(target: Path, files: dict[str, bytes]) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        media.write_atomic(target / name, data)
+def _staging(media_dir: Path, numero: int) -> Path:
+    return media_dir / media.PUBLICO / FOLDER / f"{STAGING_PREFIX}{numero}"
+
+
+def _clear_staging(media_dir: Path) -> None:
+    """What a build killed mid-way left (it never reached its rename, so nothing links to it)."""
+    root = media_dir / media.PUBLICO / FOLDER
+    if root.is_dir():
+        for left in root.glob(f"{STAGING_PREFIX}*"):
+            shutil.rmtree(left, ignore_errors=True)
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    # A folder under this number exists only if a build renamed it and then failed to commit its row: nobody
+    # links to it, and its files may be another build's, so it is replaced, not kept.
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(staging, target)
+    descriptor = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)  # the rename itself reaches the disk before the row that lists the files commits
+    finally:
+        os.close(descriptor)
 
 
 def _remove(targets: list[Path]) -> None:
@@ -96,30 +130,58 @@ async def build_release(ctx: dict[str, Any], job: contracts.BuildRelease) -> int
 
 
 async def _build(ctx: dict[str, Any], job: contracts.BuildRelease) -> int | None:
+    media_dir: Path = ctx["settings"].media_dir
     async with ctx["db_pool"].acquire() as conn, conn.transaction():
-        await conn.execute(LOCK_SQL)
+        if not await conn.fetchval(TRY_LOCK_SQL):
+            if not job.inmediata:
+                return None  # a build is running; the cron looks again next minute
+            await conn.execute(LOCK_SQL, timeout=LOCK_WAIT_S)
         state = await conn.fetchrow(STATE_SQL, QUIET_SECONDS)
         if state["generacion"] == state["vista"] or not (job.inmediata or state["quieta"]):
             return None
-        rows = await conn.fetch(ROWS_SQL)
-        cve_entidad = await conn.fetchval(ENTIDAD_SQL)
-        entidad = Instituto().entidad
-        filas = [datos.fila(r, entidad, cve_entidad) for r in rows]
-        huellas = {str(f["ID_CANDIDATURA"]): datos.huella(f) for f in filas}
+        await asyncio.to_thread(_clear_staging, media_dir)
         last = await conn.fetchrow(LAST_SQL)
         previous = last["huellas"] if last else {}
-        await conn.execute(SEEN_SQL, state["generacion"])
-        if last is not None and previous == huellas:
-            return None
         numero = (last["numero"] if last else 0) + 1
         fecha = datetime.now(UTC)
-        files = datos.archivos(filas, numero, fecha)
-        # The files exist before the row that lists them commits; a failed commit leaves files the next attempt
-        # under the same number overwrites.
-        await asyncio.to_thread(_write, folder(ctx["settings"].media_dir, numero), files)
+        staging = _staging(media_dir, numero)
+        # The JSON's head says how many rows follow; its writer refuses to finish with another count (a publish
+        # committed between this count and the cursor's snapshot: the next run builds again).
+        total = await conn.fetchval(COUNT_SQL)
+        escritor = await asyncio.to_thread(EscritorRelease, staging, numero, fecha, total, datos.NOMBRES)
+        try:
+            huellas = await _stream_rows(conn, escritor)
+            await conn.execute(SEEN_SQL, state["generacion"])
+            if last is not None and previous == huellas:
+                # Nothing the files show changed (the files were written while the rows were read, in one pass).
+                await asyncio.to_thread(escritor.abort)
+                await asyncio.to_thread(_remove, [staging])
+                return None
+            archivos = await asyncio.to_thread(escritor.close, datos.diccionario_csv())
+        except BaseException:
+            await asyncio.to_thread(escritor.abort)
+            await asyncio.to_thread(_remove, [staging])
+            raise
+        # The files are in place before the row that lists them commits; a failed commit leaves a folder nobody
+        # links to, which the next build under the same number replaces.
+        await asyncio.to_thread(_move_into_place, staging, folder(media_dir, numero))
         changes = datos.cambios(previous, huellas)
-        await conn.execute(INSERT_RELEASE_SQL, numero, fecha, state["generacion"], len(filas), changes, huellas)
-        for name, data in files.items():
-            await conn.execute(INSERT_FILE_SQL, numero, name, datos.ARCHIVOS[name], len(data), datos.sha256(data))
-    log.info("publicación de datos abiertos %s: %s candidaturas", numero, len(filas))
+        await conn.execute(INSERT_RELEASE_SQL, numero, fecha, state["generacion"], len(huellas), changes, huellas)
+        for name, archivo in archivos.items():
+            await conn.execute(INSERT_FILE_SQL, numero, name, datos.ARCHIVOS[name], archivo.bytes, archivo.sha256)
+    log.info("publicación de datos abiertos %s: %s candidaturas", numero, len(huellas))
     return numero
+
+
+async def _stream_rows(conn: asyncpg.Connection, escritor: EscritorRelease) -> dict[str, str]:
+    """Read the published rows with a cursor, hand each chunk to the files; the content hash of every row."""
+    cve_entidad = await conn.fetchval(ENTIDAD_SQL)
+    entidad = Instituto().entidad
+    huellas: dict[str, str] = {}
+    cursor = await conn.cursor(ROWS_SQL)
+    while rows := await cursor.fetch(CHUNK_ROWS):
+        filas = [datos.fila(r, entidad, cve_entidad) for r in rows]
+        for f in filas:
+            huellas[str(f["ID_CANDIDATURA"])] = datos.huella(f)
+        await asyncio.to_thread(escritor.add, filas)
+    return huellas

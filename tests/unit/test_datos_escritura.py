@@ -1,0 +1,124 @@
+"""The release's streaming writers give the bytes the in-memory build always gave, whatever the chunking, hash
+what they write, and refuse a JSON whose announced total is not what was written."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from services.common import celdas
+from services.publico import datos
+from services.publico.datos_escritura import EscritorRelease, JsonIncremental, Suma
+
+from .test_datos import _row
+
+NOW = datetime(2027, 5, 1, 18, 30, tzinfo=UTC)
+
+
+def _filas(n: int) -> list[dict[str, Any]]:
+    rows = []
+    for i in range(n):
+        curricular = {
+            "contacto": {"correo_publico": f"c{i}@ejemplo.invalid", "direccion_casa_campana": 'Calle "1", Centro'},
+            "formacion": {"grado_maximo": "Licenciatura", "cursos": "Uno\nDos"},
+            "propuestas": {"propuesta_1": "=1+1" if i % 3 == 0 else f"Agua ñandú {i}", "propuesta_2": "-x"},
+        }
+        rows.append(datos.fila(_row(id=1000 + i, curricular=curricular, edad=20 + i % 50), "Michoacán", "16"))
+    return rows
+
+
+def _old_csv(encabezado: Any, filas: Any) -> bytes:
+    """The in-memory build as it was before the release was streamed (services/publico/datos.py, 2026-11)."""
+    buffer = io.StringIO()
+    writer = celdas.writer(buffer, lineterminator="\r\n")
+    writer.writerow(encabezado)
+    writer.writerows(filas)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _old_xlsx(encabezado: Any, filas: Any) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("candidaturas")
+    sheet.append(celdas.fila(encabezado))
+    for values in filas:
+        sheet.append(celdas.fila(values))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _old_archivos(filas: list[dict[str, Any]], numero: int) -> dict[str, bytes]:
+    tabla = [[f.get(n) for n in datos.NOMBRES] for f in filas]
+    documento = {"publicacion": numero, "fecha": NOW.isoformat(), "total": len(filas), "candidaturas": filas}
+    return {
+        "candidaturas.csv": _old_csv(datos.NOMBRES, tabla),
+        "candidaturas.xlsx": _old_xlsx(datos.NOMBRES, tabla),
+        "candidaturas.json": orjson.dumps(documento),
+        "diccionario.csv": _old_csv(
+            ("COLUMNA", "TIPO", "DESCRIPCION"), [(c.nombre, c.tipo, c.descripcion) for c in datos.COLUMNAS]
+        ),
+    }
+
+
+def _xlsx_parts(data: bytes) -> dict[str, bytes]:
+    # docProps/core.xml carries the moment the workbook was created (openpyxl's, before and after the change).
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1000])
+def test_streamed_files_are_the_in_memory_files_byte_for_byte(tmp_path: Path, chunk: int) -> None:
+    filas = _filas(250)
+    escritor = EscritorRelease(tmp_path, 5, NOW, len(filas), datos.NOMBRES)
+    for start in range(0, len(filas), chunk):
+        escritor.add(filas[start : start + chunk])
+    sumas = escritor.close(datos.diccionario_csv())
+    before = _old_archivos(filas, 5)
+    for name in datos.ARCHIVOS:
+        data = (tmp_path / name).read_bytes()
+        assert sumas[name].bytes == len(data) and sumas[name].sha256 == hashlib.sha256(data).hexdigest(), name
+        if name.endswith(".xlsx"):
+            assert _xlsx_parts(data) == _xlsx_parts(before[name])
+        else:
+            assert data == before[name], name
+    assert datos.archivos(filas, 5, NOW)["candidaturas.json"] == before["candidaturas.json"]
+
+
+def test_an_empty_release_is_still_a_valid_document(tmp_path: Path) -> None:
+    escritor = EscritorRelease(tmp_path, 1, NOW, 0, datos.NOMBRES)
+    escritor.close(datos.diccionario_csv())
+    assert orjson.loads((tmp_path / "candidaturas.json").read_bytes())["candidaturas"] == []
+    assert (tmp_path / "candidaturas.csv").read_bytes() == _old_csv(datos.NOMBRES, [])
+
+
+def test_the_checksum_is_of_every_byte_written() -> None:
+    raw = io.BytesIO()
+    out = Suma(raw)
+    for part in (b"uno", b"", "ñandú".encode()):
+        out.write(part)
+    assert out.archivo().sha256 == hashlib.sha256(raw.getvalue()).hexdigest()
+    assert out.archivo().bytes == len(raw.getvalue())
+
+
+def test_a_json_whose_rows_do_not_match_its_announced_total_is_refused() -> None:
+    document = JsonIncremental(Suma(io.BytesIO()), 1, NOW, total=3)
+    document.add([{"a": 1}, {"a": 2}])
+    with pytest.raises(RuntimeError, match="announced 3"):
+        document.close()
+
+
+def test_xlsx_cells_stay_neutralised_when_written_row_by_row(tmp_path: Path) -> None:
+    sheet = celdas.HojaXlsx(["A"], hoja="h")
+    sheet.append(['=HYPERLINK("http://evil.example")'])
+    sheet.append([42])
+    sheet.save(tmp_path / "h.xlsx")
+    values = [r[0] for r in load_workbook(tmp_path / "h.xlsx", read_only=True).active.iter_rows(values_only=True)]  # type: ignore[union-attr]
+    assert values == ["A", '\'=HYPERLINK("http://evil.example")', 42]
