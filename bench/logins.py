@@ -125,7 +125,7 @@ def rows(result: LoginRun) -> list[Row]:
     cpu = f"; auth used {result.auth_cpu_s * 1000 / result.logins:.0f} ms of CPU per login" if result.auth_cpu_s else ""
     return [
         Row(
-            f"{result.logins} logins at once through the gateway, p99",
+            f"logins: {result.logins} at once through the gateway, p99",
             f"{p99:.2f} s (p50 {p50:.2f} s; {failed} failed{' ' + str(result.errors) if failed else ''})",
             f"< {BUDGET_P99_S:.0f} s",
             verdict(p99 < BUDGET_P99_S and not failed),

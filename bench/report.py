@@ -101,7 +101,7 @@ BUDGET_ROWS: dict[str, tuple[str, ...]] = {
         "  errors, open loop",
         "  errors, closed loop",
         "  acknowledged saves lost or different",
-        " logins at once through the gateway, p99",
+        "logins: ",
         "  auth's peak RSS",
     ),
 }
