@@ -308,8 +308,12 @@ async def test_deploy_apache_in_front_of_the_gateway_caches_and_shows_a_publicat
     profile = f"/candidaturas/{antes.candidatura_id}"
     listing = f"/candidaturas?q={quote(despues.nombre)}"
     link = f'href="/candidaturas/{despues.candidatura_id}"'
-    assert cached_by_apache(apache_port, profile)
-    assert cached_by_apache(apache_port, listing)
+    # Every public page the site serves most is answered from Apache's copy (X-Cache: HIT), not the gateway's:
+    # the profile, the whole list, a filtered one and the API's (bench/produccion.py loads the first two).
+    municipio = "municipio=16053"  # the factories' municipio, so the filtered lists hold these candidacies
+    lists = ("/candidaturas", f"/candidaturas?{municipio}", "/api/v1/candidaturas", f"/api/v1/candidaturas?{municipio}")
+    for path in (profile, listing, *lists):
+        assert cached_by_apache(apache_port, path), path
     assert link not in apache_get(apache_port, listing)[2]
 
     # A withdrawal and a publication at once: Apache keeps its copies up to their max-age, then revalidates
