@@ -63,6 +63,14 @@ async def test_a_committed_job_runs_once_in_the_real_worker(db: asyncpg.Pool) ->
     await eventually(lambda: _done(db, job_id, key), what="the job to run")
 
 
+async def test_a_job_that_does_not_wake_the_relay_still_runs_once(db: asyncpg.Pool) -> None:
+    # The capture's count of saves skips the NOTIFY (it serialised every save's commit): the relay's poll finds it.
+    key = f"nowake-{uuid.uuid4()}"
+    async with db.acquire() as conn, conn.transaction():
+        job_id = await contracts.send(conn, contracts.RecordStatus(**_status_args(key)), wake=False)
+    await eventually(lambda: _done(db, job_id, key), what="the polled job to run")
+
+
 async def test_a_job_redis_lost_is_delivered_again(db: asyncpg.Pool) -> None:
     # As if the relay had handed it to a Redis that then lost it: enqueued long ago, never done.
     key = f"lost-{uuid.uuid4()}"

@@ -77,6 +77,7 @@ async def save_answer(
         current = await conn.fetchrow(RESPUESTA_SQL, candidatura_id, cuestionario, rubro)
         return Conflicto(current["datos"], current["version"])
     # The monthly report counts saves; the key (rubro and its new version) makes a redelivery count once.
+    # Nobody waits for it, so it does not wake the relay: a NOTIFY per save serialised every save's commit.
     await contracts.send(
         conn,
         contracts.RecordHecho(
@@ -85,6 +86,7 @@ async def save_answer(
             at=datetime.now(UTC),
             job_key=f"guardado:{candidatura_id}:{cuestionario}:{rubro}:{new_version}",
         ),
+        wake=False,
     )
     await after_save(
         conn,

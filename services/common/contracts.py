@@ -53,9 +53,11 @@ class Contract(BaseModel):
         return QUEUES[cls.owner()]
 
 
-async def send(conn: asyncpg.Connection, job: Contract) -> int:
-    """Write ``job`` to the outbox in the caller's transaction; it runs only if that transaction commits."""
-    return await outbox.enqueue(conn, job.owner(), job.name, **job.model_dump(mode="json"))
+async def send(conn: asyncpg.Connection, job: Contract, *, wake: bool = True) -> int:
+    """Write ``job`` to the outbox in the caller's transaction; it runs only if that transaction commits.
+
+    ``wake=False``: the relay picks it up at its next poll instead of at commit (``outbox.enqueue`` says why)."""
+    return await outbox.enqueue(conn, job.owner(), job.name, wake=wake, **job.model_dump(mode="json"))
 
 
 # --- the submitted version ----------------------------------------------------------------------------------

@@ -44,15 +44,22 @@ MARK_ERROR_SQL = "UPDATE outbox.jobs SET last_error = $2 WHERE id = $1"
 MARK_FAILED_SQL = "UPDATE outbox.jobs SET failed_at = now(), last_error = $2 WHERE id = $1 AND done_at IS NULL"
 
 
-async def enqueue(conn: asyncpg.Connection, service: str, function: str, **args: Any) -> int:
+async def enqueue(conn: asyncpg.Connection, service: str, function: str, *, wake: bool = True, **args: Any) -> int:
     """Write a job for ``service``'s worker in the caller's transaction; it leaves only if that commits.
+
+    ``wake=False`` leaves the job to the relay's next poll (``outbox_poll_interval``, 1 s) instead of waking it:
+    for jobs written on a hot path that nobody waits for (the report's count of saves). A transaction that
+    NOTIFYs takes PostgreSQL's one notification-queue lock at commit and holds it through its WAL flush, so
+    every such commit in the database waits for the one before it: one per save capped captura at about one
+    save per disk flush (109 saves/s, docs/bench.md).
 
     Services call ``contracts.send`` instead, which names the job and checks its payload; this is its plumbing."""
     if not conn.is_in_transaction():
         raise RuntimeError("outbox.enqueue debe llamarse dentro de la transacción del cambio")
     job_id: int = await conn.fetchval(INSERT_SQL, QUEUES[service], function, args)
-    # NOTIFY is delivered at commit, so the relay wakes only for jobs that exist.
-    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    if wake:
+        # NOTIFY is delivered at commit, so the relay wakes only for jobs that exist.
+        await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
     return job_id
 
 
