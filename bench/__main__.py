@@ -37,6 +37,7 @@ from .memory import MemorySampler
 from .record import NOT_MEASURED
 from .report import FAIL, INFO, PASS, Row, cpu_table, load_table, verdict
 from .seed import Seeded, enqueue_publications, seed_registry
+from .settle import PENDING_SQL, settle
 
 GATEWAY_PORT = 28080 + PORT_SHIFT
 PORT_BASE = 28100 + PORT_SHIFT
@@ -86,8 +87,6 @@ class Publication:
 
 # --- publication ---------------------------------------------------------------------------------------------------
 
-PENDING_SQL = "SELECT count(*) FROM outbox.jobs WHERE done_at IS NULL AND failed_at IS NULL"
-
 
 async def _api_total(http: aiohttp.ClientSession, base: str) -> int:
     async with http.get(f"{base}/api/v1/candidaturas") as response:
@@ -101,7 +100,7 @@ async def publish_and_measure(system: System, total: int, wait_s: float) -> tupl
     pool = await create_pool(system.settings(), min_size=1, max_size=2)
     result = Publication(total=total)
     try:
-        await _settle(pool)
+        await settle(pool, say)
         async with pool.acquire() as conn:
             before = await conn.fetchval("SELECT count(*) FROM publico.candidaturas")
             result.generation_before = await conn.fetchval("SELECT generacion FROM publico.publicacion")
@@ -186,17 +185,6 @@ async def publish_and_measure(system: System, total: int, wait_s: float) -> tupl
         return seeded, result
     finally:
         await pool.close()
-
-
-async def _settle(pool: Any, within: float = 600) -> None:
-    """Let the demo data's own jobs (its publications) finish first: the clock must time the bench's only."""
-    started = time.monotonic()
-    while True:
-        pending = await pool.fetchval(PENDING_SQL)
-        if not pending or time.monotonic() - started >= within:
-            break
-        await asyncio.sleep(0.5)
-    say(f"outbox settled in {time.monotonic() - started:.1f} s ({pending} job(s) still pending)")
 
 
 async def _drain_followups(pool: Any, result: Publication, committed: float, wait_s: float) -> None:

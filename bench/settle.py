@@ -1,6 +1,5 @@
 """Wait until the outbox is empty: the demo's own jobs (its publications, a burst right after the system starts)
-and an earlier scenario's follow-ups must not run inside the next scenario's clock. (bench/__main__.py has its own
-copy, ``_settle``.)"""
+and an earlier scenario's follow-ups must not run inside the next scenario's clock."""
 
 from __future__ import annotations
 
