@@ -31,7 +31,7 @@ from services.publico.cache import GENERATION_KEY
 from . import PORT_SHIFT, listas, produccion, record, release
 from .apache import StaticApache, apache_path
 from .cpu import CpuWindow, Usage, mark_environment
-from .listas import Env, _filter_sets, masivo_rows, uncached_rows
+from .listas import Env, _filter_sets, info_rows, masivo_rows, uncached_rows
 from .load import LoadResult, ToolMissingError, run_wrk, wrk_path
 from .memory import MemorySampler
 from .record import NOT_MEASURED
@@ -502,11 +502,7 @@ def run_scenarios(
 
     feed = listas.Feed(asyncio.run(_filter_sets(system)), system.operator_url)
     rows += uncached_rows(system, measure, feed, n, args.uncached_connections, UNCACHED_P95_BUDGET_MS, findings)
-    for conns in (1, c):
-        env = feed.env("/candidaturas")
-        result = measure("gateway → publico, uncached filtered HTML list", system.url + "/candidaturas", conns, env)
-        measured = f"p50 {result.p50_ms:.1f} ms, p95 {result.p95_ms:.1f} ms ({result.rps:,.0f} req/s)"
-        rows.append(Row(f"  HTML at {conns} conn{'s' if conns > 1 else ''} (no budget)", measured, "", INFO))
+    rows += info_rows(system, measure, feed, (1, c), findings)
     # The release at the publication's size comes before the read model is topped up to --masivo rows, and the
     # release at that size after the list runs on them.
     rows += asyncio.run(release.scenario(system, [args.candidaturas], say))

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 
 from .filters import FILTROS, Opcion, form_choices
+from .formulario import OpcionesHtml, formulario
 
 # Totals of distinct filter sets kept per process: a bounded map, the oldest forgotten first.
 TOTALS_KEPT = 4096
@@ -26,6 +27,7 @@ class PorGeneracion:
     def __init__(self) -> None:
         self._generacion: int | None = None
         self._opciones: dict[str, list[Opcion]] | None = None
+        self._formulario: dict[str, OpcionesHtml] = {}
         self._totales: OrderedDict[str, int] = OrderedDict()
         self._lock = asyncio.Lock()
 
@@ -42,9 +44,14 @@ class PorGeneracion:
                 if self._opciones is None or generacion != self._generacion:
                     opciones = await form_choices(FILTROS, pool)
                     self._at(generacion)
-                    self._opciones = opciones
+                    self._opciones, self._formulario = opciones, formulario(opciones)
         assert self._opciones is not None
         return self._opciones
+
+    async def formulario(self, pool: asyncpg.Pool, generacion: int) -> dict[str, OpcionesHtml]:
+        """The form's <option>s of this generation as HTML (.formulario), built with its choices."""
+        await self.opciones(pool, generacion)
+        return self._formulario
 
     async def total(self, generacion: int, clave: str, contar: Callable[[], Awaitable[int]]) -> int:
         self._at(generacion)

@@ -87,6 +87,13 @@ async def _page(
     return rows[: filters.limite], next_cursor, total
 
 
+def _perfil_base(request: web.Request) -> str:
+    """The profile's address without its id: a card's link is this plus the id, one url_for per page, not per row."""
+    url = str(request.app.router["perfil"].url_for(id="0"))
+    assert url.endswith("/0"), url
+    return url[:-1]
+
+
 def _card(row: asyncpg.Record) -> dict[str, Any]:
     return {
         "id": row["id"],
@@ -177,6 +184,7 @@ async def list_candidaturas(request: web.Request) -> web.Response:
     async def render() -> tuple[bytes, str]:
         rows, next_cursor, total = await _page(request, pool, filters)
         opciones = await request.app[CATALOGOS].opciones(pool, request[GENERATION])
+        formulario = await request.app[CATALOGOS].formulario(pool, request[GENERATION])
         context = {
             "rows": rows,
             "next_cursor": next_cursor,
@@ -184,7 +192,8 @@ async def list_candidaturas(request: web.Request) -> web.Response:
             "total": total,
             "filters": filters,
             "filtros": FILTROS,
-            "opciones": opciones,
+            "formulario": formulario,
+            "perfil_base": _perfil_base(request),
             "activos": activos(FILTROS, filters, opciones),
         }
         return _html(request, "publico/candidaturas.html", context)
