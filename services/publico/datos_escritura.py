@@ -1,11 +1,10 @@
 """The release's files written row by row into a folder: memory stays flat however many candidacies there are.
 
-The bytes are the ones ``datos.archivos`` always produced for the same rows: the CSV is the same ``celdas``
-writer's output, encoded chunk by chunk (with the BOM first); the JSON is orjson's compact document, written
-as its head, the rows one by one and its tail; the XLSX is openpyxl's write-only workbook, which keeps its
-sheet in a temporary file until it is saved. Checksums and sizes of the CSV and JSON are computed while they
-are written; the XLSX's after its save (a zip file's headers are patched in place while it is written), by
-reading it back in chunks.
+The CSV is the ``celdas`` writer's output, encoded chunk by chunk (with the BOM first); the JSON is orjson's
+compact document, written as its head, the rows one by one and its tail (both the bytes ``datos.archivos``
+always produced); the XLSX is xlsxwriter's ``constant_memory`` workbook (``celdas.HojaXlsxGrande``), which
+keeps its sheet in a temporary file in the folder until it is saved. Checksums and sizes of the CSV and JSON
+are computed while they are written; the XLSX's after its save, by reading it back in chunks.
 """
 
 from __future__ import annotations
@@ -113,7 +112,8 @@ class EscritorRelease:
         self._json_out = Suma(self._handles["candidaturas.json"])
         self._csv = CsvIncremental(self._csv_out, self.nombres)
         self._json = JsonIncremental(self._json_out, numero, fecha, total)
-        self._xlsx = celdas.HojaXlsx(self.nombres, hoja="candidaturas")
+        xlsx = carpeta / "candidaturas.xlsx"
+        self._xlsx = celdas.HojaXlsxGrande(xlsx, self.nombres, creado=fecha, hoja="candidaturas")
 
     def add(self, filas: Sequence[Mapping[str, Any]]) -> None:
         tabla = [[f.get(n) for n in self.nombres] for f in filas]
@@ -129,9 +129,12 @@ class EscritorRelease:
             _sync(handle)
             handle.close()
         xlsx = self.carpeta / "candidaturas.xlsx"
-        with open(xlsx, "wb") as handle:
-            self._xlsx.save(handle)
-            _sync(handle)
+        self._xlsx.save()
+        descriptor = os.open(xlsx, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)  # xlsxwriter closes its zip without syncing it
+        finally:
+            os.close(descriptor)
         with open(self.carpeta / "diccionario.csv", "wb") as handle:
             handle.write(diccionario)
             _sync(handle)

@@ -68,10 +68,9 @@ def _old_archivos(filas: list[dict[str, Any]], numero: int) -> dict[str, bytes]:
     }
 
 
-def _xlsx_parts(data: bytes) -> dict[str, bytes]:
-    # docProps/core.xml carries the moment the workbook was created (openpyxl's, before and after the change).
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {n: archive.read(n) for n in archive.namelist() if n != "docProps/core.xml"}
+def _xlsx_cells(data: bytes) -> list[tuple[Any, ...]]:
+    # The release's XLSX is written by xlsxwriter since 2026-12 (docs/datos-abiertos.md): other bytes, same cells.
+    return list(load_workbook(io.BytesIO(data), read_only=True)["candidaturas"].iter_rows(values_only=True))
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 1000])
@@ -86,10 +85,41 @@ def test_streamed_files_are_the_in_memory_files_byte_for_byte(tmp_path: Path, ch
         data = (tmp_path / name).read_bytes()
         assert sumas[name].bytes == len(data) and sumas[name].sha256 == hashlib.sha256(data).hexdigest(), name
         if name.endswith(".xlsx"):
-            assert _xlsx_parts(data) == _xlsx_parts(before[name])
+            assert _xlsx_cells(data) == _xlsx_cells(before[name])
         else:
             assert data == before[name], name
     assert datos.archivos(filas, 5, NOW)["candidaturas.json"] == before["candidaturas.json"]
+
+
+def test_a_rebuild_of_the_same_release_gives_the_same_bytes(tmp_path: Path) -> None:
+    filas = _filas(40)
+    for build in ("a", "b"):
+        escritor = EscritorRelease(tmp_path / build, 5, NOW, len(filas), datos.NOMBRES)
+        escritor.add(filas)
+        escritor.close(datos.diccionario_csv())
+    for name in datos.ARCHIVOS:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    # Nothing but the four files is left in the folder (the sheet's temporary file is gone).
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(datos.ARCHIVOS)
+    with zipfile.ZipFile(tmp_path / "a" / "candidaturas.xlsx") as archive:
+        assert NOW.strftime("%Y-%m-%dT%H:%M:%SZ").encode() in archive.read("docProps/core.xml")
+
+
+def test_the_release_sheet_neutralises_formulas_and_keeps_numbers_and_gaps(tmp_path: Path) -> None:
+    target = tmp_path / "h.xlsx"
+    sheet = celdas.HojaXlsxGrande(target, ["A", "B", "C"], creado=NOW, hoja="h")
+    sheet.append(['=HYPERLINK("http://evil.example")', 42, None])
+    sheet.append(["http://ejemplo.invalid", "007", "＝1+1"])
+    sheet.save()
+    rows = list(load_workbook(target, read_only=True)["h"].iter_rows(values_only=True))
+    assert rows == [
+        ("A", "B", "C"),
+        ('\'=HYPERLINK("http://evil.example")', 42, None),
+        ("http://ejemplo.invalid", "007", "'＝1+1"),
+    ]
+    with zipfile.ZipFile(target) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml and b"hyperlink" not in sheet_xml
 
 
 def test_an_empty_release_is_still_a_valid_document(tmp_path: Path) -> None:
