@@ -185,6 +185,29 @@ async def test_omisos_bad_input_gives_spanish_messages(make_client: type[Client]
     assert (await coordinacion.get(CALIDAD, params={"postulante": "-3"})).status == 422
 
 
+async def test_a_registration_without_its_distrito_is_listed_not_a_500(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    coordinacion = await staff(make_client, db)
+    postulante_id, _ = await factories.postulante(db, "partido")
+    async with db.acquire() as conn:
+        proceso = await conn.fetchval("SELECT id FROM registro.procesos WHERE activo ORDER BY id LIMIT 1")
+        for distrito in (None, 1):
+            await conn.execute(
+                """INSERT INTO registro.candidaturas (proceso_id, cargo, distrito, postulante_id, numero, tipo, nombre,
+                       primer_apellido, segundo_apellido, sexo, fecha_nacimiento, curp)
+                   VALUES ($1, 'DIP_MR', $2, $3, 1, 'propietaria', 'Sin', 'Distrito', '', 'mujer', $4, $5)""",
+                proceso,
+                distrito,
+                postulante_id,
+                date(1980, 1, 2),
+                factories._curp(date(1980, 1, 2), "mujer"),
+            )
+    # Both in one postulante's group, same cargo: the old query's NULL ámbito made sorting them a TypeError (500).
+    text = await get(coordinacion, OMISOS, postulante=str(postulante_id))
+    assert "Distrito sin registrar" in text and "Distrito 1" in text
+
+
 async def _persona(
     conn: asyncpg.Connection, proceso: int, postulante: int, numero: int, tipo: str, sexo: str,
     curp_sexo: str | None = None,

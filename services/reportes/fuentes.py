@@ -15,10 +15,13 @@ from . import calidad, omisos
 from .avance import Evento
 from .datos import HISTORIAL_SQL
 
+# A registration without its distrito or municipio (an import gap) still gets an ámbito: a NULL here broke the
+# report's ordering (str against None) and answered 500 for every postulante's report.
 _AMBITO = """
 CASE k.ambito
-    WHEN 'distrito' THEN 'Distrito ' || c.distrito || coalesce(' (' || d.cabecera || ')', '')
-    WHEN 'municipio' THEN coalesce(m.nombre, 'Municipio ' || c.municipio)
+    WHEN 'distrito' THEN coalesce('Distrito ' || c.distrito || coalesce(' (' || d.cabecera || ')', ''),
+                                  'Distrito sin registrar')
+    WHEN 'municipio' THEN coalesce(m.nombre, 'Municipio ' || c.municipio, 'Municipio sin registrar')
     ELSE 'Estatal'
 END || coalesce(', circunscripción ' || c.circunscripcion, '')
 """
