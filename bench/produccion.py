@@ -12,11 +12,6 @@ Two measures, in the same run as the static reference (bench/apache.py):
 from __future__ import annotations
 
 import asyncio
-import shutil
-import signal
-import socket
-import subprocess
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
-from types import TracebackType
 from urllib.parse import quote
 
 from launcher.system import System
@@ -33,7 +27,7 @@ from services.common import contracts
 from services.common.db import create_pool
 from services.common.shared_cache import MAX_AGE
 
-from .apache import apache_path
+from .apache import ApacheProcess
 from .load import LoadResult
 from .report import INFO, Row, verdict
 from .seed import curricular
@@ -51,66 +45,36 @@ CACHE_TRIES = 5
 Measure = Callable[[str, str, int], LoadResult]
 
 
-class SiteApache:
+class SiteApache(ApacheProcess):
     """``with SiteApache(port, gateway_url, media_dir) as apache:`` runs deploy/apache/conoceles-site.conf."""
 
+    label = "apache2 (deploy/apache)"
+    config = CONFIG
+    server_root = SITE_DIR
+
     def __init__(self, port: int, gateway_url: str, media_dir: Path) -> None:
-        self.port = port
-        self.run_dir = Path(tempfile.mkdtemp(prefix="conoceles-bench-site-"))
-        self.defines = {
-            "CONOCELES_RUN_DIR": str(self.run_dir),
-            "CONOCELES_HTTP_PORT": str(port),
-            "CONOCELES_GATEWAY": gateway_url,
-            "CONOCELES_STATIC_DIR": str(STATIC_DIR),
-            "CONOCELES_MEDIA_DIR": str(media_dir),
-            "CONOCELES_CACHE_ROOT": str(self.run_dir / "cache"),
-        }
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(port, "conoceles-bench-site-")
+        self.gateway_url = gateway_url
+        self.media_dir = media_dir
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def _error_log(self) -> str:
-        log = self.run_dir / "error.log"
-        return log.read_text(errors="replace")[-3000:] if log.exists() else ""
-
-    def __enter__(self) -> SiteApache:
+    def prepare(self) -> None:
         (self.run_dir / "cache").mkdir()
         # Apache's children drop root for an unprivileged user: they write the cache and the lock files here.
         for folder in (self.run_dir, self.run_dir / "cache"):
             folder.chmod(0o777)
-        argv = [apache_path(), "-d", str(SITE_DIR), "-f", str(CONFIG), "-DFOREGROUND"]
-        for name, value in self.defines.items():
-            argv += ["-C", f"Define {name} {value}"]
-        self.process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 15
-        while True:
-            if self.process.poll() is not None:
-                self.__exit__(None, None, None)
-                code = self.process.returncode
-                raise RuntimeError(f"apache2 (deploy/apache) exited with {code}: {self._error_log()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return self
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.__exit__(None, None, None)
-                    raise RuntimeError(f"apache2 did not listen on {self.port}: {self._error_log()}") from None
-                time.sleep(0.1)
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        shutil.rmtree(self.run_dir, ignore_errors=True)
+    def defines(self) -> dict[str, str]:
+        return {
+            "CONOCELES_RUN_DIR": str(self.run_dir),
+            "CONOCELES_HTTP_PORT": str(self.port),
+            "CONOCELES_GATEWAY": self.gateway_url,
+            "CONOCELES_STATIC_DIR": str(STATIC_DIR),
+            "CONOCELES_MEDIA_DIR": str(self.media_dir),
+            "CONOCELES_CACHE_ROOT": str(self.run_dir / "cache"),
+        }
 
 
 def get(url: str) -> tuple[int, dict[str, str], bytes]:
