@@ -28,10 +28,10 @@ from services.common import contracts
 from services.common.db import create_pool
 from services.publico.cache import GENERATION_KEY
 
-from . import PORT_SHIFT, listas, produccion, record, release
+from . import PORT_SHIFT, produccion, record, release
 from .apache import StaticApache, apache_path
 from .cpu import CpuWindow, Usage, mark_environment
-from .listas import Env, _filter_sets, info_rows, masivo_rows, uncached_rows
+from .listas import Env, feed_of, info_rows, masivo_rows, uncached_rows
 from .load import LoadResult, ToolMissingError, run_wrk, wrk_path
 from .memory import MemorySampler
 from .record import NOT_MEASURED
@@ -500,7 +500,7 @@ def run_scenarios(
     rows += site_rows
     findings += site_findings
 
-    feed = listas.Feed(asyncio.run(_filter_sets(system)), system.operator_url)
+    feed = feed_of(system)
     rows += uncached_rows(system, measure, feed, n, args.uncached_connections, UNCACHED_P95_BUDGET_MS, findings)
     rows += info_rows(system, measure, feed, (1, c), findings)
     # The release at the publication's size comes before the read model is topped up to --masivo rows, and the

@@ -172,12 +172,17 @@ def check(before: Contadores, after: Contadores, requests: int) -> MissCheck:
     return MissCheck(after.hits - before.hits, after.misses - before.misses, requests)
 
 
-async def _filter_sets(system: System) -> list[str]:
-    pool = await create_pool(system.settings(), min_size=1, max_size=1)
-    try:
-        return await filter_sets(pool)
-    finally:
-        await pool.close()
+def feed_of(system: System) -> Feed:
+    """A feed of the filter sets of the rows published now, for the uncached runs."""
+
+    async def sets() -> list[str]:
+        pool = await create_pool(system.settings(), min_size=1, max_size=1)
+        try:
+            return await filter_sets(pool)
+        finally:
+            await pool.close()
+
+    return Feed(asyncio.run(sets()), system.operator_url)
 
 
 def uncached_rows(
