@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -482,13 +483,9 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-def apache_site() -> Iterator[tuple[int, type[StandInGateway]]]:
-    """Debian's apache2 running deploy/apache on a private port, in front of a stand-in gateway."""
-    handler = type("Handler", (StandInGateway,), {"hits": {}, "seen_headers": {}})
-    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=backend.serve_forever, daemon=True)
-    thread.start()
+@contextmanager
+def deploy_apache(gateway: str) -> Iterator[int]:
+    """Debian's apache2 running deploy/apache (debian-test.conf) on a free port in front of ``gateway``; the port."""
     # Apache's children drop root for an unprivileged user: the run folder must be theirs to write too.
     run_dir = Path(tempfile.mkdtemp(prefix="conoceles-apache-"))
     (run_dir / "cache").mkdir()
@@ -498,28 +495,28 @@ def apache_site() -> Iterator[tuple[int, type[StandInGateway]]]:
     defines = {
         "CONOCELES_RUN_DIR": str(run_dir),
         "CONOCELES_HTTP_PORT": str(port),
-        "CONOCELES_GATEWAY": f"http://127.0.0.1:{backend.server_address[1]}",
+        "CONOCELES_GATEWAY": gateway,
         "CONOCELES_STATIC_DIR": str(STATIC_DIR),
         "CONOCELES_CACHE_ROOT": str(run_dir / "cache"),
     }
     argv = [tool("apache2"), "-d", str(APACHE_DIR), "-f", str(APACHE_DIR / "debian-test.conf"), "-DFOREGROUND"]
     for name, value in defines.items():
         argv += ["-C", f"Define {name} {value}"]
-    log = (run_dir / "error.log").as_posix()
+    log = run_dir / "error.log"
     process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 15
         while True:
             if process.poll() is not None:
-                pytest.fail(f"apache2 exited with {process.returncode}: {Path(log).read_text()[-3000:]}")
+                pytest.fail(f"apache2 exited with {process.returncode}: {log.read_text()[-3000:]}")
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"apache2 did not listen on {port}: {Path(log).read_text()[-3000:]}")
+                    pytest.fail(f"apache2 did not listen on {port}: {log.read_text()[-3000:]}")
                 time.sleep(0.1)
-        yield port, handler
+        yield port
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -527,10 +524,23 @@ def apache_site() -> Iterator[tuple[int, type[StandInGateway]]]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def apache_site() -> Iterator[tuple[int, type[StandInGateway]]]:
+    """Debian's apache2 running deploy/apache on a private port, in front of a stand-in gateway."""
+    handler = type("Handler", (StandInGateway,), {"hits": {}, "seen_headers": {}})
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=backend.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with deploy_apache(f"http://127.0.0.1:{backend.server_address[1]}") as port:
+            yield port, handler
+    finally:
         backend.shutdown()
         backend.server_close()
         thread.join(timeout=5)
-        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:

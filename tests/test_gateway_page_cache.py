@@ -7,15 +7,9 @@ from __future__ import annotations
 
 import http.client
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import aiohttp
@@ -30,7 +24,7 @@ from services.common.shared_cache import GENERATION_HEADER, GENERATION_KEY, VISI
 
 from . import factories
 from .helpers import Client, eventually
-from .test_compose import APACHE_DIR, STATIC_DIR, free_port, tool
+from .test_compose import deploy_apache
 
 PUBLICO_PAGES = re.compile(
     r'^conoceles_http_route_requests_total\{service="publico",method="(?:GET|HEAD)",'
@@ -232,45 +226,9 @@ async def test_nothing_of_a_session_is_kept_or_answered_from_the_gateway(
 @pytest.fixture
 def apache_port(system: System) -> Iterator[int]:
     """Debian's apache2 with deploy/apache's site (debian-test.conf), in front of the test system's gateway."""
-    run_dir = Path(tempfile.mkdtemp(prefix="conoceles-apache-"))
-    (run_dir / "cache").mkdir()
-    for folder in (run_dir, run_dir / "cache"):
-        folder.chmod(0o777)
-    port = free_port()
     gateway = urlsplit(system.url)
-    defines = {
-        "CONOCELES_RUN_DIR": str(run_dir),
-        "CONOCELES_HTTP_PORT": str(port),
-        "CONOCELES_GATEWAY": f"http://{gateway.hostname}:{gateway.port}",
-        "CONOCELES_STATIC_DIR": str(STATIC_DIR),
-        "CONOCELES_CACHE_ROOT": str(run_dir / "cache"),
-    }
-    argv = [tool("apache2"), "-d", str(APACHE_DIR), "-f", str(APACHE_DIR / "debian-test.conf"), "-DFOREGROUND"]
-    for name, value in defines.items():
-        argv += ["-C", f"Define {name} {value}"]
-    log = run_dir / "error.log"
-    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"apache2 exited with {process.returncode}: {log.read_text()[-3000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"apache2 did not listen on {port}: {log.read_text()[-3000:]}")
-                time.sleep(0.1)
+    with deploy_apache(f"http://{gateway.hostname}:{gateway.port}") as port:
         yield port
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def apache_get(port: int, path: str) -> tuple[int, dict[str, str], str]:
