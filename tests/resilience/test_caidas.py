@@ -16,27 +16,24 @@ import os
 import re
 import shutil
 import signal
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import aiohttp
 import asyncpg
 import pytest
 
-from launcher.system import System, SystemConfig
+from launcher.system import System
 from services.common import contracts
 from services.common.db import create_pool, database_unavailable
 from services.common.texto_perdido import MAX_FIELDS
 
 from .. import factories
 from ..helpers import CSRF, CURRICULAR_COMPLETO, DEMO_PASSWORD, Client, eventually, fill_curricular
+from .sistema import pool_of, running_system
 
-# Beside the session's system (CONOCELES_TEST_PORT and its +20…+50), never on its ports.
-PORT = int(os.environ.get("CONOCELES_TEST_PORT", "18080")) + 400
 # Longer than any configured wait (CONOCELES_DB_*_TIMEOUT, CONOCELES_REDIS_TIMEOUT): a request past it hung.
 HANG = 40
 LOAD_SECONDS = 1.5
@@ -44,42 +41,19 @@ LOAD_SECONDS = 1.5
 
 @pytest.fixture(scope="module")
 def caidas() -> Iterator[System]:
-    data_dir = Path(tempfile.mkdtemp(prefix="conoceles-caidas-"))
-    config = SystemConfig(
-        data_dir=data_dir,
-        gateway_port=PORT,
-        port_base=PORT + 20,
-        redis_port=PORT + 50,
-        publico_processes=1,
-        env="test",
-        demo_password=DEMO_PASSWORD,
-        demo_tamano="minimo",
-        log_file=data_dir / "system.log",
-        extra_env={
-            "GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
-            # A job Redis lost is handed over again after 3 s instead of 30, so the suite stays short.
-            "CONOCELES_OUTBOX_REDELIVER_AFTER": "3",
-        },
-    )
-    system = System(config)
-    try:
-        system.start()
-    except Exception:
-        if config.log_file and config.log_file.exists():
-            print(config.log_file.read_text()[-5000:])
-        raise
-    system.supervise_in_background(interval=0.2)
-    yield system
-    system.stop()
-    if not os.environ.get("CONOCELES_TEST_KEEP"):
-        shutil.rmtree(data_dir, ignore_errors=True)
+    extra_env = {
+        "GATEWAY_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+        # A job Redis lost is handed over again after 3 s instead of 30, so the suite stays short.
+        "CONOCELES_OUTBOX_REDELIVER_AFTER": "3",
+    }
+    with running_system("caidas", publico_processes=1, extra_env=extra_env) as system:
+        yield system
 
 
 @pytest.fixture(scope="module")
 async def caidas_db(caidas: System) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(caidas.settings(), min_size=1, max_size=4)
-    yield pool
-    await pool.close()
+    async with pool_of(caidas) as pool:
+        yield pool
 
 
 @pytest.fixture

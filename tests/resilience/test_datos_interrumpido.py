@@ -13,11 +13,8 @@ import csv
 import hashlib
 import io
 import os
-import shutil
 import signal
-import tempfile
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -27,55 +24,30 @@ import pytest
 from openpyxl import load_workbook
 
 from bench.masivo import seed_published
-from launcher.system import System, SystemConfig
+from launcher.system import System
 from services.common import celdas, contracts
-from services.common.db import create_pool
 from services.common.instituto import Instituto
 from services.publico import datos
 from services.publico.datos_jobs import ENTIDAD_SQL, ROWS_SQL, STAGING_PREFIX
 
-from ..helpers import DEMO_PASSWORD, eventually
+from ..helpers import eventually
+from .sistema import pool_of, running_system
 
 # Beside the other resilience modules' systems (+400 … +570) and the launcher's stop test (+300 … +350).
-OFFSET = 600  # +600 … +650
 # Each test seeds and builds releases of hundreds to thousands of rows, on a shared 2-core machine.
 pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture(scope="module")
 def own_system() -> Iterator[System]:
-    data_dir = Path(tempfile.mkdtemp(prefix="conoceles-datos-"))
-    port = int(os.environ.get("CONOCELES_TEST_PORT", "18080")) + OFFSET
-    config = SystemConfig(
-        data_dir=data_dir,
-        gateway_port=port,
-        port_base=port + 20,
-        redis_port=port + 50,
-        env="test",
-        demo_password=DEMO_PASSWORD,
-        demo_tamano="minimo",
-        log_file=data_dir / "system.log",
-    )
-    system = System(config)
-    try:
-        system.start()
-    except Exception:
-        log = data_dir / "system.log"
-        if log.exists():
-            print(log.read_text()[-5000:])
-        raise
-    system.supervise_in_background(interval=0.2)
-    yield system
-    system.stop()
-    if not os.environ.get("CONOCELES_TEST_KEEP"):
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with running_system("datos") as system:
+        yield system
 
 
 @pytest.fixture(scope="module")
 async def own_db(own_system: System) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(own_system.settings(), min_size=1, max_size=4)
-    yield pool
-    await pool.close()
+    async with pool_of(own_system) as pool:
+        yield pool
 
 
 async def _releases(system: System) -> list[dict[str, Any]]:

@@ -11,29 +11,25 @@ from __future__ import annotations
 import asyncio
 import email
 import os
-import shutil
 import signal
-import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import asyncpg
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from launcher.system import System, SystemConfig
+from launcher.system import System
 from services.common import contracts
 from services.common.db import create_pool
 from services.validacion.publication import publish_jobs
 
 from .. import factories
-from ..helpers import DEMO_PASSWORD, Client, eventually
+from ..helpers import Client, eventually
+from .sistema import pool_of, running_system
 
-# Beside the session's system (CONOCELES_TEST_PORT … +50) and the launcher's stop test (+300 … +350).
-OFFSET = 460  # +460 … +510; test_caidas uses +400 … +450, test_gateway_faults +520 … +570
 KILLS = 10
 # arq's old lock held a dead worker's jobs for 310 s; the lease lets them run again within a few seconds.
 AFTER_LAST_KILL = 30
@@ -61,39 +57,14 @@ Sender = Callable[[asyncpg.Connection, int], Awaitable[list[int]]]
 
 @pytest.fixture(scope="module")
 def own_system() -> Iterator[System]:
-    data_dir = Path(tempfile.mkdtemp(prefix="conoceles-resiliencia-"))
-    port = int(os.environ.get("CONOCELES_TEST_PORT", "18080")) + OFFSET
-    config = SystemConfig(
-        data_dir=data_dir,
-        gateway_port=port,
-        port_base=port + 20,
-        redis_port=port + 50,
-        env="test",
-        demo_password=DEMO_PASSWORD,
-        demo_tamano="minimo",
-        log_file=data_dir / "system.log",
-        supervise_servers=True,
-    )
-    system = System(config)
-    try:
-        system.start()
-    except Exception:
-        log = data_dir / "system.log"
-        if log.exists():
-            print(log.read_text()[-5000:])
-        raise
-    system.supervise_in_background(interval=0.2)
-    yield system
-    system.stop()
-    if not os.environ.get("CONOCELES_TEST_KEEP"):
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with running_system("trabajos", supervise_servers=True) as system:
+        yield system
 
 
 @pytest.fixture(scope="module")
 async def own_db(own_system: System) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(own_system.settings(), min_size=1, max_size=4)
-    yield pool
-    await pool.close()
+    async with pool_of(own_system) as pool:
+        yield pool
 
 
 @pytest.fixture(scope="module")
