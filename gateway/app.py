@@ -137,6 +137,8 @@ def _error(request: web.Request, status: int, message: str) -> web.Response:
         )
         response = web.Response(text=html, status=status, content_type="text/html")
     response.headers.update(SECURITY_HEADERS)
+    # A refusal or an outage describes this moment, not the page: no cache (Apache's, a browser's) may keep it.
+    response.headers["Cache-Control"] = "no-store"
     if status == 503:
         response.headers["Retry-After"] = "30"
     elif status == 429:

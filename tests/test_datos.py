@@ -216,6 +216,7 @@ async def test_the_api_rate_limit_says_when_to_retry(base_url: str) -> None:
         else:
             raise AssertionError("never limited")
     assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert response.headers["Cache-Control"] == "no-store"
     assert body["error"].startswith("Demasiadas solicitudes")
 
 

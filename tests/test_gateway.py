@@ -107,6 +107,7 @@ async def test_oversized_body_is_refused_before_reaching_a_service(client: Clien
     response = await client.post("/captura/", data=io.BytesIO(b"x" * (13 * 1024 * 1024)))
     assert response.status == 413
     assert "demasiado grande" in await response.text()
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 async def test_login_attempts_are_rate_limited_per_client_address(base_url: str) -> None:
@@ -121,6 +122,7 @@ async def test_login_attempts_are_rate_limited_per_client_address(base_url: str)
     assert statuses[0] == 403  # no CSRF token: refused by the service
     assert statuses[-1] == 429
     assert "Demasiados intentos" in text
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 async def test_oversized_chunked_body_is_cut_off_while_streaming(client: Client) -> None:

@@ -48,7 +48,7 @@ async def test_postgresql_down_is_a_503_that_recovers(
         page = await client.get(never_cached)
         assert page.status == 503
         assert page.content_type == "text/html"
-        assert page.headers["Retry-After"].isdigit()
+        assert page.headers["Retry-After"].isdigit() and page.headers["Cache-Control"] == "no-store"
         text = await page.text()
         assert "intenta de nuevo" in text and "Ocurrió un error inesperado" not in text
         assert '<html lang="es-MX">' in text

@@ -128,6 +128,8 @@ SESSIONS_UNAVAILABLE_MESSAGE = (
 def unavailable_response(request: web.Request, message: str = UNAVAILABLE_MESSAGE) -> web.Response:
     response = _error_response(request, 503, message)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # An outage is not the page: Apache's cache must not serve it for the page's max-age once the data is back.
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
