@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import sys
 import tempfile
@@ -27,6 +28,7 @@ from services.common import sessions
 from services.common.db import create_pool
 
 from . import PORT_SHIFT, logins, record
+from .cpu import CpuWindow, mark_environment
 from .openloop import due_at, percentile, requests_per_client
 from .report import INFO, Row, verdict
 from .settle import settle
@@ -212,7 +214,7 @@ async def _settled(system: System) -> None:
         await pool.close()
 
 
-async def _run(system: System, args: argparse.Namespace) -> list[Row]:
+async def _run(system: System, args: argparse.Namespace, token: str) -> list[Row]:
     say(f"preparando {args.clients} candidaturas con sesión")
     candidates = await _setup(system, args.clients)
     # The demo publishes right after the system starts (publico, reportes and the relay busy for a while): the
@@ -225,7 +227,17 @@ async def _run(system: System, args: argparse.Namespace) -> list[Row]:
         say(f"lazo abierto: {args.rate:.0f} guardados/s entre {args.clients} candidaturas, {args.seconds:.0f} s")
         opened = await open_loop(http, system.url, candidates, args.rate, args.seconds)
         say(f"lazo cerrado: {args.clients} candidaturas guardando sin pausa, {args.closed_seconds:.0f} s")
+        window = CpuWindow(token).start()
         closed = await closed_loop(http, system.url, candidates, args.closed_seconds)
+    # The window runs until the saves' follow-ups (relay, arq, worker-reportes) are done: they are part of what a
+    # save costs. The processes are the system's own, so other work on a shared machine is left out.
+    await _settled(system)
+    usage = window.stop()
+    from .__main__ import cpu_consumers  # bench.__main__ never imports this module
+
+    own_ms = sum(usage.by_pid.values()) / (os.sysconf("SC_CLK_TCK") or 100) * 1000
+    per_save = own_ms / closed.acknowledged if closed.acknowledged else 0.0
+    say(f"lazo cerrado: {per_save:.1f} ms de CPU del sistema por guardado; {cpu_consumers(system, usage)}")
     checked, wrong = await _verify(system, candidates)
     rows = [
         Row(
@@ -254,6 +266,12 @@ async def _run(system: System, args: argparse.Namespace) -> list[Row]:
             "",
             INFO,
         ),
+        Row(
+            "  closed loop: the system's CPU per save, its follow-ups included (no budget)",
+            f"{per_save:.1f} ms",
+            "",
+            INFO,
+        ),
     ]
     if args.logins:
         # The saves' follow-ups (one count for the monthly report per save) drain first: 50 logins at once is
@@ -274,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     record.add_options(parser)
     args = parser.parse_args(argv)
     record.apply_smoke(args, SMOKE)
+    token = mark_environment()
     data_dir = Path(tempfile.mkdtemp(prefix="conoceles-bench-captura-"))
     config = SystemConfig(
         data_dir=data_dir,
@@ -296,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = True
     try:
         system.start()
-        rows = asyncio.run(_run(system, args))
+        rows = asyncio.run(_run(system, args, token))
         failed = False
     finally:
         system.stop()
