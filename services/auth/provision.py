@@ -441,7 +441,14 @@ async def provision(ctx: dict[str, Any], job: Provision) -> dict[str, int]:
         try:
             result = await _run(guard, ctx[HASHER_KEY], lote_id, acceso, settings.instituto.nombre)
         finally:
-            await guard.execute(LOTE_UNLOCK_SQL, lote_id)
+            try:
+                await guard.execute(LOTE_UNLOCK_SQL, lote_id)
+            except BaseException:
+                # The pool hands connections back without asyncpg's reset (services/common/db.py), so a lock
+                # whose unlock failed (a cancelled job, a broken query) would outlive the run; ending the
+                # session frees it.
+                guard.terminate()
+                raise
     if result is None:
         # Enqueued only after the unlock, so the continuation cannot find the lote still held and give up.
         async with pool.acquire() as conn, conn.transaction():
