@@ -33,7 +33,9 @@ COMPRESSIBLE = frozenset(
 )
 # Below this a gzip header and trailer save nothing worth a CPU cycle.
 MIN_SIZE = 512
-LEVEL = 6
+# Level 3, not zlib's default 6: on the 24 KiB list page 0.22 ms of CPU instead of 0.46 ms for 7% more bytes
+# (5.7 against 5.3 KiB). Every uncached answer pays it (the gateway keeps its cached pages already compressed).
+LEVEL = 3
 _GZIP_TOKEN = re.compile(r"(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*(?:,|$)", re.IGNORECASE)
 NO_BODY_STATUSES = frozenset({204, 304})
 

@@ -153,3 +153,29 @@ async def test_ayuda_answers_the_citizens_questions(client: Client) -> None:
         assert pregunta in text
     assert "La candidatura no proporcionó información" in text and "Instituto Electoral de Michoacán" in text
     assert 'href="/ayuda"' in await (await client.get("/candidaturas")).text()  # in the public menu
+
+
+async def test_a_renamed_process_shows_in_the_public_footer_within_a_second(client: Client, db: asyncpg.Pool) -> None:
+    """publico keeps the process row of its pages up to a second (services/common/zona.py): a rename shows on
+    an uncached public page within that bound, and the home page (keyed by the row) shows it on the next request.
+    """
+    proceso_id, nombre = await db.fetchrow(
+        "SELECT id, nombre FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1"
+    )
+    await client.get("/candidaturas/999999999")  # the row is now kept by one publico process at least
+    nuevo = f"Proceso renombrado {uuid.uuid4().hex[:8]}"
+    await db.execute("UPDATE registro.procesos SET nombre = $2 WHERE id = $1", proceso_id, nuevo)
+    try:
+        home = await (await client.get("/")).text()
+        assert nuevo in home
+        started = datetime.now(UTC)
+
+        async def renamed() -> str | None:
+            missing = await client.get("/candidaturas/999999999")  # a 404: never cached
+            text = await missing.text()
+            return text if missing.status == 404 and nuevo in text else None
+
+        await eventually(renamed, within=5, what="the new name on an uncached public page")
+        assert (datetime.now(UTC) - started).total_seconds() < 3
+    finally:
+        await db.execute("UPDATE registro.procesos SET nombre = $2 WHERE id = $1", proceso_id, nombre)

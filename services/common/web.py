@@ -41,7 +41,7 @@ from .origen import CROSS_ORIGIN_MESSAGE, allowed_hosts, cross_site
 from .settings import ServiceSettings, load_settings
 from .signed_identity import ANONYMOUS, REQUEST_ID_HEADER, SIGNATURE_HEADER, Identity, verify
 from .texto_perdido import textos_enviados
-from .zona import LAST_ZONA, request_proceso
+from .zona import LAST_ZONA, LEIDO, ProcesoLeido, request_proceso
 
 log = logging.getLogger(__name__)
 
@@ -370,6 +370,7 @@ def base_app(settings: ServiceSettings, templates: Path, *, client_max_size: int
     app[SETTINGS] = settings
     app[METRICS] = Counter()
     app[LAST_ZONA] = {}
+    app[LEIDO] = ProcesoLeido()
     # An app that takes uploads states the upload limit; the others only take small forms.
     uploads = client_max_size >= settings.max_body_size
     app[TOO_LARGE] = too_large_message(settings.max_upload_mb) if uploads else SPANISH_REASONS[413]

@@ -170,6 +170,9 @@ async def home(request: web.Request) -> web.Response:
             "total": sum(r["total"] for r in counts),
             "proceso": proceso,
             "enlaces": enlaces(request.app),
+            # The footer's name from the row this page is keyed by, not the context's (kept up to a second,
+            # services/common/zona.py): a renamed process must not be cached under its new key with the old name.
+            "proceso_nombre": str(proceso["nombre"]) if proceso else "",
         }
         return _html(request, "publico/inicio.html", context)
 
