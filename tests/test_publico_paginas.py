@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -179,3 +180,24 @@ async def test_a_renamed_process_shows_in_the_public_footer_within_a_second(clie
         assert (datetime.now(UTC) - started).total_seconds() < 3
     finally:
         await db.execute("UPDATE registro.procesos SET nombre = $2 WHERE id = $1", proceso_id, nombre)
+
+
+async def test_a_new_time_zone_shows_on_the_home_page_on_the_next_request(client: Client, db: asyncpg.Pool) -> None:
+    """The home page is keyed by the process row, its zone included, and renders in that row's zone: a zone
+    changed on the settings screen gives its dates in the new zone at once, not after the next publication."""
+    proceso_id, zona, captura_fin = await db.fetchrow(
+        "SELECT id, zona_horaria, captura_fin FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1"
+    )
+    assert captura_fin is not None
+    antes = captura_fin.astimezone(ZoneInfo(zona))
+    # A zone that puts the close of capture on another day than the current zone does.
+    nueva = "Pacific/Kiritimati" if antes.hour >= 4 else "Pacific/Pago_Pago"
+    despues = captura_fin.astimezone(ZoneInfo(nueva))
+    assert antes.date() != despues.date()
+    assert antes.strftime("%d/%m/%Y") in await (await client.get("/")).text()  # the page with the old zone cached
+    await db.execute("UPDATE registro.procesos SET zona_horaria = $2 WHERE id = $1", proceso_id, nueva)
+    try:
+        home = await (await client.get("/")).text()
+        assert despues.strftime("%d/%m/%Y") in home and antes.strftime("%d/%m/%Y") not in home
+    finally:
+        await db.execute("UPDATE registro.procesos SET zona_horaria = $2 WHERE id = $1", proceso_id, zona)

@@ -93,6 +93,6 @@ GROUP BY cargo_orden, cargo, cargo_nombre ORDER BY cargo_orden
 # What the home page says about the process (migrations/0030_paginas_publicas.sql for the acuerdo).
 PROCESO_SQL = """
 SELECT nombre, captura_inicio, captura_fin, publicacion_inicio, jornada_electoral, acuerdo_publicacion_numero,
-       acuerdo_publicacion_fecha
+       acuerdo_publicacion_fecha, zona_horaria
 FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1
 """

@@ -11,6 +11,7 @@ import orjson
 from aiohttp import web
 from redis.exceptions import RedisError
 
+from services.common import tiempo
 from services.common.access import public
 from services.common.boundary import path_int
 from services.common.db import DB_POOL, database_unavailable
@@ -174,6 +175,8 @@ async def home(request: web.Request) -> web.Response:
             # services/common/zona.py): a renamed process must not be cached under its new key with the old name.
             "proceso_nombre": str(proceso["nombre"]) if proceso else "",
         }
+        if proceso:  # its dates in the zone of the row the page is keyed by (a zone change is a new key)
+            context[tiempo.CONTEXT_KEY] = tiempo.zona(proceso["zona_horaria"])
         return _html(request, "publico/inicio.html", context)
 
     return await cached(request, request.app[REDIS], pool, _settings(request).cache_ttl, render, variant)
