@@ -20,7 +20,7 @@ import asyncpg
 from services.common import contracts, media
 from services.common.instituto import Instituto
 
-from . import datos
+from . import datos, datos_huellas
 from .datos_escritura import EscritorRelease
 from .settings import datos_settings
 
@@ -53,11 +53,7 @@ ORDER BY p.cargo_orden, coalesce(p.distrito, 0), coalesce(p.municipio, 0), p.num
 """
 # Every municipio key of a state starts with the state's INEGI key (16053: state 16).
 ENTIDAD_SQL = "SELECT lpad((min(clave) / 1000)::text, 2, '0') FROM registro.municipios"
-LAST_SQL = "SELECT numero, huellas FROM publico.datos_publicaciones ORDER BY numero DESC LIMIT 1"
-INSERT_RELEASE_SQL = """
-INSERT INTO publico.datos_publicaciones (numero, created_at, generacion, total, cambios, huellas)
-VALUES ($1, $2, $3, $4, $5, $6)
-"""
+LAST_SQL = "SELECT numero FROM publico.datos_publicaciones ORDER BY numero DESC LIMIT 1"
 # Releases whose files go: more than ``conservar`` newer ones exist. Marked first, deleted after the commit.
 PRUNE_SQL = """
 UPDATE publico.datos_publicaciones SET archivos_borrados_at = now()
@@ -140,9 +136,8 @@ async def _build(ctx: dict[str, Any], job: contracts.BuildRelease) -> int | None
         if state["generacion"] == state["vista"] or not (job.inmediata or state["quieta"]):
             return None
         await asyncio.to_thread(_clear_staging, media_dir)
-        last = await conn.fetchrow(LAST_SQL)
-        previous = last["huellas"] if last else {}
-        numero = (last["numero"] if last else 0) + 1
+        previa: int | None = await conn.fetchval(LAST_SQL)
+        numero = (previa or 0) + 1
         fecha = datetime.now(UTC)
         staging = _staging(media_dir, numero)
         # The JSON's head says how many rows follow; its writer refuses to finish with another count (a publish
@@ -150,9 +145,10 @@ async def _build(ctx: dict[str, Any], job: contracts.BuildRelease) -> int | None
         total = await conn.fetchval(COUNT_SQL)
         escritor = await asyncio.to_thread(EscritorRelease, staging, numero, fecha, total, datos.NOMBRES)
         try:
-            huellas = await _stream_rows(conn, escritor)
+            await datos_huellas.create(conn)
+            await _stream_rows(conn, escritor)
             await conn.execute(SEEN_SQL, state["generacion"])
-            if last is not None and previous == huellas:
+            if previa is not None and await datos_huellas.same(conn, previa):
                 # Nothing the files show changed (the files were written while the rows were read, in one pass).
                 await asyncio.to_thread(escritor.abort)
                 await asyncio.to_thread(_remove, [staging])
@@ -165,23 +161,21 @@ async def _build(ctx: dict[str, Any], job: contracts.BuildRelease) -> int | None
         # The files are in place before the row that lists them commits; a failed commit leaves a folder nobody
         # links to, which the next build under the same number replaces.
         await asyncio.to_thread(_move_into_place, staging, folder(media_dir, numero))
-        changes = datos.cambios(previous, huellas)
-        await conn.execute(INSERT_RELEASE_SQL, numero, fecha, state["generacion"], len(huellas), changes, huellas)
+        # The changes against the previous release and the new hashes are computed and stored by PostgreSQL.
+        total = await datos_huellas.insert_release(conn, previa, numero, fecha, state["generacion"])
         for name, archivo in archivos.items():
             await conn.execute(INSERT_FILE_SQL, numero, name, datos.ARCHIVOS[name], archivo.bytes, archivo.sha256)
-    log.info("publicación de datos abiertos %s: %s candidaturas", numero, len(huellas))
+    log.info("publicación de datos abiertos %s: %s candidaturas", numero, total)
     return numero
 
 
-async def _stream_rows(conn: asyncpg.Connection, escritor: EscritorRelease) -> dict[str, str]:
-    """Read the published rows with a cursor, hand each chunk to the files; the content hash of every row."""
+async def _stream_rows(conn: asyncpg.Connection, escritor: EscritorRelease) -> None:
+    """Read the published rows with a cursor, hand each chunk to the files and its rows' content hashes to
+    ``datos_huellas`` (a chunk at a time: the worker never holds every row's hash)."""
     cve_entidad = await conn.fetchval(ENTIDAD_SQL)
     entidad = Instituto().entidad
-    huellas: dict[str, str] = {}
     cursor = await conn.cursor(ROWS_SQL)
     while rows := await cursor.fetch(CHUNK_ROWS):
         filas = [datos.fila(r, entidad, cve_entidad) for r in rows]
-        for f in filas:
-            huellas[str(f["ID_CANDIDATURA"])] = datos.huella(f)
+        await datos_huellas.add(conn, [(int(f["ID_CANDIDATURA"]), datos.huella(f)) for f in filas])
         await asyncio.to_thread(escritor.add, filas)
-    return huellas
