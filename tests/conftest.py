@@ -6,7 +6,6 @@ on ports of its own so it can run beside `make run`.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 import warnings
 from collections.abc import AsyncIterator, Iterator
@@ -20,7 +19,7 @@ from launcher.system import System, SystemConfig
 from services.common.db import create_pool
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_INSTALLED
-from .helpers import DEMO_PASSWORD, Client
+from .helpers import DEMO_PASSWORD, Client, started
 
 warnings.filterwarnings("ignore", module="platformdirs")
 LOGIN_LIMIT = 200
@@ -54,19 +53,8 @@ def system() -> Iterator[System]:
             "GATEWAY_PAGE_CACHE_CHECK_INTERVAL": "0",
         },
     )
-    system = System(config)
-    try:
-        system.start()
-    except Exception:
-        log = data_dir / "system.log"
-        if log.exists():
-            print(log.read_text()[-5000:])
-        raise
-    system.supervise_in_background(interval=0.2)
-    yield system
-    system.stop()
-    if not os.environ.get("CONOCELES_TEST_KEEP"):  # set it to read system.log after a failing run
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with started(config) as system:
+        yield system
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import shutil
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import aiohttp
+
+from launcher.system import System, SystemConfig
 
 DEMO_PASSWORD = "contrasena-de-prueba-123"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -129,3 +134,23 @@ async def publish_requests(db: Any, candidatura_id: int) -> int:
         PUBLISH_REQUESTS_SQL, candidatura_id, contracts.Publish.name, contracts.PublishLote.name
     )
     return count
+
+
+@contextmanager
+def started(config: SystemConfig) -> Iterator[System]:
+    """The whole system of ``config``, supervised every 0.2 s; its data folder goes at the end unless
+    CONOCELES_TEST_KEEP is set (to read system.log after a failing run). A failed start prints the log's end."""
+    system = System(config)
+    try:
+        system.start()
+    except Exception:
+        if config.log_file and config.log_file.exists():
+            print(config.log_file.read_text()[-5000:])
+        raise
+    system.supervise_in_background(interval=0.2)
+    try:
+        yield system
+    finally:
+        system.stop()
+        if not os.environ.get("CONOCELES_TEST_KEEP"):
+            shutil.rmtree(config.data_dir, ignore_errors=True)

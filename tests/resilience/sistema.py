@@ -6,7 +6,6 @@ modules and the session's own system (+0…+50) never share one."""
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -18,7 +17,7 @@ import asyncpg
 from launcher.system import System, SystemConfig
 from services.common.db import create_pool
 
-from ..helpers import DEMO_PASSWORD
+from ..helpers import DEMO_PASSWORD, started
 
 # tests/test_launcher_stop.py uses +300.
 OFFSETS = {"caidas": 400, "trabajos": 460, "gateway_faults": 520, "datos": 600}
@@ -29,38 +28,24 @@ def base_port(module: str) -> int:
 
 
 @contextmanager
-def running_system(module: str, **config: Any) -> Iterator[System]:
-    """The whole system (minimal demo, supervised every 0.2 s) on ``module``'s ports; ``config`` adds to
-    SystemConfig. Its data folder goes at the end unless CONOCELES_TEST_KEEP is set."""
+def running_system(module: str, **config_extra: Any) -> Iterator[System]:
+    """The whole system (minimal demo, supervised every 0.2 s) on ``module``'s ports; ``config_extra`` adds to
+    SystemConfig (tests/helpers.py started())."""
     data_dir = Path(tempfile.mkdtemp(prefix=f"conoceles-{module}-"))
     port = base_port(module)
-    system = System(
-        SystemConfig(
-            data_dir=data_dir,
-            gateway_port=port,
-            port_base=port + 20,
-            redis_port=port + 50,
-            env="test",
-            demo_password=DEMO_PASSWORD,
-            demo_tamano="minimo",
-            log_file=data_dir / "system.log",
-            **config,
-        )
+    config = SystemConfig(
+        data_dir=data_dir,
+        gateway_port=port,
+        port_base=port + 20,
+        redis_port=port + 50,
+        env="test",
+        demo_password=DEMO_PASSWORD,
+        demo_tamano="minimo",
+        log_file=data_dir / "system.log",
+        **config_extra,
     )
-    try:
-        system.start()
-    except Exception:
-        log = data_dir / "system.log"
-        if log.exists():
-            print(log.read_text()[-5000:])
-        raise
-    system.supervise_in_background(interval=0.2)
-    try:
+    with started(config) as system:
         yield system
-    finally:
-        system.stop()
-        if not os.environ.get("CONOCELES_TEST_KEEP"):
-            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @asynccontextmanager
