@@ -83,6 +83,9 @@ async def second_version(enviado: Enviado, validador: Client, db: asyncpg.Pool, 
             "AND cuestionario = 'curricular'",
             candidatura_id,
         ),
+        # Approval → publico.publish → captura.set_estado: two jobs across queues; the full suite on the 2-core CI
+        # machine once took more than 20 s here.
+        within=60,
         what="the first version published",
     )
     page = f"/captura/candidaturas/{candidatura_id}/curricular/correccion"
