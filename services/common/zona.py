@@ -2,7 +2,7 @@
 
 Read in one query, once per request, from ``registro.procesos`` (one indexed row, so a change on the settings
 screen shows on the very next page of every staff service). An app may keep the row it read for a short while
-instead (:data:`PROCESO_TTL`, publico: one second): its anonymous pages are the bulk of the traffic, they are kept
+instead (:class:`ProcesoLeido`, publico: one second): its anonymous pages are the bulk of the traffic, they are kept
 whole in caches already (the footer's name with them), and the query was a round-trip of every uncached page.
 The last zone read is kept per app so an error page still renders in the right zone while PostgreSQL is away; the
 name is then left out.
@@ -28,8 +28,6 @@ REQUEST_KEY = "proceso_de_la_pagina"
 # Mutable holder set once by base_app: {"zona": last zone read}.
 LAST_ZONA: web.AppKey[dict[str, ZoneInfo]] = web.AppKey("last_zona", dict)
 READ_TIMEOUT = 2
-# Seconds an app reuses the row it read (0: read on every request); publico sets it (services/publico/app.py).
-PROCESO_TTL: web.AppKey[float] = web.AppKey("proceso_ttl", float)
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,10 @@ class ProcesoDePagina:
 
 @dataclass
 class ProcesoLeido:
-    """The row an app with a :data:`PROCESO_TTL` reuses, until ``hasta`` (time.monotonic())."""
+    """The row an app reuses for ``ttl`` seconds, until ``hasta`` (time.monotonic()); ttl 0 (the default): read
+    on every request. publico sets it (services/publico/app.py)."""
 
+    ttl: float = 0.0
     proceso: ProcesoDePagina | None = None
     hasta: float = 0.0
 
@@ -54,9 +54,8 @@ async def request_proceso(request: web.Request) -> ProcesoDePagina:
     if isinstance(cached, ProcesoDePagina):
         return cached
     app = request.app
-    ttl = app.get(PROCESO_TTL, 0.0)
-    leido = app.get(LEIDO)
-    if ttl > 0 and leido is not None and leido.proceso is not None and time.monotonic() < leido.hasta:
+    leido = app.get(LEIDO) or ProcesoLeido()
+    if leido.proceso is not None and time.monotonic() < leido.hasta:
         request[REQUEST_KEY] = leido.proceso
         return leido.proceso
     last = app.get(LAST_ZONA, {})
@@ -65,8 +64,8 @@ async def request_proceso(request: web.Request) -> ProcesoDePagina:
         tz = tiempo.zona(row["zona_horaria"] if row else tiempo.DEFAULT_ZONA)
         last["zona"] = tz
         proceso = ProcesoDePagina(tz, str(row["nombre"]) if row else "")
-        if ttl > 0 and leido is not None:  # only a row read is kept: a failure is retried on the next request
-            leido.proceso, leido.hasta = proceso, time.monotonic() + ttl
+        if leido.ttl > 0:  # only a row read is kept: a failure is retried on the next request
+            leido.proceso, leido.hasta = proceso, time.monotonic() + leido.ttl
     except Exception as exc:  # an error page (PostgreSQL down, say) must still render, in the last zone known
         log.warning("active process unavailable (%s); using the last zone read", type(exc).__name__)
         proceso = ProcesoDePagina(last.get("zona") or ZoneInfo(tiempo.DEFAULT_ZONA), "")

@@ -6,7 +6,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from services.common.web import STATIC_DIR, base_app
-from services.common.zona import PROCESO_TTL
+from services.common.zona import LEIDO
 
 from . import (
     avisos_views,
@@ -34,7 +34,7 @@ def create_app(settings: PublicoSettings | None = None) -> web.Application:
     app = base_app(settings, Path(__file__).parent / "templates")
     # The process row of every page (zone, footer's name) is read at most once a second: its pages are public and
     # cached whole anyway, and the read was a round-trip of every uncached page (docs/bench.md, issue 12).
-    app[PROCESO_TTL] = PROCESO_TTL_SECONDS
+    app[LEIDO].ttl = PROCESO_TTL_SECONDS
     app.cleanup_ctx.insert(0, lectura.read_pools_ctx(settings))  # before base_app's pool: the replica, if any
     aiohttp_jinja2.get_env(app).globals["descripcion_sitio"] = settings.descripcion
     app[views.CATALOGOS] = PorGeneracion()
