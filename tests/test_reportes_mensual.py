@@ -22,7 +22,7 @@ from services.reportes import mensual
 
 from . import factories
 from .helpers import Client, eventually, fill_curricular
-from .test_reportes_avance import estado, hecho, mediodia, recorded, send, staff, zona
+from .test_reportes_avance import estado, mediodia, recorded, send, staff, zona
 
 MENSUAL = "/reportes/mensual"
 ARCHIVO = re.compile(r"/reportes/archivos/(\d+)$")
@@ -66,13 +66,19 @@ async def test_the_month_counts_what_happened_in_it(make_client: type[Client], d
     await db.execute("UPDATE registro.candidaturas SET created_at = $2 WHERE id = ANY($1)", [a, b, c], dia(2, -3))
     # d replaced a on day 20: a substitution of the month.
     await db.execute("UPDATE registro.candidaturas SET created_at = $2, sustituye_a = $3 WHERE id = $1", d, dia(20), a)
+    # Saves are counted in captura's audit rows: two rubros and a photo in the month; a save of the next month and
+    # another action of the month are not saves of the month.
+    await audit_rows(
+        db,
+        (a, "guardar_rubro", dia(3, -2)),
+        (a, "guardar_rubro", dia(3, -1)),
+        (b, "subir_foto", dia(4, -1)),
+        (b, "guardar_rubro", mediodia(hoy.replace(day=1), tz, -11)),
+        (b, "enviar_cuestionario", dia(4)),
+    )
     k = f"prueba-mensual-{postulante_id}-"
     await send(
         db,
-        hecho(a, "guardado", dia(3, -2), k + "g1"),
-        hecho(a, "guardado", dia(3, -1), k + "g2"),
-        hecho(b, "guardado", dia(4, -1), k + "g3"),
-        hecho(b, "guardado", mediodia(hoy.replace(day=1), tz, -11), k + "g4"),  # the next month: not counted
         estado(a, "curricular", "enviado", dia(3), k + "1"),
         estado(a, "curricular", "validado", dia(5), k + "2"),  # 2 days
         estado(a, "curricular", "publicado", dia(6), k + "3"),
@@ -83,7 +89,7 @@ async def test_the_month_counts_what_happened_in_it(make_client: type[Client], d
         estado(c, "identidad", "enviado", dia(3), k + "8"),
         estado(c, "identidad", "validado", dia(4), k + "9"),  # 1 day
     )
-    await recorded(db, k, 13)
+    await recorded(db, k, 9)
     coordinacion = await staff(make_client, db)
     html = await informe(coordinacion, mes, postulante_id)
 
@@ -116,6 +122,15 @@ async def test_the_month_counts_what_happened_in_it(make_client: type[Client], d
     assert celdas(html, "Envíos a validación") == ["0", "0", "0"]
 
 
+async def audit_rows(db: asyncpg.Pool, *filas: tuple[int, str, datetime]) -> None:
+    """Audit rows as captura's save_answer writes them (service, entity), for candidacy, action and time."""
+    await db.executemany(
+        "INSERT INTO audit.eventos (entity_id, action, at, service, entity)"
+        " VALUES ($1, $2, $3, 'captura', 'candidatura')",
+        [(str(candidatura_id), action, at) for candidatura_id, action, at in filas],
+    )
+
+
 async def render(client: Client, mes: date, postulante_id: int | None, formato: str) -> bytes:
     data = {"mes": f"{mes:%Y-%m}", "formato": formato, **({"postulante": str(postulante_id)} if postulante_id else {})}
     response = await client.submit(f"{MENSUAL}?mes={mes:%Y-%m}", MENSUAL + "/archivos", data)
@@ -145,20 +160,12 @@ async def test_saving_an_answer_counts_in_the_month(make_client: type[Client], d
     candidata = make_client()
     await candidata.login(person.username)
     await fill_curricular(candidata, person.candidatura_id)
-    # Every save raised the rubro's version by one: captura's own count of saves, independent of reportes.
+    # Every save raised the rubro's version by one: captura's own count of saves, independent of reportes. The
+    # report counts them the moment they are saved (the audit rows of the saves' own transactions, no job).
     guardados = await db.fetchval(
         "SELECT sum(version) FROM captura.respuestas WHERE candidatura_id = $1", person.candidatura_id
     )
     assert guardados >= 5
-
-    async def llegaron() -> bool:
-        n = await db.fetchval(
-            "SELECT count(*) FROM reportes.hechos WHERE hecho = 'guardado' AND candidatura_id = $1",
-            person.candidatura_id,
-        )
-        return bool(n == guardados)
-
-    await eventually(llegaron, what="reportes to hear of every save")
     html = await informe(await staff(make_client, db), hoy.replace(day=1), postulante_id)
     assert celdas(html, "Respuestas guardadas")[-1] == str(guardados)
     assert "El mes aún no termina" in html

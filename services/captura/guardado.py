@@ -5,13 +5,12 @@ one starts the capture and reportes hears of it; the audit trail), and the submi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 from aiohttp import web
 
-from services.common import audit, contracts
+from services.common import audit
 from services.common.db import DB_POOL
 from services.common.estados import report_status
 from services.common.signed_identity import Identity
@@ -76,18 +75,8 @@ async def save_answer(
     if new_version is None:
         current = await conn.fetchrow(RESPUESTA_SQL, candidatura_id, cuestionario, rubro)
         return Conflicto(current["datos"], current["version"])
-    # The monthly report counts saves; the key (rubro and its new version) makes a redelivery count once.
-    # Nobody waits for it, so it does not wake the relay: a NOTIFY per save serialised every save's commit.
-    await contracts.send(
-        conn,
-        contracts.RecordHecho(
-            candidatura_id=candidatura_id,
-            hecho="guardado",
-            at=datetime.now(UTC),
-            job_key=f"guardado:{candidatura_id}:{cuestionario}:{rubro}:{new_version}",
-        ),
-        wake=False,
-    )
+    # The audit row after_save writes is also what the monthly report counts as a save (reportes reads
+    # audit.eventos: same transaction, so no job per save and nothing to lose).
     await after_save(
         conn,
         request,

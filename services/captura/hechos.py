@@ -36,7 +36,12 @@ async def situacion(
 
 async def lock(conn: asyncpg.Connection, candidatura_id: int, cuestionario: str) -> asyncpg.Record:
     """The questionnaire's row (estado, envios), created if needed and locked for the caller's transaction:
-    saves and submits of one questionnaire run one at a time."""
+    saves and submits of one questionnaire run one at a time. The row exists from the first save on, so the lock
+    is tried first: one statement per save instead of an insert that does nothing and then the lock."""
+    row: asyncpg.Record | None = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura_id, cuestionario)
+    if row is not None:
+        return row
+    # A concurrent first save's insert makes this one wait and do nothing; the lock then finds its row.
     await conn.execute(ENSURE_CUESTIONARIO_SQL, candidatura_id, cuestionario)
-    row: asyncpg.Record = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura_id, cuestionario)
-    return row
+    locked: asyncpg.Record = await conn.fetchrow(CUESTIONARIO_FOR_UPDATE_SQL, candidatura_id, cuestionario)
+    return locked

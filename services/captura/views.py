@@ -15,8 +15,9 @@ from services.common.curricular import RUBROS, RUBROS_BY_KEY, Rubro
 from services.common.db import DB_POOL
 from services.common.estados import STATE_LABELS
 from services.common.observaciones import ETIQUETAS
-from services.common.proceso import Configuracion, active_proceso
+from services.common.proceso import Configuracion
 from services.common.web import identity
+from services.common.zona import request_proceso
 
 from . import guardado, hechos, partido, reglas
 from .curricular import clean_rubro, curricular_missing, is_captured, limits_for, rubro_complete
@@ -81,14 +82,14 @@ async def rubro_form(request: web.Request) -> web.Response:
         "guardado": request.query.get("guardado") == "1",
         "observacion": (await _observaciones(pool, candidatura["id"])).get(rubro.clave),
         "fundamentos": ETIQUETAS,
-        "limits": await _limits(pool, rubro),
+        "limits": await _limits(request, rubro),
     }
     return aiohttp_jinja2.render_template("captura/rubro.html", request, context)
 
 
-async def _limits(conn: asyncpg.Connection | asyncpg.Pool, rubro: Rubro) -> dict[str, int]:
-    proceso = await active_proceso(conn)
-    config = proceso.configuracion if proceso else Configuracion()
+async def _limits(request: web.Request, rubro: Rubro) -> dict[str, int]:
+    # The request's process row (read once per request for the zone and the footer) carries the settings too.
+    config = Configuracion.model_validate((await request_proceso(request)).configuracion)
     return limits_for(rubro, config.limite_texto_largo, config.limite_propuesta)
 
 
@@ -99,7 +100,7 @@ async def rubro_save(request: web.Request) -> web.StreamResponse:
     pool = request.app[DB_POOL]
     ident = identity(request)
     rubro = _rubro(request)
-    limits = await _limits(pool, rubro)
+    limits = await _limits(request, rubro)
     values, errors = clean_rubro(rubro, form, limits)
     parsed = parse_int(form.get("version", "0"))
     version = -1 if parsed is None else parsed  # -1 never matches: a made-up version is a conflict

@@ -436,9 +436,7 @@ class RecordHecho(Contract):
 
     name = "reportes.record_hecho"
     candidatura_id: int = Id
-    hecho: Literal[
-        "cuenta_entregada", "consentimiento_cargado", "guardado", "bandera", "bandera_resuelta", "marcadores"
-    ]
+    hecho: Literal["cuenta_entregada", "consentimiento_cargado", "bandera", "bandera_resuelta", "marcadores"]
     at: datetime
     job_key: str = Field(min_length=1, max_length=200)
     # What the fact is about (a flag's id: its resolution names the same one) and its attributes (report 5).

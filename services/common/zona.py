@@ -1,4 +1,5 @@
-"""What every page needs of the active process: its time zone (every date filter) and its name (the footer).
+"""What every page needs of the active process: its time zone (every date filter), its name (the footer) and its
+settings (the forms' text limits: captura's save reads them here instead of a second query).
 
 Read in one query, once per request, from ``registro.procesos`` (one indexed row, so a change on the settings
 screen shows on the very next page of every staff service). An app may keep the row it read for a short while
@@ -13,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -23,7 +25,7 @@ from .db import DB_POOL
 
 log = logging.getLogger(__name__)
 
-PAGINA_SQL = "SELECT zona_horaria, nombre FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1"
+PAGINA_SQL = "SELECT zona_horaria, nombre, configuracion FROM registro.procesos WHERE activo ORDER BY id DESC LIMIT 1"
 REQUEST_KEY = "proceso_de_la_pagina"
 # Mutable holder set once by base_app: {"zona": last zone read}.
 LAST_ZONA: web.AppKey[dict[str, ZoneInfo]] = web.AppKey("last_zona", dict)
@@ -34,6 +36,8 @@ READ_TIMEOUT = 2
 class ProcesoDePagina:
     zona: ZoneInfo
     nombre: str  # empty when there is no active process or PostgreSQL is away
+    # registro.procesos.configuracion as stored (services.common.proceso.Configuracion validates it); empty then too.
+    configuracion: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,7 +67,10 @@ async def request_proceso(request: web.Request) -> ProcesoDePagina:
         row = await asyncio.wait_for(app[DB_POOL].fetchrow(PAGINA_SQL), READ_TIMEOUT)
         tz = tiempo.zona(row["zona_horaria"] if row else tiempo.DEFAULT_ZONA)
         last["zona"] = tz
-        proceso = ProcesoDePagina(tz, str(row["nombre"]) if row else "")
+        if row is None:
+            proceso = ProcesoDePagina(tz, "")
+        else:
+            proceso = ProcesoDePagina(tz, str(row["nombre"]), row["configuracion"] or {})
         if leido.ttl > 0:  # only a row read is kept: a failure is retried on the next request
             leido.proceso, leido.hasta = proceso, time.monotonic() + leido.ttl
     except Exception as exc:  # an error page (PostgreSQL down, say) must still render, in the last zone known

@@ -4,7 +4,7 @@ The month is the local calendar month of the process: from the first instant of 
 instant of the next month's, in the process zone (:func:`limites`). What it counts:
 
 - *actividad*: the state changes recorded in the month (submissions, observations, validations, publications,
-  corrections), the answers saved (captura's ``guardado`` facts) and the substitutions registered;
+  corrections), the answers saved (captura's audit rows of each save) and the substitutions registered;
 - *oportunidad*: the median time from a submission to its review (validated or returned with observations),
   over the reviews made in the month; and the questionnaires waiting for review at the month's close for longer
   than :data:`PLAZO_REVISION`;

@@ -1,6 +1,6 @@
-"""Where report 3 reads its figures: reportes' own history, facts, visit counts and incidents, and the registry
-(reference data) for which candidacies belong to the process and for substitutions. The web views and the
-worker both use it."""
+"""Where report 3 reads its figures: reportes' own history, visit counts and incidents, the audit trail (the saves),
+and the registry (reference data) for which candidacies belong to the process and for substitutions. The web views
+and the worker both use it."""
 
 from __future__ import annotations
 
@@ -23,10 +23,13 @@ WHERE at < $1 AND candidatura_id IN (
       AND ($2::integer IS NULL OR c.postulante_id = $2))
 ORDER BY id
 """
+# Saves are counted in the audit trail (every service appends to it): one row per save, written by captura's
+# save_answer in the save's transaction (actions guardar_rubro and subir_foto); index eventos_guardados_idx.
 GUARDADOS_SQL = """
-SELECT count(*) FROM reportes.hechos
-WHERE hecho = 'guardado' AND at >= $3 AND at < $1 AND candidatura_id IN (
-    SELECT c.id FROM registro.candidaturas c
+SELECT count(*) FROM audit.eventos
+WHERE service = 'captura' AND action IN ('guardar_rubro', 'subir_foto') AND entity = 'candidatura'
+  AND at >= $3 AND at < $1 AND entity_id IN (
+    SELECT c.id::text FROM registro.candidaturas c
     WHERE c.proceso_id IN (SELECT id FROM registro.procesos WHERE activo)
       AND ($2::integer IS NULL OR c.postulante_id = $2))
 """
