@@ -18,8 +18,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import aiohttp
 from redis.asyncio import Redis
 
 from launcher.system import System, SystemConfig
@@ -29,6 +29,7 @@ from services.common.db import create_pool
 
 from . import PORT_SHIFT, logins, record
 from .cpu import CpuWindow, mark_environment
+from .http1 import Connections, ProtocolError, post_form
 from .openloop import due_at, percentile, requests_per_client
 from .report import INFO, Row, verdict
 from .settle import settle
@@ -115,23 +116,17 @@ async def _setup(system: System, clients: int) -> list[Candidate]:
         await pool.close()
 
 
-async def _save(http: aiohttp.ClientSession, base: str, me: Candidate, seq: int, results: Results) -> None:
+async def _save(http: Connections, me: Candidate, seq: int, results: Results) -> None:
     """One save of a rubro, as the browser's form sends it (CSRF token, the version it was shown)."""
     rubro = RUBROS[seq % len(RUBROS)]
     text = f"Texto {me.candidatura_id}-{seq}: propuesta medible para la colonia."
     form = {"csrf_token": me.csrf, "version": str(me.versions[rubro]), FIELD[rubro]: text}
     if rubro == "trayectoria":
         form["motivo_cargo_publico"] = "Servir."
+    path = f"/captura/candidaturas/{me.candidatura_id}/curricular/{rubro}"
     try:
-        async with http.post(
-            f"{base}/captura/candidaturas/{me.candidatura_id}/curricular/{rubro}",
-            data=form,
-            cookies={sessions.COOKIE_NAME: me.cookie},
-            allow_redirects=False,
-        ) as response:
-            await response.read()
-            status = response.status
-    except (aiohttp.ClientError, TimeoutError) as exc:
+        status = await http.send(post_form(http.authority, path, form, f"{sessions.COOKIE_NAME}={me.cookie}"))
+    except (OSError, ProtocolError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
         results.error(type(exc).__name__)
         return
     if status == 303:
@@ -142,37 +137,31 @@ async def _save(http: aiohttp.ClientSession, base: str, me: Candidate, seq: int,
         results.error(f"HTTP {status}")
 
 
-async def _closed_client(
-    http: aiohttp.ClientSession, base: str, me: Candidate, until: float, results: Results, seq: int
-) -> None:
+async def _closed_client(http: Connections, me: Candidate, until: float, results: Results, seq: int) -> None:
     """Save back to back until ``until``: no pause, the next save as soon as the previous one is answered."""
     while time.monotonic() < until:
         started = time.monotonic()
-        await _save(http, base, me, seq, results)
+        await _save(http, me, seq, results)
         results.last = time.monotonic()
         results.latencies_ms.append((results.last - started) * 1000)
         seq += 1
 
 
-async def _due_save(
-    http: aiohttp.ClientSession, base: str, me: Candidate, seq: int, due: float, results: Results
-) -> None:
+async def _due_save(http: Connections, me: Candidate, seq: int, due: float, results: Results) -> None:
     """A save sent at its due time (or as soon after as its rubro's previous save is answered), timed from then."""
     await asyncio.sleep(max(0.0, due - time.monotonic()))
     async with me.locks[RUBROS[seq % len(RUBROS)]]:
-        await _save(http, base, me, seq, results)
+        await _save(http, me, seq, results)
     results.last = time.monotonic()
     results.latencies_ms.append((results.last - due) * 1000)
 
 
-async def open_loop(
-    http: aiohttp.ClientSession, base: str, candidates: list[Candidate], rate: float, seconds: float
-) -> Results:
+async def open_loop(http: Connections, candidates: list[Candidate], rate: float, seconds: float) -> Results:
     """``rate`` saves per second offered for ``seconds``, spread evenly over the candidates (bench/openloop.py)."""
     results = Results(first=time.monotonic() + 0.5)
     n = len(candidates)
     tasks = [
-        _due_save(http, base, me, k, results.first + due_at(i, k, n, rate), results)
+        _due_save(http, me, k, results.first + due_at(i, k, n, rate), results)
         for i, (me, count) in enumerate(zip(candidates, requests_per_client(n, rate, seconds), strict=True))
         for k in range(count)
     ]
@@ -180,11 +169,11 @@ async def open_loop(
     return results
 
 
-async def closed_loop(http: aiohttp.ClientSession, base: str, candidates: list[Candidate], seconds: float) -> Results:
+async def closed_loop(http: Connections, candidates: list[Candidate], seconds: float) -> Results:
     results = Results(first=time.monotonic())
     until = results.first + seconds
     # Sequence numbers after the open loop's, so every text is new.
-    await asyncio.gather(*(_closed_client(http, base, c, until, results, 10**6) for c in candidates))
+    await asyncio.gather(*(_closed_client(http, c, until, results, 10**6) for c in candidates))
     return results
 
 
@@ -221,14 +210,16 @@ async def _run(system: System, args: argparse.Namespace, token: str) -> list[Row
     # saves are timed once that is over, as the main bench does (docs/bench.md: measured inside that burst, the
     # closed loop fell from 757 saves/s to 109).
     await _settled(system)
-    # No client-side limit on connections: an open loop must not queue in the client.
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as http:
+    gateway = urlsplit(system.url)
+    http = Connections(gateway.hostname or "127.0.0.1", gateway.port or 80)
+    try:
         say(f"lazo abierto: {args.rate:.0f} guardados/s entre {args.clients} candidaturas, {args.seconds:.0f} s")
-        opened = await open_loop(http, system.url, candidates, args.rate, args.seconds)
+        opened = await open_loop(http, candidates, args.rate, args.seconds)
         say(f"lazo cerrado: {args.clients} candidaturas guardando sin pausa, {args.closed_seconds:.0f} s")
         window = CpuWindow(token).start()
-        closed = await closed_loop(http, system.url, candidates, args.closed_seconds)
+        closed = await closed_loop(http, candidates, args.closed_seconds)
+    finally:
+        await http.close()
     # The window runs until the saves' follow-ups (relay, arq, worker-reportes) are done: they are part of what a
     # save costs. The processes are the system's own, so other work on a shared machine is left out.
     await _settled(system)
