@@ -64,7 +64,8 @@ async def request_proceso(request: web.Request) -> ProcesoDePagina:
         return leido.proceso
     last = app.get(LAST_ZONA, {})
     try:
-        row = await asyncio.wait_for(app[DB_POOL].fetchrow(PAGINA_SQL), READ_TIMEOUT)
+        async with asyncio.timeout(READ_TIMEOUT):  # no task of its own, unlike wait_for: this runs on every request
+            row = await app[DB_POOL].fetchrow(PAGINA_SQL)
         tz = tiempo.zona(row["zona_horaria"] if row else tiempo.DEFAULT_ZONA)
         last["zona"] = tz
         if row is None:
