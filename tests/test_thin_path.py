@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import asyncpg
 
+from . import factories
 from .helpers import CURRICULAR_COMPLETO, Client, eventually, fill_curricular
 
 PROPUESTA = "Agua potable en cada colonia de Morelia en los primeros dos años"
@@ -91,8 +93,6 @@ async def test_candidate_submits_validator_approves_citizen_reads(make_client: t
 async def test_a_returned_version_shows_its_observations_and_can_be_sent_again(
     make_client: type[Client], db: asyncpg.Pool
 ) -> None:
-    from . import factories
-
     person = await factories.candidata(db)
     candidata = make_client()
     await candidata.login(person.username)
@@ -216,3 +216,48 @@ async def test_history_shows_every_version_and_observation(make_client: type[Cli
     other = make_client()
     await other.login("demo-candidata")
     assert (await other.get(f"/captura/candidaturas/{person.candidatura_id}/historial")).status == 404
+
+
+async def test_first_saves_of_a_questionnaire_at_once_are_all_kept_and_start_it_once(
+    make_client: type[Client], db: asyncpg.Pool
+) -> None:
+    """Saves lock the questionnaire row; the first ones, racing to create it, wait for each other."""
+    person = await factories.candidata(db)
+    candidata = make_client()
+    await candidata.login(person.username)
+    base = f"/captura/candidaturas/{person.candidatura_id}/curricular"
+    token = await candidata.csrf(f"{base}/profesional")
+    rubros = ("contacto", "formacion", "profesional", "trayectoria", "propuestas")
+    answers = await asyncio.gather(
+        *(
+            candidata.post(f"{base}/{r}", data={"csrf_token": token, "version": "0", **CURRICULAR_COMPLETO[r]})
+            for r in rubros
+        )
+    )
+    assert [a.status for a in answers] == [303] * len(rubros), [await a.text() for a in answers]
+    saved = await db.fetch(
+        "SELECT rubro, version FROM captura.respuestas WHERE candidatura_id = $1 AND cuestionario = 'curricular'",
+        person.candidatura_id,
+    )
+    assert {(r["rubro"], r["version"]) for r in saved} == {(r, 1) for r in rubros}
+    estado = await db.fetchval(
+        "SELECT estado FROM captura.cuestionarios WHERE candidatura_id = $1 AND cuestionario = 'curricular'",
+        person.candidatura_id,
+    )
+    assert estado == "en_captura"
+    inicios = await db.fetchval(
+        "SELECT count(*) FROM outbox.jobs WHERE function = 'reportes.record_status' AND args->>'job_key' = $1",
+        f"captura:{person.candidatura_id}:curricular:inicio",
+    )
+    assert inicios == 1
+    # Each save is one audit row, which report 3 counts; no other job is sent per save.
+    audited = await db.fetchval(
+        "SELECT count(*) FROM audit.eventos WHERE service = 'captura' AND action = 'guardar_rubro'"
+        " AND entity = 'candidatura' AND entity_id = $1",
+        str(person.candidatura_id),
+    )
+    assert audited == len(rubros)
+    jobs = await db.fetchval(
+        "SELECT count(*) FROM outbox.jobs WHERE args->>'candidatura_id' = $1::text", str(person.candidatura_id)
+    )
+    assert jobs == 1
