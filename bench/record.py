@@ -107,11 +107,26 @@ def write(path: Path, command: str, run: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def keys(whats: Sequence[str]) -> list[str]:
+    """Each row's key for the ``previous`` column: its text, which names the sizes; an indented row (a detail of
+    the row above, such as "of which") is keyed under that row, since several share one text."""
+    out: list[str] = []
+    parent = ""
+    for what in whats:
+        if what.startswith(" "):
+            out.append(f"{parent} / {what.strip()}")
+        else:
+            parent = what
+            out.append(what)
+    return out
+
+
 def previous_figures(run: dict[str, Any] | None) -> dict[str, str]:
-    """``what`` → what the previous run measured; rows are matched by their text, which names the sizes."""
+    """Row key (:func:`keys`) → what the previous run measured."""
     if run is None:
         return {}
-    return {r["what"]: r["measured"] for r in run.get("rows", []) if isinstance(r, dict) and "what" in r}
+    rows = [r for r in run.get("rows", []) if isinstance(r, dict) and "what" in r]
+    return dict(zip(keys([r["what"] for r in rows]), (r["measured"] for r in rows), strict=True))
 
 
 def budgets_table(rows: Sequence[Row], previous: dict[str, str], when: str) -> str:
@@ -119,7 +134,10 @@ def budgets_table(rows: Sequence[Row], previous: dict[str, str], when: str) -> s
     header = f"previous ({when})" if when else "previous (none recorded)"
     return table(
         ("what", "measured", header, "budget", "result"),
-        [(r.what, r.measured, previous.get(r.what, ""), r.budget, r.result) for r in rows],
+        [
+            (r.what, r.measured, previous.get(key, ""), r.budget, r.result)
+            for r, key in zip(rows, keys([r.what for r in rows]), strict=True)
+        ],
     )
 
 

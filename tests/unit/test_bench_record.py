@@ -68,3 +68,18 @@ def test_a_smoke_run_or_no_record_leaves_the_record_alone(tmp_path: Path) -> Non
     assert args.candidaturas == 8000
     smoke = json.loads(results.read_text())["bench"]
     assert smoke["options"] == {"smoke": True, "candidaturas": 100} and smoke["rows"][0]["value"] == 6.0
+
+
+def test_detail_rows_of_the_same_text_keep_their_own_previous_figure(tmp_path: Path) -> None:
+    path = tmp_path / "last-run.json"
+    rows = [
+        Row("publication of 8,000", "14.4 s", "< 30 s", PASS),
+        Row("  of which (no budget)", "outbox commit 3.6 s", "", INFO),
+        Row("production path: visible", "49.9 s", "< 60 s", PASS),
+        Row("  of which (no budget)", "Cache-Control max-age=50", "", INFO),
+    ]
+    record.report("bench", rows, _args(path), {"candidaturas": 0})
+    table = record.report("bench", rows, _args(path), {"candidaturas": 0})
+    details = [x for x in table.splitlines() if "of which" in x]
+    assert details[0].count("outbox commit 3.6 s") == 2 and "max-age" not in details[0]
+    assert details[1].count("Cache-Control max-age=50") == 2 and "outbox" not in details[1]
