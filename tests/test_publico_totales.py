@@ -17,13 +17,13 @@ from redis.asyncio import Redis
 
 from bench.masivo import seed_published
 from launcher.system import System
+from services.common import contracts
 from services.publico import busqueda
 from services.publico.filters import FILTROS, ListFilters
 from services.publico.identidad import PUBLISH_IDENTIDAD_SQL
 from services.publico.query import count_query
 from services.publico.registro_cambios import refresh_registro
 from services.publico.sql import BUMP_GENERATION_SQL, PUBLISH_SQL, WITHDRAW_SQL
-from services.common import contracts
 
 from . import factories
 from .helpers import Client
@@ -113,7 +113,7 @@ async def test_publish_correct_withdraw_keep_totals_exact(system: System, db: as
 async def test_identity_first_counts_only_once_the_questionnaire_is_published(db: asyncpg.Pool) -> None:
     c = await factories.candidata(db, siglas="MORENA", cargo="PRES_MUN")
     combination = "cargo = 'PRES_MUN' AND postulante = 'MORENA' AND municipio = 16053 AND sexo = 'mujer'"
-    total = f"SELECT coalesce(sum(n), 0) FROM (SELECT n FROM publico.totales WHERE {combination} UNION ALL SELECT n FROM publico.totales_cambios WHERE {combination}) t"  # noqa: E501, S608
+    total = f"SELECT coalesce(sum(n), 0) FROM (SELECT n FROM publico.totales WHERE {combination} UNION ALL SELECT n FROM publico.totales_cambios WHERE {combination}) t"  # noqa: E501
     before = await db.fetchval(total)
     # Only the identity arrived: the row exists without a questionnaire, so it is not published yet.
     await db.execute(PUBLISH_IDENTIDAD_SQL, c.candidatura_id, "", {"grupos": [], "respuestas": {}}, 1, False, False, 0)
@@ -183,7 +183,7 @@ async def test_api_total_of_counted_columns_equals_count(
     assert "publico.totales" in query.sql
     where = " AND ".join(["curricular IS NOT NULL"] + [f"{k} = ${i + 1}" for i, k in enumerate(params)])
     args = [int(v) if k in ("municipio", "distrito") else v for k, v in params.items()]
-    expected = await db.fetchval(f"SELECT count(*) FROM publico.candidaturas WHERE {where}", *args)  # noqa: S608
+    expected = await db.fetchval(f"SELECT count(*) FROM publico.candidaturas WHERE {where}", *args)
     response = await client.get("/api/v1/candidaturas", params={**params, "limite": "1"})
     assert response.status == 200, await response.text()
     assert (await response.json())["total"] == expected
@@ -193,5 +193,3 @@ async def test_api_total_of_counted_columns_equals_count(
 def test_other_filters_count_the_rows() -> None:
     for params in ({"q": "lopez"}, {"sexo": "mujer", "edad": "30-39"}, {"escolaridad": "Maestría"}):
         assert "publico.totales" not in count_query(FILTROS, ListFilters.model_validate(params)).sql, params
-
-

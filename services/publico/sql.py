@@ -86,7 +86,7 @@ SELECT coalesce(sum(n), 0) FROM (
     SELECT n FROM publico.totales WHERE {where}
     UNION ALL
     SELECT n FROM publico.totales_cambios WHERE {where}
-) AS t"""  # noqa: S608
+) AS t"""
 # Keyset pagination: the rows after the sort key of the cursor's row.
 CURSOR_SQL = f"({SORT_ORDER}) > ({{}}::int, {{}}::int, {{}}::int, {{}}::int, {{}}::text, {{}}::int)"
 SORT_KEY_SQL = """
