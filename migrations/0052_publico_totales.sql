@@ -121,3 +121,10 @@ SELECT gin_clean_pending_list('publico.candidaturas_grupos_idx'::regclass);
 ALTER TABLE publico.candidaturas ALTER COLUMN nombre_busqueda SET STORAGE PLAIN;
 ALTER TABLE publico.candidaturas ALTER COLUMN trigramas SET STORAGE PLAIN;
 UPDATE publico.candidaturas SET nombre_busqueda = nombre_busqueda || '';
+
+-- A party's candidacies for one cargo in the neutral order (the bench's «postulante + cargo + sexo + edad», and any
+-- visitor narrowing a party to a cargo): led by both, the page is read in order from its first entry instead of
+-- walking the party's whole order index to reach a cargo that sorts late (10 → 5 ms a page at 100,000 rows).
+CREATE INDEX candidaturas_postulante_cargo_idx ON publico.candidaturas
+    (postulante, cargo, cargo_orden, coalesce(distrito, 0), coalesce(municipio, 0), numero, primer_apellido, id)
+    WHERE curricular IS NOT NULL;
