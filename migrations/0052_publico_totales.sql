@@ -6,8 +6,8 @@
 -- 50,000 wide ones. Edad is left out: with it almost every row is a combination of its own.
 --
 -- PostgreSQL keeps the totals itself (every writer of publico.candidaturas, COPY included, without knowing), in
--- the writer's own transaction, so a total is exact at any snapshot: the statement triggers below append each
--- statement's net change to publico.totales_cambios (inserts only: no row is shared between two writers, so no
+-- the writer's own transaction, so a total is exact at any snapshot: the row triggers below append each
+-- change to publico.totales_cambios (inserts only: no row is shared between two writers, so no
 -- writer waits for another and none deadlocks), and a bump of the generation (publico.publicacion, whose row lock
 -- already serialises the bumping transactions) folds every committed change into publico.totales. A total is
 -- the sum over both tables (services/publico/query.py), so a change not folded yet still counts.
@@ -40,40 +40,33 @@ SELECT cargo, postulante, municipio, distrito, sexo, count(*)
 FROM publico.candidaturas WHERE curricular IS NOT NULL
 GROUP BY cargo, postulante, municipio, distrito, sexo;
 
--- One row per combination the statement changed, with its net change; a statement that changed no counted column
--- (a questionnaire republished, the search text refreshed) leaves nothing.
+-- One change row per published row that appears, goes, or moves to another combination. Row triggers with a WHEN
+-- condition: PostgreSQL checks it without calling the function, so a statement that changes no counted column (a
+-- questionnaire republished, the search text or the provenance refreshed) costs nothing more.
 CREATE FUNCTION publico.totales_anotar() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.curricular IS NOT NULL THEN
         INSERT INTO publico.totales_cambios (cargo, postulante, municipio, distrito, sexo, n)
-        SELECT cargo, postulante, municipio, distrito, sexo, count(*)
-        FROM nuevas WHERE curricular IS NOT NULL
-        GROUP BY cargo, postulante, municipio, distrito, sexo;
-    ELSIF TG_OP = 'DELETE' THEN
+        VALUES (OLD.cargo, OLD.postulante, OLD.municipio, OLD.distrito, OLD.sexo, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.curricular IS NOT NULL THEN
         INSERT INTO publico.totales_cambios (cargo, postulante, municipio, distrito, sexo, n)
-        SELECT cargo, postulante, municipio, distrito, sexo, -count(*)
-        FROM viejas WHERE curricular IS NOT NULL
-        GROUP BY cargo, postulante, municipio, distrito, sexo;
-    ELSE
-        INSERT INTO publico.totales_cambios (cargo, postulante, municipio, distrito, sexo, n)
-        SELECT cargo, postulante, municipio, distrito, sexo, sum(n)
-        FROM (SELECT cargo, postulante, municipio, distrito, sexo, -1 AS n FROM viejas WHERE curricular IS NOT NULL
-              UNION ALL
-              SELECT cargo, postulante, municipio, distrito, sexo, 1 FROM nuevas WHERE curricular IS NOT NULL) AS c
-        GROUP BY cargo, postulante, municipio, distrito, sexo
-        HAVING sum(n) <> 0;
+        VALUES (NEW.cargo, NEW.postulante, NEW.municipio, NEW.distrito, NEW.sexo, 1);
     END IF;
     RETURN NULL;
 END
 $$;
 
 CREATE TRIGGER totales_insert AFTER INSERT ON publico.candidaturas
-    REFERENCING NEW TABLE AS nuevas FOR EACH STATEMENT EXECUTE FUNCTION publico.totales_anotar();
+    FOR EACH ROW WHEN (NEW.curricular IS NOT NULL) EXECUTE FUNCTION publico.totales_anotar();
 CREATE TRIGGER totales_update AFTER UPDATE ON publico.candidaturas
-    REFERENCING OLD TABLE AS viejas NEW TABLE AS nuevas FOR EACH STATEMENT EXECUTE FUNCTION publico.totales_anotar();
+    FOR EACH ROW WHEN ((OLD.cargo, OLD.postulante, OLD.municipio, OLD.distrito, OLD.sexo, OLD.curricular IS NULL)
+                       IS DISTINCT FROM
+                       (NEW.cargo, NEW.postulante, NEW.municipio, NEW.distrito, NEW.sexo, NEW.curricular IS NULL))
+    EXECUTE FUNCTION publico.totales_anotar();
 CREATE TRIGGER totales_delete AFTER DELETE ON publico.candidaturas
-    REFERENCING OLD TABLE AS viejas FOR EACH STATEMENT EXECUTE FUNCTION publico.totales_anotar();
+    FOR EACH ROW WHEN (OLD.curricular IS NOT NULL) EXECUTE FUNCTION publico.totales_anotar();
 
 CREATE FUNCTION publico.totales_vaciar() RETURNS trigger
 LANGUAGE plpgsql AS $$
