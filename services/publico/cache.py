@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -33,6 +34,30 @@ local current = tonumber(redis.call('get', KEYS[1]) or '-1')
 if current < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) return 1 end
 return 0
 """
+# The generation and the page of that generation in one round trip (not a GET, then an HGETALL): false when Redis
+# has no generation (publico then reads PostgreSQL's, as ``generation`` does), else {generation, the hash's fields}.
+LOOKUP_LUA = """
+local g = redis.call('get', KEYS[1])
+if not g then return false end
+return {g, redis.call('hgetall', ARGV[1] .. g .. ARGV[2])}
+"""
+KEY_PREFIX = "publico:cache:"
+# Pages the gateway may keep (``gateway=True``) go to Redis on their second render in this process, not the first:
+# a page asked again is normally answered from the gateway's memory, so most first renders (one filter set asked
+# once) would only have cost a copy in Redis nobody reads. A page rendered again here (the gateway lost it, or
+# the request was one the gateway does not answer) is stored then. Keys of this process, a bounded map.
+RENDERED_KEPT = 8192
+_rendered: OrderedDict[str, None] = OrderedDict()
+
+
+def _seen_before(key: str) -> bool:
+    if key in _rendered:
+        _rendered.move_to_end(key)
+        return True
+    _rendered[key] = None
+    while len(_rendered) > RENDERED_KEPT:
+        _rendered.popitem(last=False)
+    return False
 
 
 async def generation(redis: Redis, pool: asyncpg.Pool) -> int:
@@ -83,28 +108,34 @@ async def cached(
     version, no avisos in ``variant``), so the gateway may keep it and answer it itself while the generation
     stays (services/common/shared_cache.py). Pages whose ``variant`` holds anything else must leave it off.
     """
-    gen = await generation(redis, pool)
-    request[GENERATION] = gen
-    key = f"publico:cache:{gen}:{request.path}?{variant}"
+    suffix = f":{request.path}?{variant}"
+    gen: int | None = None
     body: bytes | None = None
     content_type = "text/html"
     try:
-        hit = await redis.hgetall(key)  # type: ignore[misc]
-        if hit:
-            body, content_type = hit[b"body"], hit[b"type"].decode()
+        found = await redis.eval(LOOKUP_LUA, 1, GENERATION_KEY, KEY_PREFIX, suffix)  # type: ignore[misc]
+        if found:
+            gen, fields = int(found[0]), dict(zip(found[1][::2], found[1][1::2], strict=True))
+            if fields:
+                body, content_type = fields[b"body"], fields[b"type"].decode()
     except RedisError:
         log.warning("redis unavailable: rendering %s without cache", request.path_qs)
+    if gen is None:
+        gen = await generation(redis, pool)
+    request[GENERATION] = gen
+    key = f"{KEY_PREFIX}{gen}{suffix}"
     # The hit ratio operators watch on /metrics (conoceles_publico_cache_{hits,misses}_total).
     request.app[METRICS]["publico_cache_misses_total" if body is None else "publico_cache_hits_total"] += 1
     if body is None:
         body, content_type = await render()
-        try:
-            async with redis.pipeline(transaction=True) as pipe:
-                pipe.hset(key, mapping={"body": body, "type": content_type})
-                pipe.expire(key, ttl)
-                await pipe.execute()
-        except RedisError:
-            pass
+        if not gateway or _seen_before(key):
+            try:
+                async with redis.pipeline(transaction=True) as pipe:
+                    pipe.hset(key, mapping={"body": body, "type": content_type})
+                    pipe.expire(key, ttl)
+                    await pipe.execute()
+            except RedisError:
+                pass
     etag = f'W/"{gen}-{hashlib.sha256(body).hexdigest()[:16]}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}
     if gateway:

@@ -111,6 +111,9 @@ class Filtro:
     campo: Any = field(default_factory=lambda: Field(None))  # a pydantic Field: the value's constraints
     control: Lista | Texto | None = None  # None: not in the form, only in links and the API
     parametro: Callable[[object], object] = _same  # the validated value → the SQL parameter (None: no filter)
+    # A column of publico.totales (migrations/0052_publico_totales.sql): a filter set made only of such filters is
+    # counted by summing that small table, with the same condition, instead of counting the published rows.
+    en_totales: bool = False
 
     def __post_init__(self) -> None:
         slots = re.findall(r"\{(\d*)\}", self.condicion)
@@ -135,6 +138,7 @@ FILTROS: tuple[Filtro, ...] = (
         "cargo = {}",
         Field(None, max_length=20),
         Lista("Todos los cargos", sql=CARGOS_SQL, opcion=lambda r: (r["clave"], r["nombre"])),
+        en_totales=True,
     ),
     Filtro(
         "postulante",
@@ -147,6 +151,7 @@ FILTROS: tuple[Filtro, ...] = (
             sql=POSTULANTES_SQL,
             opcion=lambda r: (r["siglas"], postulante_nombre(r["nombre"], r["siglas"], r["tipo"])),
         ),
+        en_totales=True,
     ),
     Filtro(
         "distrito",
@@ -159,6 +164,7 @@ FILTROS: tuple[Filtro, ...] = (
             sql=DISTRITOS_SQL,
             opcion=lambda r: (r["numero"], f"Distrito {r['numero']}: {r['cabecera']}"),
         ),
+        en_totales=True,
     ),
     Filtro(
         "municipio",
@@ -167,6 +173,7 @@ FILTROS: tuple[Filtro, ...] = (
         "municipio = {}",
         Field(None, ge=1, le=99999),
         Lista("Todos los municipios", sql=MUNICIPIOS_SQL, opcion=lambda r: (r["clave"], r["nombre"])),
+        en_totales=True,
     ),
     Filtro(
         "sexo",
@@ -175,6 +182,7 @@ FILTROS: tuple[Filtro, ...] = (
         "sexo = {}",
         Field(None, pattern="^(" + "|".join(SEXOS) + ")$"),
         Lista("Todos", opciones=tuple(SEXOS.items())),
+        en_totales=True,
     ),
     Filtro(
         "edad",

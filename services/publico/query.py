@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .filters import Filtro, FiltrosBase, values_of
-from .sql import COUNT_SQL, CURSOR_SQL, LIST_SQL, PUBLISHED_SQL
+from .sql import COUNT_SQL, COUNT_TOTALES_SQL, CURSOR_SQL, LIST_SQL, PUBLISHED_SQL
 
 
 @dataclass
@@ -37,8 +37,15 @@ class Query:
 
 
 def count_query(filtros: Sequence[Filtro], filters: FiltrosBase) -> Query:
+    """The total of the filters: a sum over publico.totales when every filter in use is one of its columns (no
+    filter at all included), else a count of the published rows."""
     params = Params()
-    sql = COUNT_SQL.format(where=where(filtros, filters, params))
+    used = values_of(filtros, filters)
+    if all(f.en_totales for f, _ in used):
+        conditions = [f.condicion.format(params.add(value)) for f, value in used] or ["true"]
+        sql = COUNT_TOTALES_SQL.format(where="\n  AND ".join(conditions))
+    else:
+        sql = COUNT_SQL.format(where=where(filtros, filters, params))
     return Query(sql, tuple(params.values))
 
 

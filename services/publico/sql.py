@@ -79,6 +79,14 @@ ORDER BY {SORT_ORDER}
 LIMIT {{limite}}
 """  # noqa: S608
 COUNT_SQL = "SELECT count(*) FROM publico.candidaturas\nWHERE {where}"
+# The same total for filters on publico.totales' columns only (migrations/0052_publico_totales.sql): the folded
+# totals plus the changes not folded yet, read in one statement, so at one snapshot.
+COUNT_TOTALES_SQL = """
+SELECT coalesce(sum(n), 0) FROM (
+    SELECT n FROM publico.totales WHERE {where}
+    UNION ALL
+    SELECT n FROM publico.totales_cambios WHERE {where}
+) AS t"""
 # Keyset pagination: the rows after the sort key of the cursor's row.
 CURSOR_SQL = f"({SORT_ORDER}) > ({{}}::int, {{}}::int, {{}}::int, {{}}::int, {{}}::text, {{}}::int)"
 SORT_KEY_SQL = """

@@ -20,7 +20,10 @@ def _placeholders(sql: str) -> list[int]:
 def test_no_filters_is_the_published_list_only() -> None:
     count = count_query(FILTROS, ListFilters())
     assert count.args == ()
-    assert "WHERE curricular IS NOT NULL" in count.sql and "$" not in count.sql
+    # No filter is a filter set of publico.totales' columns: the sum of every published combination.
+    assert "FROM publico.totales WHERE true" in count.sql and "$" not in count.sql
+    rows = count_query(FILTROS, ListFilters.model_validate({"escolaridad": "Maestría"}))
+    assert "FROM publico.candidaturas\nWHERE curricular IS NOT NULL" in rows.sql
     page = list_query(FILTROS, ListFilters())
     assert page.args == (25,) and page.sql.rstrip().endswith("LIMIT $1")
 
