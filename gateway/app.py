@@ -61,6 +61,9 @@ HOP_BY_HOP = frozenset(
 CLIENT_HEADERS_DROPPED = frozenset(
     h.lower() for h in (*FORWARDED_IDENTITY_HEADERS, REQUEST_ID_HEADER, "X-Forwarded-For", "X-Forwarded-Proto")
 )
+# What never goes to a service, and what never goes back to a client (the unions built once, not per header).
+NOT_FORWARDED = HOP_BY_HOP | CLIENT_HEADERS_DROPPED
+NOT_RELAYED = HOP_BY_HOP | page_cache.INTERNAL_HEADERS
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -72,6 +75,10 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 CHUNK = 64 * 1024
+# A body that says it is at most this long (a form, a small JSON) is read whole and sent with its Content-Length:
+# one write to the service instead of a chunked stream (a chunk, its framing and the last chunk, each its own
+# write), and a plain body for the service to parse. Larger or chunked uploads still stream (the limit as they go).
+WHOLE_BODY = 64 * 1024
 # Names no software or version (the default reads "Python/3.11 aiohttp/3.x"), on every answer of the gateway.
 SERVER_HEADER = "conoceles"
 
@@ -186,9 +193,7 @@ async def proxy(request: web.Request) -> web.StreamResponse:
         log.warning("redis unavailable: request %s served anonymously", request_id)
         ident = ANONYMOUS
 
-    headers = CIMultiDict(
-        (k, v) for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP | CLIENT_HEADERS_DROPPED
-    )
+    headers = CIMultiDict((k, v) for k, v in request.headers.items() if k.lower() not in NOT_FORWARDED)
     headers[REQUEST_ID_HEADER] = request_id
     headers["X-Forwarded-For"] = ip
     headers["X-Forwarded-Proto"] = request.headers.get("X-Forwarded-Proto", request.scheme)
@@ -289,7 +294,11 @@ async def _forward(
     """Send the request to a member of ``pool``: the upstream (whose place the caller gives back) and its answer,
     or the gateway's own error answer."""
     settings = request.app[SETTINGS]
-    body = _body(request, settings.max_body_size) if request.body_exists else None
+    body: bytes | AsyncIterator[bytes] | None = None
+    if request.body_exists:
+        # proxy() refused a Content-Length over the limit already, so a whole read stays within it.
+        small = request.content_length is not None and request.content_length <= WHOLE_BODY
+        body = await request.read() if small else _body(request, settings.max_body_size)
     tried: set[str] = set()
     retries = 0
     while True:
@@ -341,7 +350,7 @@ async def _relay_response(
             return kept
     response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
     for name, value in upstream.headers.items():
-        if name.lower() not in HOP_BY_HOP | page_cache.INTERNAL_HEADERS:
+        if name.lower() not in NOT_RELAYED:
             response.headers.add(name, value)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -357,14 +366,19 @@ async def _relay_response(
         response.content_length = upstream.content_length
     try:
         await response.prepare(request)
-        if request.method != "HEAD":
+        if request.method == "HEAD":
+            await response.write_eof()
+        elif upstream.content_length is not None and upstream.content_length <= WHOLE_BODY:
+            # A small answer of known length is read whole: its headers, body (and a chunked answer's end) go to
+            # the client in one write instead of one per piece.
+            body = await upstream.read()
+            await response.write_eof(gzip.compress(body) + gzip.flush() if gzip is not None else body)
+        else:
             async for chunk in upstream.content.iter_chunked(CHUNK):
                 data = gzip.compress(chunk) if gzip is not None else chunk
                 if data:
                     await response.write(data)
-            if gzip is not None:
-                await response.write(gzip.flush())
-        await response.write_eof()
+            await response.write_eof(gzip.flush() if gzip is not None else b"")
     except ConnectionResetError:
         # The client went away mid-response (a closed tab, a load tester stopping): nothing is wrong here.
         log.info("request %s: client disconnected during the response", request_id)

