@@ -17,7 +17,7 @@ def _csv_writer(rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-TEXTO = st.text(st.sampled_from(list('a ñ,"\r\n\t=+-@＝\'x;|\\') + ["\u2028", "😀"]), max_size=12)
+TEXTO = st.text(st.sampled_from([*list("a ñ,\"\r\n\t=+-@＝'x;|\\"), "\u2028", "😀"]), max_size=12)
 VALOR = st.one_of(
     st.none(), TEXTO, st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), st.just("")
 )
