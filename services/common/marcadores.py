@@ -7,6 +7,7 @@ capture does not count such a field towards a complete rubro (services/captura/c
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -67,10 +68,13 @@ _INICIO = 64
 _FRASE_MAS_LARGA = max(map(len, FRASES))
 
 
+_NO_ALFANUMERICO = re.compile(r"[^a-z0-9]+")
+
+
 def normalizar(texto: str) -> str:
     """Lower case, without accents, every run of non-alphanumerics as one space, trimmed."""
     plano = unicodedata.normalize("NFKD", texto).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plano).split())
+    return _NO_ALFANUMERICO.sub(" ", plano).strip()
 
 
 def es_marcador(texto: object) -> bool:
@@ -82,9 +86,21 @@ def es_marcador(texto: object) -> bool:
         return True
     if not isinstance(texto, str):
         return False
-    if len(texto) > _INICIO and _inicio_decide(normalizar(texto[:_INICIO])):
-        return False
-    plano = normalizar(texto)
+    if len(texto) > _INICIO:
+        if _inicio_decide(normalizar(texto[:_INICIO])):
+            return False
+        return _es_plano_marcador(normalizar(texto))
+    return _es_corto_marcador(texto)
+
+
+# Short answers repeat across candidacies («Licenciatura», «Concluido», «N/A»): the release asks about each of
+# a row's fields, so the answers are kept (a few MB at most).
+@functools.lru_cache(maxsize=8192)
+def _es_corto_marcador(texto: str) -> bool:
+    return _es_plano_marcador(normalizar(texto))
+
+
+def _es_plano_marcador(plano: str) -> bool:
     if not plano:
         return True  # only spaces and punctuation: ".", "-", "…", "---"
     if plano in FRASES or _LOREM.match(plano):
