@@ -12,7 +12,9 @@ import contextlib
 import csv
 import functools
 import io
+import os
 import re
+import shutil
 import threading
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -142,6 +144,7 @@ class HojaXlsxGrande:
         )
         self._book.set_properties({"created": creado})
         self._sheet = self._book.add_worksheet(hoja)
+        self._sheet._write_optimized_sheet_data = self._copiar_filas
         self._row = 0
         self._columnas: list[str] = []
         self.append(encabezado)
@@ -180,6 +183,22 @@ class HojaXlsxGrande:
     def save(self) -> None:
         with _zip_level_1():
             self._book.close()
+
+    def _copiar_filas(self) -> None:
+        """xlsxwriter's ``_write_optimized_sheet_data`` (the rows' temporary file into the sheet's XML, at the
+        save), copying bytes instead of decoding and encoding them again. The same bytes: the rows' XML holds no
+        carriage return (a text's is written ``_x000D_``), the only thing the text round trip would change."""
+        sheet = self._sheet
+        if sheet.dim_rowmin is None:
+            sheet._xml_empty_tag("sheetData")
+            return
+        sheet._xml_start_tag("sheetData")
+        sheet.row_data_fh.close()
+        sheet.fh.flush()
+        with open(sheet.row_data_filename, "rb") as filas:
+            shutil.copyfileobj(filas, sheet.fh.buffer, 1 << 20)
+        os.unlink(sheet.row_data_filename)
+        sheet._xml_end_tag("sheetData")
 
 
 # What xlsxwriter's _escape_control_characters changes: control characters, the non-characters U+FFFE/U+FFFF,
