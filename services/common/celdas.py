@@ -29,9 +29,9 @@ from openpyxl import Workbook
 from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name  # type: ignore[import-untyped]
 from xlsxwriter.xmlwriter import XMLwriter  # type: ignore[import-untyped]
 
-# The full-width forms too: some spreadsheets fold them to their ASCII twins.
 # An XLSX cell's text limit, in UTF-16 units (xlsxwriter truncates a longer one).
 XLS_STRMAX = 32767
+# The full-width forms too: some spreadsheets fold them to their ASCII twins.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
