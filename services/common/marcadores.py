@@ -7,6 +7,7 @@ capture does not count such a field towards a complete rubro (services/captura/c
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -60,12 +61,20 @@ FRASES = frozenset(
 # Lorem ipsum filler, whatever follows it.
 _REPETIDO = re.compile(r"(.)\1*")
 _LOREM = re.compile(r"^lorem ipsum\b")
+_LOREM_INICIO = "lorem ipsum"
+# A text's start normalized longer than every phrase, with two different letters or digits and no lorem ipsum
+# already says the whole text is no placeholder (below); this many characters are looked at first.
+_INICIO = 64
+_FRASE_MAS_LARGA = max(map(len, FRASES))
+
+
+_NO_ALFANUMERICO = re.compile(r"[^a-z0-9]+")
 
 
 def normalizar(texto: str) -> str:
     """Lower case, without accents, every run of non-alphanumerics as one space, trimmed."""
     plano = unicodedata.normalize("NFKD", texto).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plano).split())
+    return _NO_ALFANUMERICO.sub(" ", plano).strip()
 
 
 def es_marcador(texto: object) -> bool:
@@ -77,13 +86,44 @@ def es_marcador(texto: object) -> bool:
         return True
     if not isinstance(texto, str):
         return False
-    plano = normalizar(texto)
+    if len(texto) > _INICIO:
+        if _inicio_decide(normalizar(texto[:_INICIO])):
+            return False
+        return _es_plano_marcador(normalizar(texto))
+    return _es_corto_marcador(texto)
+
+
+# Short answers repeat across candidacies («Licenciatura», «Concluido», «N/A»): the release asks about each of
+# a row's fields, so the answers are kept (a few MB at most).
+@functools.lru_cache(maxsize=8192)
+def _es_corto_marcador(texto: str) -> bool:
+    return _es_plano_marcador(normalizar(texto))
+
+
+def _es_plano_marcador(plano: str) -> bool:
     if not plano:
         return True  # only spaces and punctuation: ".", "-", "…", "---"
     if plano in FRASES or _LOREM.match(plano):
         return True
     # One character, or one character repeated: "x", "xxx", "0000", "a a a".
     return _REPETIDO.fullmatch(plano.replace(" ", "")) is not None
+
+
+def _inicio_decide(inicio: str) -> bool:
+    """Whether the normalized start of a text proves the text is no placeholder (the release calls this for
+    every long answer, whose whole normalizing was most of a release row's cost; docs/bench.md).
+
+    Normalizing maps each character on its own (NFKD decomposes one code point at a time, and what canonical
+    reordering moves are combining marks, which the ASCII encoding drops), so the normalized text starts with
+    the normalized start. If that start is longer than every phrase, does not begin with «lorem ipsum» and holds
+    two different letters or digits, so does the whole text: not empty, not a phrase, not lorem ipsum, not one
+    character repeated.
+    """
+    return (
+        len(inicio) > _FRASE_MAS_LARGA
+        and not inicio.startswith(_LOREM_INICIO)
+        and len(set(inicio.replace(" ", ""))) > 1
+    )
 
 
 def _textos(valor: object) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tempfile
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,8 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from services.common import celdas
@@ -152,3 +155,75 @@ def test_xlsx_cells_stay_neutralised_when_written_row_by_row(tmp_path: Path) -> 
     sheet.save(tmp_path / "h.xlsx")
     values = [r[0] for r in load_workbook(tmp_path / "h.xlsx", read_only=True).active.iter_rows(values_only=True)]  # type: ignore[union-attr]
     assert values == ["A", '\'=HYPERLINK("http://evil.example")', 42]
+
+
+class _HojaXlsxwriter(celdas.HojaXlsxGrande):
+    """The release sheet as written before 2026-12-02's change: each cell by xlsxwriter's own write_* calls, and
+    the rows' temporary file copied into the sheet by xlsxwriter's own text copy."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self._sheet._write_optimized_sheet_data
+
+    def append(self, values: Any) -> None:
+        for column, value in enumerate(celdas.fila(values)):
+            if value is None:
+                continue
+            if isinstance(value, str):
+                self._sheet.write_string(self._row, column, value)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                self._sheet.write_number(self._row, column, value)
+            else:
+                self._sheet.write_string(self._row, column, str(value))
+        self._row += 1
+
+
+def _hoja_bytes(clase: type[celdas.HojaXlsxGrande], target: Path, filas: list[list[Any]]) -> bytes:
+    sheet = clase(target, ["A", "B", "C", "D"], creado=NOW, hoja="h")
+    for values in filas:
+        sheet.append(values)
+    sheet.save()
+    return target.read_bytes()
+
+
+# Texts xlsxwriter escapes: control characters and its own _xHHHH_ escape, XML's &<>, the non-characters,
+# whitespace at either end (ASCII and Unicode), formulas (neutralised), surrogate-pair characters.
+_TEXTO_XLSX = st.lists(
+    st.sampled_from([*list(" \t\n\r\x01\x1f\x0b&<>\"'=-_xX0aF4ñ😀\ufffe\uffff\xa0\u2028"), "_x0041_", "_x00ZZ_"]),
+    max_size=10,
+).map("".join)
+_VALOR_XLSX = st.one_of(
+    st.none(),
+    _TEXTO_XLSX,
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_VALOR_XLSX, max_size=4), max_size=6))
+def test_the_release_sheet_has_the_bytes_of_xlsxwriters_own_cell_writing(filas: list[list[Any]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        ours = _hoja_bytes(celdas.HojaXlsxGrande, Path(folder) / "a.xlsx", filas)
+        theirs = _hoja_bytes(_HojaXlsxwriter, Path(folder) / "b.xlsx", filas)
+    assert ours == theirs
+
+
+def test_long_texts_are_truncated_as_xlsxwriter_truncates_them(tmp_path: Path) -> None:
+    filas: list[list[Any]] = [["a" * 40_000, "😀" * 20_000, " " + "ñ" * 33_000, "x" * 16_000]]
+    assert _hoja_bytes(celdas.HojaXlsxGrande, tmp_path / "a.xlsx", filas) == _hoja_bytes(
+        _HojaXlsxwriter, tmp_path / "b.xlsx", filas
+    )
+
+
+def test_a_text_that_looks_like_rich_text_xml_stays_that_text(tmp_path: Path) -> None:
+    # xlsxwriter would write it as raw XML: a cell holding a formula could be slipped into the sheet.
+    injected = '<r><t>x</t></r></is></c><c r="D2"><f>1+1</f></c><c r="E2" t="inlineStr"><is><r><t>y</t></r>'
+    target = tmp_path / "h.xlsx"
+    sheet = celdas.HojaXlsxGrande(target, ["A"], creado=NOW, hoja="h")
+    sheet.append([injected])
+    sheet.save()
+    assert list(load_workbook(target, read_only=True)["h"].iter_rows(values_only=True)) == [("A",), (injected,)]
+    with zipfile.ZipFile(target) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
