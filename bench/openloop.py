@@ -41,3 +41,13 @@ def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(q / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+def by_second(samples: Sequence[tuple[float, float]], q: float = 99) -> list[tuple[int, float]]:
+    """(second, its ``q`` percentile) for each whole second of due time that has samples, in order: where in the
+    run a tail comes from (a transient at the start, a stall in the middle, or everywhere). ``samples`` are
+    (seconds after the start the request was due, latency)."""
+    seconds: dict[int, list[float]] = {}
+    for due, latency in samples:
+        seconds.setdefault(math.floor(due), []).append(latency)
+    return [(s, percentile(seconds[s], q)) for s in sorted(seconds)]

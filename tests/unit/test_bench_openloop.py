@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from bench.openloop import due_at, interval, percentile, requests_per_client
+from bench.openloop import by_second, due_at, interval, percentile, requests_per_client
 
 
 def test_all_clients_together_offer_the_rate_evenly() -> None:
@@ -37,3 +37,10 @@ def test_nearest_rank_percentiles() -> None:
     assert percentile([3.0, 1.0, 2.0], 99) == 3.0
     assert percentile(list(range(50)), 99) == 49  # with 50 logins, p99 is the slowest one
     assert percentile([], 99) != percentile([], 99)  # NaN
+
+
+def test_the_tail_is_placed_in_the_second_it_was_due() -> None:
+    samples = [(0.1, 900.0), (0.5, 5.0), (1.2, 4.0), (1.9, 6.0), (3.0, 7.0)]
+    assert by_second(samples) == [(0, 900.0), (1, 6.0), (3, 7.0)]
+    assert by_second(samples, 50) == [(0, 5.0), (1, 4.0), (3, 7.0)]
+    assert by_second([]) == []
