@@ -90,6 +90,10 @@ _UNAVAILABLE = (
     asyncpg.TooManyConnectionsError,
     asyncpg.AdminShutdownError,
     asyncpg.CrashShutdownError,
+    # A stopping PostgreSQL sends each idle connection a FATAL message before it closes the socket; asyncpg,
+    # reading it while idle, puts the protocol in an error state, and a query on that connection in the moment
+    # before the close arrives fails with "cannot switch to state …; another operation (2) is in progress".
+    asyncpg.InternalClientError,
 )
 
 

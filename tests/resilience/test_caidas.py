@@ -37,6 +37,7 @@ from .sistema import pool_of, running_system
 # Longer than any configured wait (CONOCELES_DB_*_TIMEOUT, CONOCELES_REDIS_TIMEOUT): a request past it hung.
 HANG = 40
 LOAD_SECONDS = 1.5
+TIMESTAMPED = re.compile(r"\d\d:\d\d:\d\d ")
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +83,15 @@ def _errors_since(system: System, offset: int) -> list[str]:
     with system.config.log_file.open("rb") as log:
         log.seek(offset)
         lines = log.read().decode(errors="replace").splitlines()
-    return [line for line in lines if " ERROR " in line or "Traceback" in line or " CRITICAL " in line]
+    found: list[str] = []
+    in_traceback = False
+    for line in lines:
+        # A traceback's own lines (indented, or the exception's) follow it until the next log line: kept, so a
+        # failure says where the error came from.
+        in_traceback = "Traceback" in line or (in_traceback and not TIMESTAMPED.match(line))
+        if in_traceback or " ERROR " in line or " CRITICAL " in line:
+            found.append(line)
+    return found
 
 
 async def _login(client: Client, username: str) -> None:
@@ -402,7 +411,8 @@ async def test_postgresql_stopped_under_load_is_a_503_and_the_relay_listens_agai
         stop.set()
         await asyncio.gather(*load)
 
-    assert set(statuses["public"]) == {200}, "cached public pages are served throughout"
+    served = set(statuses["public"])
+    assert served == {200}, "cached public pages are served throughout:\n" + "\n".join(_errors_since(caidas, offset))
     assert 503 in statuses["private"] and set(statuses["private"]) <= {200, 503}
     assert not missing_retry_after
 
