@@ -250,6 +250,13 @@ async def test_first_saves_of_a_questionnaire_at_once_are_all_kept_and_start_it_
         f"captura:{person.candidatura_id}:curricular:inicio",
     )
     assert inicios == 1
+    # Written without waking the relay (many first saves at once would queue on NOTIFY's commit lock): its next
+    # poll still hands it to reportes.
+    historial = "SELECT estado FROM reportes.historial_estados WHERE job_key = $1"
+    key = f"captura:{person.candidatura_id}:curricular:inicio"
+    assert await eventually(lambda: db.fetchval(historial, key), what="the start of the capture in reportes") == (
+        "en_captura"
+    )
     # Each save is one audit row, which report 3 counts; no other job is sent per save.
     audited = await db.fetchval(
         "SELECT count(*) FROM audit.eventos WHERE service = 'captura' AND action = 'guardar_rubro'"

@@ -103,11 +103,15 @@ async def after_save(
 ) -> None:
     if estado == "pendiente":
         await conn.execute(SET_ESTADO_SQL, candidatura_id, cuestionario, "en_captura")
+        # Without waking the relay: a commit that NOTIFYs waits for every other such commit's disk flush, and the
+        # first saves of many questionnaires at once (a capture opening, 200 candidacies in the bench) queued
+        # behind each other at about 100 a second. Nobody waits for this fact; reportes has it a poll later.
         await report_status(
             conn,
             **status_changed(
                 candidatura_id, cuestionario, "en_captura", f"captura:{candidatura_id}:{cuestionario}:inicio"
             ),
+            wake=False,
         )
     await audit.record(
         conn,

@@ -24,9 +24,17 @@ STATE_LABELS = {
 
 
 async def report_status(
-    conn: asyncpg.Connection, *, candidatura_id: int, cuestionario: str, estado: str, at: datetime, job_key: str
+    conn: asyncpg.Connection,
+    *,
+    candidatura_id: int,
+    cuestionario: str,
+    estado: str,
+    at: datetime,
+    job_key: str,
+    wake: bool = True,
 ) -> None:
-    """Tell reportes of a state change, in the caller's transaction; ``job_key`` makes a redelivery count once."""
+    """Tell reportes of a state change, in the caller's transaction; ``job_key`` makes a redelivery count once.
+    ``wake=False``: the relay takes it at its next poll (``outbox.enqueue`` says when that is worth it)."""
     await contracts.send(
         conn,
         contracts.RecordStatus(
@@ -36,4 +44,5 @@ async def report_status(
             at=at,
             job_key=job_key,
         ),
+        wake=wake,
     )

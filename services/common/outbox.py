@@ -48,7 +48,7 @@ async def enqueue(conn: asyncpg.Connection, service: str, function: str, *, wake
     """Write a job for ``service``'s worker in the caller's transaction; it leaves only if that commits.
 
     ``wake=False`` leaves the job to the relay's next poll (``outbox_poll_interval``, 1 s) instead of waking it:
-    for jobs written on a hot path that nobody waits for (the report's count of saves). A transaction that
+    for jobs written on a hot path that nobody waits for (a questionnaire's start of capture). A transaction that
     NOTIFYs takes PostgreSQL's one notification-queue lock at commit and holds it through its WAL flush, so
     every such commit in the database waits for the one before it: one per save capped captura at about one
     save per disk flush (109 saves/s, docs/bench.md).
