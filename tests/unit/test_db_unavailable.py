@@ -26,7 +26,7 @@ async def test_a_query_on_a_connection_told_the_server_is_stopping_is_unavailabl
     """What a stopping PostgreSQL does to an idle connection: a FATAL ErrorResponse, the socket closed a moment
     later. A query in that moment fails inside asyncpg's protocol (InternalClientError), and is an outage, not a
     bug: a cached public page must fall back to what Redis holds, a private page answer 503 (tests/resilience)."""
-    said_fatal = asyncio.Event()
+    said_fatal, finished = asyncio.Event(), asyncio.Event()
 
     async def server(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         (length,) = struct.unpack("!i", await reader.readexactly(4))
@@ -42,7 +42,7 @@ async def test_a_query_on_a_connection_told_the_server_is_stopping_is_unavailabl
         writer.write(_message(b"E", b"".join(f + b"\0" for f in fields) + b"\0"))
         await writer.drain()
         said_fatal.set()
-        await asyncio.sleep(5)  # the close that has not arrived yet
+        await finished.wait()  # the close has not arrived when the query runs
         writer.close()
 
     listening = await asyncio.start_unix_server(server, path=str(tmp_path / ".s.PGSQL.5432"))
@@ -56,6 +56,7 @@ async def test_a_query_on_a_connection_told_the_server_is_stopping_is_unavailabl
             assert database_unavailable(info.value), repr(info.value)
         finally:
             conn.terminate()
+            finished.set()  # a server closing waits for its handlers (Python 3.12+)
 
 
 @pytest.mark.parametrize(
